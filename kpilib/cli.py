@@ -1,0 +1,57 @@
+"""The ``kpi`` command line: thin argument parsing around the pipeline stages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import KpiError
+from .paths import Paths
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kpi",
+        description="ISO 9001 indicator analysis for the City of Milan: catalog, measurements, evaluation, reports.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--root", type=Path, default=None, help="folder holding data/ and reports/ (default: the repository)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    catalog = commands.add_parser("catalog", parents=[common], help="parse the published table into indicators.csv")
+    catalog.add_argument(
+        "sources", nargs="*", type=Path, metavar="SOURCE", help="catalog files (default: data/raw/catalog/*)"
+    )
+
+    run = commands.add_parser("run", parents=[common], help="run the whole pipeline")
+    run.add_argument("--period", default=None, help="period to report (default: the latest semester with data)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    paths = Paths.at(args.root)
+    try:
+        return _dispatch(args, paths)
+    except KpiError as error:
+        print(f"kpi {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kpi: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
+    if args.command == "catalog":
+        from .catalog import run_catalog
+
+        run_catalog(paths, args.sources)
+        return 0
+    if args.command == "run":
+        from .pipeline import run_all
+
+        return run_all(paths, args.period)
+    raise KpiError(f"unknown command {args.command}")

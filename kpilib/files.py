@@ -1,0 +1,80 @@
+"""Reading input files safely and writing outputs atomically and deterministically."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import KpiError
+
+
+def read_text(path: Path) -> str:
+    """Text of ``path``: UTF-8 (BOM allowed), else Windows-1252 with a warning.
+
+    Raises :class:`KpiError` for a missing, empty or binary file.
+    """
+    data = read_bytes(path)
+    if b"\x00" in data:
+        raise KpiError(f"{path}: not a text file (binary content or UTF-16); save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise KpiError(f"{path}: unreadable text: neither UTF-8 nor Windows-1252 (byte {exc.start})") from None
+    print(f"warning: {path}: not UTF-8, read as Windows-1252", file=sys.stderr)
+    return text
+
+
+def read_bytes(path: Path) -> bytes:
+    """Bytes of an input file, with plain errors for missing or empty files."""
+    path = Path(path)
+    if not path.exists():
+        raise KpiError(f"{path}: file not found")
+    if path.is_dir():
+        raise KpiError(f"{path}: is a folder, not a file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise KpiError(f"{path}: file is empty")
+    return data
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as UTF-8 CSV atomically; same frame, byte-identical file."""
+    text = frame.to_csv(index=False, lineterminator="\n", float_format=_float_format)
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def _float_format(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def list_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """Input files of ``folder`` with one of ``suffixes``, sorted by name; hidden files skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file() and not path.name.startswith((".", "~$")) and path.suffix.lower() in suffixes
+    )

@@ -1,0 +1,151 @@
+"""The grammar of published targets: ``"53 GG"``, ``"≥80%"``, ``"≥10 ≥10"``, ``"MAX 3 GG. LAVORATIVI"``.
+
+A target cell holds one or more thresholds. Each threshold is an optional comparator
+(symbol or word), a number with decimal comma or point, and an optional unit. Without a
+comparator a duration is a maximum (lower is better) and a percentage or a count a
+minimum (higher is better); an explicit comparator decides the polarity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import collapse_whitespace
+
+UNITS = ("percent", "days", "working_days", "hours", "number")
+DURATION_UNITS = ("days", "working_days", "hours")
+OPERATORS = (">=", ">", "<=", "<", "=")
+
+_COMPARATORS = {
+    "≥": ">=",
+    ">=": ">=",
+    "=>": ">=",
+    "⩾": ">=",
+    "≤": "<=",
+    "<=": "<=",
+    "=<": "<=",
+    "⩽": "<=",
+    ">": ">",
+    "<": "<",
+    "=": "=",
+    "max": "<=",
+    "max.": "<=",
+    "massimo": "<=",
+    "non oltre": "<=",
+    "entro": "<=",
+    "min": ">=",
+    "min.": ">=",
+    "minimo": ">=",
+    "almeno": ">=",
+    "non meno di": ">=",
+}
+_COMPARATOR_PATTERN = "|".join(re.escape(token) for token in sorted(_COMPARATORS, key=len, reverse=True))
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_UNIT = r"%|gg\.?|giorn[oi]|ore|ora"
+_THRESHOLD = re.compile(
+    rf"(?P<cmp>{_COMPARATOR_PATTERN})?\s*(?P<num>{_NUMBER})\s*"
+    rf"(?P<unit>(?:{_UNIT})(?:\s*lavorativ[oi])?)?(?![a-z0-9])",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"^[\s;,/]*(?:e\s+)?[\s;,/]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One machine-checkable threshold."""
+
+    op: str
+    value: float
+    unit: str
+    polarity: str
+
+    def is_met(self, measured: float) -> bool:
+        """Whether ``measured`` satisfies the threshold, following the comparator exactly."""
+        return {
+            ">=": measured >= self.value,
+            ">": measured > self.value,
+            "<=": measured <= self.value,
+            "<": measured < self.value,
+            "=": measured == self.value,
+        }[self.op]
+
+
+def parse_number(text: str) -> float:
+    """A number written with decimal comma or point.
+
+    >>> parse_number("92,5"), parse_number("12")
+    (92.5, 12.0)
+    """
+    return float(text.strip().replace(",", "."))
+
+
+def unit_of(unit_text: str | None) -> str:
+    """The canonical unit of a unit token (``None`` or empty: a plain number)."""
+    if not unit_text:
+        return "number"
+    token = unit_text.casefold()
+    if token == "%":
+        return "percent"
+    if token.startswith(("ore", "ora")):
+        return "hours"
+    return "working_days" if "lavorativ" in token else "days"
+
+
+def default_polarity(unit: str) -> str:
+    return "lower" if unit in DURATION_UNITS else "higher"
+
+
+def polarity_of(op: str, unit: str) -> str:
+    if op in (">=", ">"):
+        return "higher"
+    if op in ("<=", "<"):
+        return "lower"
+    return default_polarity(unit)
+
+
+def parse_target(cell: object) -> list[Target]:
+    """Every threshold of a target cell, in order; an empty list when it cannot be parsed.
+
+    >>> parse_target("53 GG")
+    [Target(op='<=', value=53.0, unit='days', polarity='lower')]
+    >>> [t.op for t in parse_target("≥10 ≥10")]
+    ['>=', '>=']
+    >>> parse_target("DA DEFINIRE")
+    []
+    """
+    text = collapse_whitespace(cell)
+    thresholds: list[Target] = []
+    position = 0
+    for match in _THRESHOLD.finditer(text):
+        if not _SEPARATORS.match(text[position : match.start()]):
+            return []
+        unit = unit_of(match["unit"])
+        comparator = match["cmp"]
+        if comparator:
+            op = _COMPARATORS[collapse_whitespace(comparator).casefold()]
+        else:
+            op = "<=" if unit in DURATION_UNITS else ">="
+        thresholds.append(Target(op, parse_number(match["num"]), unit, polarity_of(op, unit)))
+        position = match.end()
+    if not thresholds or not _SEPARATORS.match(text[position:]):
+        return []
+    return thresholds
+
+
+def describe_target(op: str, value: float, unit: str) -> str:
+    """The target written out in Italian, as offices read it: ``"almeno 80%"``."""
+    from .text import format_number_it
+
+    if not op:
+        return "target non definito"
+    words = {">=": "almeno", ">": "più di", "<=": "al massimo", "<": "meno di", "=": "uguale a"}[op]
+    number = format_number_it(value, 2)
+    suffix = {
+        "percent": "%",
+        "days": " giorni",
+        "working_days": " giorni lavorativi",
+        "hours": " ore",
+        "number": "",
+    }[unit]
+    return f"{words} {number}{suffix}"
