@@ -20,8 +20,8 @@ reports: setup
 	$(BIN)/kpi run $(if $(PERIOD),--period $(PERIOD))
 
 lint: setup
-	$(BIN)/ruff check kpilib tests bench scripts
-	$(BIN)/ruff format --check kpilib tests bench scripts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: setup lint
 	$(BIN)/python -m pytest
