@@ -26,6 +26,21 @@ def _parser() -> argparse.ArgumentParser:
         "sources", nargs="*", type=Path, metavar="SOURCE", help="catalog files (default: data/raw/catalog/*)"
     )
 
+    ingest = commands.add_parser(
+        "ingest", parents=[common], help="validate measurement files into measurements.csv and measurement_rejects.csv"
+    )
+    ingest.add_argument(
+        "files", nargs="*", type=Path, metavar="FILE", help="measurement files (default: data/raw/measurements/*)"
+    )
+    ingest.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected (to check a delivery)")
+
+    template = commands.add_parser(
+        "template", parents=[common], help="write an Excel collection template for one direction"
+    )
+    template.add_argument("--direction", required=True, help="direction as written in indicators.csv")
+    template.add_argument("--period", required=True, help="period the template covers, e.g. 2025-S2")
+    template.add_argument("--out", type=Path, default=None, help="where to write the .xlsx")
+
     run = commands.add_parser("run", parents=[common], help="run the whole pipeline")
     run.add_argument("--period", default=None, help="period to report (default: the latest semester with data)")
     return parser
@@ -49,6 +64,15 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
         from .catalog import run_catalog
 
         run_catalog(paths, args.sources)
+        return 0
+    if args.command == "ingest":
+        from .ingest import run_ingest
+
+        return run_ingest(paths, args.files, strict=args.strict)
+    if args.command == "template":
+        from .templates import run_template
+
+        run_template(paths, args.direction, args.period, args.out)
         return 0
     if args.command == "run":
         from .pipeline import run_all

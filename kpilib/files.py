@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +56,7 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -78,3 +82,26 @@ def list_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
         for path in folder.iterdir()
         if path.is_file() and not path.name.startswith((".", "~$")) and path.suffix.lower() in suffixes
     )
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+_TIMESTAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_xlsx(data: bytes) -> bytes:
+    """The same workbook with fixed zip and document timestamps, so equal content gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = _TIMESTAMPS.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME), content, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

@@ -6,6 +6,7 @@ import pytest
 
 from kpilib.catalog import INDICATOR_COLUMNS, REJECT_COLUMNS
 from kpilib.cli import _parser
+from kpilib.measurements import MEASUREMENT_COLUMNS
 from kpilib.paths import REPOSITORY_ROOT
 
 REFERENCE = (REPOSITORY_ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
@@ -21,6 +22,6 @@ def test_every_command_has_a_section(command):
     assert re.search(rf"^### `kpi {command}\b", REFERENCE, re.MULTILINE), command
 
 
-@pytest.mark.parametrize("column", sorted(set(INDICATOR_COLUMNS + REJECT_COLUMNS)))
+@pytest.mark.parametrize("column", sorted(set(INDICATOR_COLUMNS + REJECT_COLUMNS + MEASUREMENT_COLUMNS)))
 def test_every_output_column_is_described(column):
     assert f"`{column}`" in REFERENCE, column

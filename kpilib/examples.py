@@ -1,0 +1,271 @@
+"""The illustrative example data shipped in ``data/raw/`` (``python -m kpilib.examples``).
+
+Deterministic (fixed seed): the same code writes the same files. The values are made up
+to look like an office's deliveries, so that the analysis has something to find: misses,
+a slow drift (governance lead time), one special-cause spike (guided visits, October
+2024), a target met by a wide margin every period (materials), ratios with varying
+volumes, and two bad rows in the 2025 delivery. Case-based indicators are reported as
+values for 2023-2024 and come from case records in 2025.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .catalog import build_indicators, catalog_sources, read_catalog_rows
+from .files import deterministic_xlsx, write_atomic_bytes
+from .paths import Paths
+from .periods import Period
+from .workdays import add_working_days
+
+SEED = 20251231
+YEARS = (2023, 2024, 2025)
+CASE_YEAR = 2025
+
+# Which profile each seed indicator follows, found by words of its process (and sub-indicator).
+PROFILES = {
+    "BENEMERENZE": "max_days_cases",
+    "CORRISPONDENZA": "percentile_days_cases",
+    "CONTRIBUTI": "share_days_cases",
+    "PREMIO MARRA": "theses_marra",
+    "PREMIO AMBROSOLI": "theses_ambrosoli",
+    "ASSEMBLEE": "drifting_days",
+    "VISITE GUIDATE": "visits_with_spike",
+    "ALLESTIMENTO": "materials_easy",
+    "DEFINIZIONE CAMPAGNE": "annual_share",
+    "MEDIA TABELLARI": "annual_share",
+    "REDAZIONI DECENTRATE": "share_working_days_cases",
+    "SITI TEMATICI": "annual_share",
+    "NEWSLETTER": "newsletter_cases",
+    "CONTENUTI SUL PORTALE": "documents_semester",
+    "INTRANET": "news_semester_cases",
+}
+CASE_PROFILES = {
+    "max_days_cases", "percentile_days_cases", "share_days_cases",
+    "share_working_days_cases", "newsletter_cases", "news_semester_cases",
+}  # fmt: skip
+
+
+def profile_of(indicator: dict) -> str:
+    text = f"{indicator['process']} {indicator['sub_indicator']}"
+    matches = [profile for words, profile in PROFILES.items() if words in text]
+    return matches[-1]
+
+
+def _months(years) -> list[Period]:
+    return [Period(year, "month", month) for year in years for month in range(1, 13)]
+
+
+def _semesters(years) -> list[Period]:
+    return [Period(year, "semester", half) for year in years for half in (1, 2)]
+
+
+def reported_values(indicators: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Every reported measurement, 2023-2025 (2023-2024 only for case-based indicators)."""
+    rows = []
+    for indicator in indicators.to_dict("records"):
+        profile = profile_of(indicator)
+        years = YEARS[:-1] if profile in CASE_PROFILES else YEARS
+        rows.extend(_reported(profile, indicator["indicator_id"], years, rng))
+    return pd.DataFrame(rows)
+
+
+def _ratio(rng, period, indicator_id, volume, probability, note=""):
+    denominator = int(rng.poisson(volume)) + 3
+    numerator = int(rng.binomial(denominator, probability))
+    return {"indicator_id": indicator_id, "period": period, "value": None,
+            "numerator": numerator, "denominator": denominator, "note": note}  # fmt: skip
+
+
+def _value(indicator_id, period, value, note=""):
+    return {"indicator_id": indicator_id, "period": period, "value": value,
+            "numerator": None, "denominator": None, "note": note}  # fmt: skip
+
+
+def _reported(profile: str, indicator_id: str, years, rng) -> list[dict]:
+    months, semesters = _months(years), _semesters(years)
+    if profile == "max_days_cases":
+        return [_value(indicator_id, p, int(rng.normal(41, 6))) for p in months]
+    if profile == "percentile_days_cases":
+        return [_value(indicator_id, p, int(rng.normal(19, 3))) for p in months]
+    if profile in ("share_days_cases", "share_working_days_cases"):
+        probability = 0.92 if profile == "share_days_cases" else 0.82
+        return [_ratio(rng, p, indicator_id, rng.uniform(8, 40), probability) for p in months]
+    if profile == "newsletter_cases":
+        return [_value(indicator_id, p, int(rng.poisson(12.5))) for p in months]
+    if profile == "news_semester_cases":
+        return [_ratio(rng, p, indicator_id, 220, 0.93) for p in semesters]
+    if profile == "theses_marra":
+        return [_value(indicator_id, p, int(rng.poisson(14))) for p in semesters]
+    if profile == "theses_ambrosoli":
+        return [_value(indicator_id, p, int(rng.poisson(10))) for p in semesters]
+    if profile == "drifting_days":
+        return [
+            _value(indicator_id, p, round(float(8.0 + 0.15 * i + rng.normal(0, 0.7)), 1))
+            for i, p in enumerate(months, start=_months(YEARS).index(months[0]))
+        ]
+    if profile == "visits_with_spike":
+        rows = []
+        for p in months:
+            if str(p) == "2024-10":
+                rows.append(
+                    {**_ratio(rng, p, indicator_id, 60, 0.42), "note": "chiusura straordinaria per lavori in sala"}
+                )
+            else:
+                rows.append(_ratio(rng, p, indicator_id, 60, 0.79))
+        return rows
+    if profile == "materials_easy":
+        return [_ratio(rng, p, indicator_id, 120, 0.995) for p in months]
+    if profile == "annual_share":
+        return [_ratio(rng, Period(year, "year"), indicator_id, 45, 0.86) for year in years]
+    if profile == "documents_semester":
+        return [_value(indicator_id, p, int(rng.normal(66, 5))) for p in semesters]
+    raise ValueError(profile)
+
+
+def case_records(indicators: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Case records for 2025 for the case-based indicators, with a few still open."""
+    frames = []
+    for indicator in indicators.to_dict("records"):
+        profile = profile_of(indicator)
+        if profile in CASE_PROFILES:
+            frames.append(_cases(profile, indicator["indicator_id"], rng))
+    cases = pd.concat(frames, ignore_index=True)
+    return cases.sort_values(["indicator_id", "opened", "case_id"], kind="stable").reset_index(drop=True)
+
+
+def _cases(profile: str, indicator_id: str, rng) -> pd.DataFrame:
+    start = dt.date(CASE_YEAR, 1, 1)
+    days_in_year = 365
+    volume = {"max_days_cases": 110, "percentile_days_cases": 900, "share_days_cases": 260,
+              "share_working_days_cases": 420, "newsletter_cases": 150, "news_semester_cases": 460}[profile]  # fmt: skip
+    count = int(rng.poisson(volume))
+    opened = sorted(start + dt.timedelta(days=int(d)) for d in rng.integers(0, days_in_year, count))
+    rows = []
+    for number, day in enumerate(opened, start=1):
+        if profile == "share_working_days_cases":
+            closed = add_working_days(
+                day, int(rng.choice([0, 1, 2, 3, 3, 4, 5], p=[0.1, 0.3, 0.2, 0.2, 0.1, 0.06, 0.04]))
+            )
+        elif profile == "news_semester_cases":
+            closed = day + dt.timedelta(days=int(rng.choice([0, 1, 2], p=[0.55, 0.37, 0.08])))
+        elif profile == "share_days_cases":
+            closed = day + dt.timedelta(days=int(rng.gamma(4, 2.6)))
+        elif profile == "percentile_days_cases":
+            closed = day + dt.timedelta(days=int(rng.gamma(3, 4.5)))
+        elif profile == "max_days_cases":
+            closed = day + dt.timedelta(days=int(rng.normal(34, 7)))
+        else:  # a newsletter is opened and sent the same day
+            closed = day
+        rows.append({"indicator_id": indicator_id, "case_id": f"{profile[:3].upper()}-{CASE_YEAR}-{number:05d}",
+                     "opened": day, "closed": closed})  # fmt: skip
+    frame = pd.DataFrame(rows)
+    as_of = dt.date(CASE_YEAR, 12, 31)
+    frame["closed"] = frame["closed"].where(frame["closed"] <= as_of, None)
+    return frame
+
+
+def _reported_csv(frame: pd.DataFrame, italian: bool) -> bytes:
+    out = frame.copy()
+    out["period"] = [p.label_it() if italian else str(p) for p in out["period"]]
+    for column in ("value", "numerator", "denominator"):
+        out[column] = out[column].map(lambda v: "" if v is None or pd.isna(v) else f"{v:g}")
+    if italian:
+        out["value"] = out["value"].str.replace(".", ",", regex=False)
+        out = out.rename(columns={"indicator_id": "indicatore", "period": "periodo", "value": "valore",
+                                  "numerator": "numeratore", "denominator": "denominatore"})  # fmt: skip
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, sep=";" if italian else ",", lineterminator="\r\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _reported_xlsx(frame: pd.DataFrame, indicators: pd.DataFrame) -> bytes:
+    """The 2024 delivery as filled templates: one «Misure» sheet, percentages as Excel percent cells."""
+    from openpyxl import Workbook
+
+    units = indicators.set_index("indicator_id")["target_unit"]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Misure"
+    sheet.append(["indicatore", "periodo", "valore", "numeratore", "denominatore", "note"])
+    for row in frame.to_dict("records"):
+        value = row["value"]
+        sheet.append(
+            [row["indicator_id"], str(row["period"]), value, row["numerator"], row["denominator"], row["note"]]
+        )
+        if value is not None and units[row["indicator_id"]] == "percent":
+            cell = sheet.cell(row=sheet.max_row, column=3)
+            cell.value, cell.number_format = value / 100, "0.0%"
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row[:2]:
+            cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return deterministic_xlsx(buffer.getvalue())
+
+
+BAD_ROWS_2025 = [
+    # A typing slip in the period and a numerator above its denominator: rejected, with a reason.
+    ("drifting_days", "settembre2025", "11.2", "", "", ""),
+    ("materials_easy", "2025-12", "", "131", "130", "conteggio da ricontrollare"),
+]
+
+
+def write_examples(paths: Paths) -> list[Path]:
+    """Write every example file under ``paths.raw``; returns the files written."""
+    rows = [row for source in catalog_sources(paths.catalog_dir) for row in read_catalog_rows(source, source.name)]
+    indicators, _, _ = build_indicators(rows)
+    rng = np.random.default_rng(SEED)
+    reported = reported_values(indicators, rng)
+    by_year = {year: reported[[p.year == year for p in reported["period"]]] for year in YEARS}
+    ids = {profile_of(i): i["indicator_id"] for i in indicators.to_dict("records")}
+
+    written = []
+    target = paths.measurements_dir / "ESEMPIO_misure_2023.csv"
+    write_atomic_bytes(target, _reported_csv(by_year[2023], italian=True))
+    written.append(target)
+    target = paths.measurements_dir / "ESEMPIO_misure_2024.xlsx"
+    write_atomic_bytes(target, _reported_xlsx(by_year[2024], indicators))
+    written.append(target)
+    text = _reported_csv(by_year[2025], italian=False).decode("utf-8")
+    for profile, period, value, numerator, denominator, note in BAD_ROWS_2025:
+        text += f"{ids[profile]},{period},{value},{numerator},{denominator},{note}\r\n"
+    target = paths.measurements_dir / "ESEMPIO_misure_2025.csv"
+    write_atomic_bytes(target, text.encode("utf-8"))
+    written.append(target)
+
+    cases = case_records(indicators, rng)
+    protocol = cases["indicator_id"].isin(
+        [ids["max_days_cases"], ids["percentile_days_cases"], ids["share_days_cases"]]
+    )
+    target = paths.events_dir / "ESEMPIO_casi_protocollo_2025.csv"
+    csv_text = cases[protocol].to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    write_atomic_bytes(target, csv_text.encode("utf-8"))
+    written.append(target)
+    target = paths.events_dir / "ESEMPIO_casi_redazione_2025.parquet"
+    write_atomic_bytes(target, _parquet_bytes(cases[~protocol]))
+    written.append(target)
+    return written
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(
+        frame.assign(opened=pd.to_datetime(frame["opened"]), closed=pd.to_datetime(frame["closed"])),
+        preserve_index=False,
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    for path in write_examples(Paths.at()):
+        print(f"wrote {path}")

@@ -1,0 +1,133 @@
+"""Reading measurement files (CSV as Italian Excel saves it, XLSX, filled templates) into
+text cells, one record per non-blank row, with the row number a person sees.
+
+Nothing is interpreted here beyond turning spreadsheet cells into the text a person
+sees in them: Excel cells formatted as percentages become ``"92.5%"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import KpiError
+from .files import read_bytes, read_text
+from .text import plain_key
+
+FIELDS = ("indicator_id", "period", "value", "numerator", "denominator", "note")
+REQUIRED = ("indicator_id", "period", "value")
+ALIASES = {
+    "indicator_id": {"indicatorid", "indicator", "indicatore", "idindicatore", "codiceindicatore"},
+    "period": {"period", "periodo"},
+    "value": {"value", "valore"},
+    "numerator": {"numerator", "numeratore"},
+    "denominator": {"denominator", "denominatore"},
+    "note": {"note", "nota", "notes"},
+}
+RAW_COLUMNS = ["source", "row", *FIELDS, "raw"]
+SUFFIXES = (".csv", ".xlsx")
+
+
+def _column_map(header: list[str]) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        key = plain_key(cell)
+        for field, aliases in ALIASES.items():
+            if key in aliases and field not in found:
+                found[field] = position
+    return found if all(field in found for field in REQUIRED) else None
+
+
+def _records(lines: list[list[str]], source: str) -> list[dict] | None:
+    """Records under the first header row, or ``None`` when no row is a header."""
+    for header_index, header in enumerate(lines):
+        columns = _column_map(header)
+        if columns is None:
+            continue
+        records = []
+        for index in range(header_index + 1, len(lines)):
+            cells = lines[index]
+            if not any(cell.strip() for cell in cells):
+                continue
+            record = {field: _cell(cells, columns.get(field)) for field in FIELDS}
+            shown = list(cells)
+            while shown and not shown[-1].strip():
+                shown.pop()
+            records.append({"source": source, "row": index + 1, **record, "raw": " | ".join(shown)})
+        return records
+    return None
+
+
+def _cell(cells: list[str], position: int | None) -> str:
+    if position is None or position >= len(cells):
+        return ""
+    return cells[position].strip()
+
+
+def read_measurement_file(path: Path, source: str) -> pd.DataFrame:
+    """Text cells of every non-blank data row of one file (columns :data:`RAW_COLUMNS`)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        sheets = {"": _csv_lines(read_text(path))}
+    elif suffix == ".xlsx":
+        sheets = _xlsx_sheets(path)
+    else:
+        raise KpiError(f"{path}: unsupported measurement format '{suffix}' (use .csv or .xlsx)")
+    found = {name: records for name, lines in sheets.items() if (records := _records(lines, source)) is not None}
+    if not found:
+        raise KpiError(
+            f"{path}: no header row with the columns indicator_id (indicatore), period (periodo), value (valore)"
+        )
+    frames = []
+    for name, records in found.items():
+        if len(found) > 1:
+            records = [{**record, "source": f"{source}:{name}"} for record in records]
+        frames.append(pd.DataFrame(records, columns=RAW_COLUMNS))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _csv_lines(text: str) -> list[list[str]]:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_sheets(path: Path) -> dict[str, list[list[str]]]:
+    from openpyxl import load_workbook
+
+    read_bytes(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise KpiError(f"{path}: not a readable Excel workbook ({exc.__class__.__name__})") from None
+    sheets = {}
+    for sheet in workbook.worksheets:
+        sheets[sheet.title] = [
+            [cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row] for row in sheet.iter_rows()
+        ]
+    workbook.close()
+    return sheets
+
+
+def cell_text(value: object, number_format: str | None = "") -> str:
+    """The text a person sees in a spreadsheet cell, percentages as ``"92.5%"``.
+
+    >>> cell_text(0.925, "0.0%"), cell_text(12.0, "General"), cell_text(None)
+    ('92.5%', '12', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        if number_format and "%" in number_format:
+            return f"{value * 100:.12g}%"
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%Y-%m}" if value.day == 1 else f"{value:%d/%m/%Y}"
+    return str(value)

@@ -1,0 +1,131 @@
+import pandas as pd
+import pytest
+
+from kpilib.measurements import Rejected, parse_measured_number, validate_measurements
+from tests.helpers import catalog, indicator, records
+
+CATALOG = catalog(
+    indicator("kpi-pct"),
+    indicator("kpi-days", unit="days", op="<=", value=12),
+    indicator("kpi-count", unit="number", value=10),
+    indicator("kpi-month", unit="number", value=10, basis="monthly"),
+    indicator("kpi-nota", unit="", op="", value=None),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "percent"),
+    [("92,5", 92.5, False), ("92.5", 92.5, False), ("92,5%", 92.5, True), ("92,5 %", 92.5, True), ("12", 12, False),
+     ("1.234,5", 1234.5, False), ("1,234.5", 1234.5, False), ("-3", -3, False), ("\u00a07 ", 7, False)],
+)  # fmt: skip
+def test_numbers_as_offices_write_them(text, value, percent):
+    parsed = parse_measured_number(text)
+    assert (parsed.value, parsed.percent_sign) == (value, percent)
+
+
+@pytest.mark.parametrize("text", ["abc", "12a", "1,2,3", "--1", "%", "nan", "inf", "1e5"])
+def test_not_numbers(text):
+    with pytest.raises(Rejected):
+        parse_measured_number(text)
+
+
+def accepted_and_rejected(*rows):
+    return validate_measurements(records(*rows), CATALOG)
+
+
+def test_values_and_italian_periods_accepted():
+    measurements, rejects = accepted_and_rejected(
+        ("kpi-pct", "1° semestre 2025", "92,5"),
+        ("kpi-pct", "2025-S2", "92,5%"),
+        ("kpi-days", "gennaio 2025", "12"),
+        ("kpi-month", "2025-02", "11"),
+        ("KPI-COUNT", "anno 2024", "15"),
+    )
+    assert rejects.empty
+    expected = pd.DataFrame({
+        "indicator_id": ["kpi-count", "kpi-days", "kpi-month", "kpi-pct", "kpi-pct"],
+        "period": ["2024", "2025-01", "2025-02", "2025-S1", "2025-S2"],
+        "value": [15.0, 12.0, 11.0, 92.5, 92.5],
+    })  # fmt: skip
+    pd.testing.assert_frame_equal(measurements[["indicator_id", "period", "value"]], expected)
+
+
+def test_ratio_gives_the_value_and_keeps_numerator_and_denominator():
+    measurements, rejects = accepted_and_rejected(
+        ("kpi-pct", "2025-S1", "", "37", "40"), ("kpi-pct", "2025-S2", "92,53", "37", "40")
+    )
+    assert rejects.empty
+    assert measurements["value"].tolist() == pytest.approx([92.5, 92.53])
+    assert measurements[["numerator", "denominator"]].to_numpy().tolist() == [[37, 40], [37, 40]]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (("kpi-zzz", "2025-S1", "10"), "indicatore sconosciuto"),
+        (("", "2025-S1", "10"), "indicatore mancante"),
+        (("kpi-pct", "semestre 1", "10"), "periodo non riconosciuto"),
+        (("kpi-pct", "", "10"), "periodo mancante"),
+        (("kpi-pct", "2025-S1", "dieci"), "valore non numerico"),
+        (("kpi-pct", "2025-S1", ""), "valore mancante"),
+        (("kpi-pct", "2025-S1", "120"), "fuori dall'intervallo 0-100"),
+        (("kpi-pct", "2025-S1", "-1%"), "fuori dall'intervallo 0-100"),
+        (("kpi-days", "2025-S1", "-2"), "valore negativo"),
+        (("kpi-count", "2025-S1", "-1"), "valore negativo"),
+        (("kpi-days", "2025-S1", "80%"), "valore in percentuale"),
+        (("kpi-pct", "2025-S1", "", "41", "40"), "maggiore del denominatore"),
+        (("kpi-pct", "2025-S1", "", "4", "0"), "denominatore non positivo"),
+        (("kpi-pct", "2025-S1", "", "-4", "10"), "numeratore negativo"),
+        (("kpi-pct", "2025-S1", "", "4", ""), "manca il denominatore"),
+        (("kpi-pct", "2025-S1", "", "", "4"), "manca il numeratore"),
+        (("kpi-pct", "2025-S1", "", "x", "4"), "numeratore non numerico"),
+        (("kpi-pct", "2025-S1", "90", "37", "40"), "non coerente con numeratore/denominatore"),
+        (("kpi-days", "2025-S1", "3", "1", "2"), "solo per indicatori in percentuale"),
+        (("kpi-month", "2025-S1", "60"), "più ampio della base dell'indicatore (mensile)"),
+        (("kpi-month", "2025", "60"), "più ampio della base"),
+    ],
+)
+def test_each_kind_of_bad_row_is_rejected_with_a_reason(row, reason):
+    measurements, rejects = accepted_and_rejected(row)
+    assert measurements.empty
+    assert rejects[["source", "row"]].to_dict("records") == [{"source": "misure.csv", "row": 2}]
+    assert reason in rejects["reason"].iloc[0]
+
+
+def test_ratio_tolerance_is_five_hundredths_of_a_point():
+    measurements, rejects = accepted_and_rejected(
+        ("kpi-pct", "2025-S1", "92,55", "37", "40"), ("kpi-pct", "2025-S2", "92,56", "37", "40")
+    )
+    assert measurements["period"].tolist() == ["2025-S1"]
+    assert rejects["row"].tolist() == [3]
+
+
+def test_indicator_without_target_takes_any_number():
+    measurements, rejects = accepted_and_rejected(("kpi-nota", "2025", "-4,5"))
+    assert rejects.empty and measurements["value"].tolist() == [-4.5]
+
+
+def test_conflicting_values_reject_every_copy_each_naming_the_others():
+    measurements, rejects = accepted_and_rejected(
+        ("kpi-pct", "2025-S1", "90"), ("kpi-pct", "1° semestre 2025", "85"), ("kpi-pct", "2025-S1", "90,0")
+    )
+    assert measurements.empty
+    assert rejects["row"].tolist() == [2, 3, 4]
+    assert rejects["reason"].str.startswith("valori in conflitto").all()
+    assert "misure.csv riga 3" in rejects["reason"].iloc[0] and "misure.csv riga 4" in rejects["reason"].iloc[0]
+    assert "misure.csv riga 2" in rejects["reason"].iloc[1]
+
+
+def test_later_identical_copies_are_rejected_as_duplicates():
+    measurements, rejects = accepted_and_rejected(("kpi-pct", "2025-S1", "90"), ("kpi-pct", "2025-S1", "90,0%"))
+    assert measurements["row"].tolist() == [2]
+    assert rejects["row"].tolist() == [3]
+    assert rejects["reason"].iloc[0] == "copia identica di misure.csv riga 2"
+
+
+def test_validation_does_not_mutate_its_inputs():
+    given = records(("kpi-pct", "2025-S1", "90"))
+    before, catalog_before = given.copy(), CATALOG.copy()
+    validate_measurements(given, CATALOG)
+    pd.testing.assert_frame_equal(given, before)
+    pd.testing.assert_frame_equal(CATALOG, catalog_before)

@@ -1,0 +1,120 @@
+"""``kpi template``: the workbook an office fills in, and its round trip through ingest."""
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from kpilib.catalog import read_indicators
+from kpilib.cli import main
+from kpilib.periods import Period
+from kpilib.templates import build_workbook, template_rows
+from tests.helpers import catalog, indicator
+
+DIRECTION = "STRUTTURE DI SUPPORTO ALLE FUNZIONI DEL SINDACO ex GABINETTO DEL SINDACO"
+
+
+@pytest.fixture
+def template(root):
+    assert main(["catalog", "--root", str(root.root)]) == 0
+    out = root.root / "modello.xlsx"
+    assert (
+        main(
+            [
+                "template",
+                "--root",
+                str(root.root),
+                "--direction",
+                DIRECTION.lower(),
+                "--period",
+                "2025-S2",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    return root, out
+
+
+def test_one_row_per_indicator_and_period_due(template):
+    root, out = template
+    sheet = load_workbook(out)["Misure"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:2] == ["indicatore", "periodo"] and {"valore", "numeratore", "denominatore", "note"} <= set(header)
+    rows = pd.DataFrame([[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)], columns=header)
+    indicators = read_indicators(root.indicators).set_index("indicator_id")
+    basis = rows["indicatore"].map(indicators["basis"])
+    assert sorted(rows.loc[basis == "monthly", "periodo"]) == [f"2025-{m:02d}" for m in range(7, 13)]
+    assert set(rows.loc[basis == "annual", "periodo"]) == {"2025"}
+    assert set(rows.loc[basis.isin(["", "semiannual"]), "periodo"]) == {"2025-S2"}
+    assert rows["indicatore"].nunique() == 15 and len(rows) == 6 + 3 + 11
+    assert rows["valore"].isna().all()
+    assert sheet.freeze_panes == "A2"
+    visits = rows[rows["descrizione indicatore"].str.startswith("PERCENTUALE DI VISITE")]
+    assert visits["target"].tolist() == ["almeno 70%"]
+
+
+def test_value_column_is_validated_and_instructions_are_in_italian(template):
+    _, out = template
+    workbook = load_workbook(out)
+    validations = workbook["Misure"].data_validations.dataValidation
+    percent = next(v for v in validations if v.operator == "between")
+    assert (percent.formula1, percent.formula2) == ("0", "100")
+    assert any("G" in str(v.sqref) and v.operator == "greaterThanOrEqual" for v in validations)
+    text = " ".join(str(row[0].value) for row in workbook["Istruzioni"].iter_rows() if row[0].value)
+    assert "Come compilare" in text and "percentuale" in text
+
+
+def test_filled_template_round_trips_with_nothing_rejected(template):
+    root, out = template
+    workbook = load_workbook(out)
+    sheet = workbook["Misure"]
+    header = [cell.value for cell in sheet[1]]
+    column = {name: header.index(name) + 1 for name in header}
+    indicators = read_indicators(root.indicators).set_index("indicator_id")
+    expected = {}
+    for row in range(2, sheet.max_row + 1):
+        indicator_id, period = sheet.cell(row, 1).value, sheet.cell(row, 2).value
+        if indicators.loc[indicator_id, "target_unit"] == "percent":
+            sheet.cell(row, column["numeratore"], 37)
+            sheet.cell(row, column["denominatore"], 40)
+            expected[(indicator_id, period)] = 92.5
+        else:
+            sheet.cell(row, column["valore"], row)
+            expected[(indicator_id, period)] = float(row)
+    root.measurements_dir.mkdir(parents=True)
+    workbook.save(root.measurements_dir / "filled.xlsx")
+    assert main(["ingest", "--root", str(root.root), "--strict"]) == 0
+    measurements = pd.read_csv(root.measurements)
+    assert pd.read_csv(root.measurement_rejects).empty
+    got = dict(
+        zip(zip(measurements["indicator_id"], measurements["period"], strict=True), measurements["value"], strict=True)
+    )
+    assert got == pytest.approx(expected)
+
+
+def test_catalog_text_is_never_a_formula():
+    hostile = catalog(indicator("kpi-1", process='=HYPERLINK("http://x")', office="+SUM(A1)", indicator="@cmd"))
+    hostile["direction"] = "-D"
+    data = build_workbook(template_rows(hostile, "-D", Period(2025, "year")), "-D", Period(2025, "year"))
+    import io
+
+    sheet = load_workbook(io.BytesIO(data))["Misure"]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value]
+    assert {cell.value for cell in cells} >= {'=HYPERLINK("http://x")', "+SUM(A1)"}
+    assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_same_catalog_gives_byte_identical_templates():
+    rows = template_rows(catalog(indicator("kpi-1", basis="monthly")), "DIREZIONE TEST", Period(2025, "quarter", 1))
+    assert len(rows) == 3
+    first = build_workbook(rows, "DIREZIONE TEST", Period(2025, "quarter", 1))
+    assert build_workbook(rows, "DIREZIONE TEST", Period(2025, "quarter", 1)) == first
+
+
+def test_unknown_direction_or_period_is_a_plain_error(template, capsys):
+    root, _ = template
+    assert main(["template", "--root", str(root.root), "--direction", "DIREZIONE X", "--period", "2025-S2"]) == 2
+    assert main(["template", "--root", str(root.root), "--direction", DIRECTION, "--period", "S3"]) == 2
+    err = capsys.readouterr().err
+    assert "is not in the catalog" in err and "period not understood" in err
