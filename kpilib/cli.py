@@ -26,6 +26,15 @@ def _parser() -> argparse.ArgumentParser:
         "sources", nargs="*", type=Path, metavar="SOURCE", help="catalog files (default: data/raw/catalog/*)"
     )
 
+    events = commands.add_parser("events", parents=[common], help="derive measurements from case records")
+    events.add_argument("files", nargs="*", type=Path, metavar="FILE", help="case files (default: data/raw/events/*)")
+    events.add_argument("--freq", choices=["month", "quarter", "semester", "year"], default=None,
+                        help="period length (default: the indicator's basis, else month)")  # fmt: skip
+    events.add_argument(
+        "--as-of", default=None, help="date open cases are judged at (default: latest date in the input)"
+    )
+    events.add_argument("--out", type=Path, default=None, help="where to write the derived measurements (CSV)")
+
     ingest = commands.add_parser(
         "ingest", parents=[common], help="validate measurement files into measurements.csv and measurement_rejects.csv"
     )
@@ -64,6 +73,11 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
         from .catalog import run_catalog
 
         run_catalog(paths, args.sources)
+        return 0
+    if args.command == "events":
+        from .events import run_events
+
+        run_events(paths, args.files, args.freq, args.as_of, args.out)
         return 0
     if args.command == "ingest":
         from .ingest import run_ingest

@@ -10,7 +10,7 @@ import pandas as pd
 from .catalog import read_indicators
 from .files import list_inputs, write_csv
 from .measurement_files import RAW_COLUMNS, SUFFIXES, read_measurement_file
-from .measurements import validate_measurements
+from .measurements import sort_rejects, validate_measurements
 from .paths import Paths
 
 
@@ -21,12 +21,27 @@ def collect_records(paths: Paths, files: list[Path] | None = None) -> pd.DataFra
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RAW_COLUMNS)
 
 
-def run_ingest(paths: Paths, files: list[Path] | None = None, strict: bool = False) -> int:
-    """Validate and write; returns the exit status (1 under ``strict`` when anything was rejected)."""
+def run_ingest(paths: Paths, files: list[Path] | None = None, strict: bool = False,
+               derived: pd.DataFrame | None = None) -> int:  # fmt: skip
+    """Validate and write; returns the exit status (1 under ``strict`` when anything was rejected).
+
+    ``derived``: measurements already derived from the case records (``kpi run`` passes
+    them); when ``None`` they are derived here from ``data/raw/events/``.
+    """
     indicators = read_indicators(paths.indicators)
     records = collect_records(paths, files)
-    records = pd.concat([records, _derived_records(paths, indicators)], ignore_index=True)
+    if derived is None:
+        from .events import derive_from_folder
+
+        derived = derive_from_folder(paths, indicators)
+    computable = derived["value"].notna()
+    # Derived values first: where a reported value agrees with one, the reported copy is the duplicate.
+    records = pd.concat([derived_records(derived[computable]), records], ignore_index=True)
     measurements, rejects = validate_measurements(records, indicators)
+    pending = _pending_rejects(derived[~computable])
+    if len(pending):
+        rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))
+        records = pd.concat([records, pending[["source"]]], ignore_index=True)
     write_csv(measurements, paths.measurements)
     write_csv(rejects, paths.measurement_rejects)
     _print_counts(records, measurements, rejects)
@@ -37,11 +52,8 @@ def run_ingest(paths: Paths, files: list[Path] | None = None, strict: bool = Fal
     return 1 if strict and len(rejects) else 0
 
 
-def _derived_records(paths: Paths, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Measurements derived from ``data/raw/events/``, as records to validate like any other."""
-    from .events import derive_from_folder
-
-    derived = derive_from_folder(paths, indicators)
+def derived_records(derived: pd.DataFrame) -> pd.DataFrame:
+    """Derived measurements as records to validate like any other (``row`` empty)."""
     if derived.empty:
         return pd.DataFrame(columns=RAW_COLUMNS)
     text = derived.assign(
@@ -51,8 +63,22 @@ def _derived_records(paths: Paths, indicators: pd.DataFrame) -> pd.DataFrame:
         note="",
         row="",
     )
-    text["raw"] = text[["indicator_id", "period", "value", "numerator", "denominator"]].agg(" | ".join, axis=1)
+    text["raw"] = (
+        text[["indicator_id", "period", "value", "numerator", "denominator"]].agg(" | ".join, axis=1)
+        + " | casi: " + derived["cases"].astype(str) + ", aperti: " + derived["open_cases"].astype(str)
+    )  # fmt: skip
     return text[RAW_COLUMNS]
+
+
+def _pending_rejects(derived: pd.DataFrame) -> pd.DataFrame:
+    """Derived periods with no value yet (no closed case, or every case still pending)."""
+    reasons = [
+        f"{row['indicator_id']} {row['period']}: nessun caso chiuso o scaduto nel periodo "
+        f"({row['open_cases']} di {row['cases']} casi ancora aperti): valore non ancora calcolabile"
+        for row in derived.to_dict("records")
+    ]
+    raw = derived_records(derived)["raw"] if len(derived) else []
+    return pd.DataFrame({"source": derived["source"].tolist(), "row": "", "reason": reasons, "raw": list(raw)})
 
 
 def _plain(value: float) -> str:

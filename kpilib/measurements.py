@@ -177,30 +177,34 @@ def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tu
         if len(distinct) > 1:
             for copy in copies:
                 others = "; ".join(
-                    f"{other['source']} riga {_row(other)} (valore {_it(other['value'])})"
-                    for other in copies
-                    if other is not copy
+                    f"{_where(other)} (valore {_it(other['value'])})" for other in copies if other is not copy
                 )
                 rejects.append(_reject(copy, f"valori in conflitto per lo stesso indicatore e periodo: {others}"))
             continue
         accepted.append(copies[0])
         for copy in copies[1:]:
-            rejects.append(_reject(copy, f"copia identica di {copies[0]['source']} riga {_row(copies[0])}"))
+            rejects.append(_reject(copy, f"copia identica di {_where(copies[0])}"))
 
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
     measurements = measurements.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
-    reject_frame = pd.DataFrame(rejects, columns=REJECT_COLUMNS)
-    reject_frame = reject_frame.sort_values(["source", "row"], kind="stable", key=_natural).reset_index(drop=True)
-    return measurements, reject_frame
+    return measurements, sort_rejects(pd.DataFrame(rejects, columns=REJECT_COLUMNS))
+
+
+def sort_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejects in file order: by source, then row number (rows without a number first)."""
+    return rejects.sort_values(["source", "row"], kind="stable", key=_natural).reset_index(drop=True)
 
 
 def _natural(column: pd.Series) -> pd.Series:
     return pd.to_numeric(column, errors="coerce").fillna(-1) if column.name == "row" else column
 
 
-def _row(record: dict) -> str:
+def _where(record: dict) -> str:
+    """Where a record came from, as a person would look for it."""
     row = record.get("row")
-    return "-" if row is None or (isinstance(row, float) and math.isnan(row)) or row == "" else str(row)
+    if row is None or (isinstance(row, float) and math.isnan(row)) or row == "":
+        return f"{record['source']} (valore calcolato dai casi)"
+    return f"{record['source']} riga {row}"
 
 
 def _signature(measurement: dict) -> tuple:

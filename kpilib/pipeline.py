@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .catalog import run_catalog
+from .events import run_events
 from .ingest import run_ingest
 from .paths import Paths
 
@@ -10,5 +11,6 @@ from .paths import Paths
 def run_all(paths: Paths, period: str | None = None) -> int:
     """Run the pipeline stages that exist so far; returns the exit status."""
     run_catalog(paths)
-    run_ingest(paths)
+    derived = run_events(paths)
+    run_ingest(paths, derived=derived)
     return 0

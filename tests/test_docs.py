@@ -6,6 +6,7 @@ import pytest
 
 from kpilib.catalog import INDICATOR_COLUMNS, REJECT_COLUMNS
 from kpilib.cli import _parser
+from kpilib.events import DERIVED_COLUMNS
 from kpilib.measurements import MEASUREMENT_COLUMNS
 from kpilib.paths import REPOSITORY_ROOT
 
@@ -22,6 +23,8 @@ def test_every_command_has_a_section(command):
     assert re.search(rf"^### `kpi {command}\b", REFERENCE, re.MULTILINE), command
 
 
-@pytest.mark.parametrize("column", sorted(set(INDICATOR_COLUMNS + REJECT_COLUMNS + MEASUREMENT_COLUMNS)))
+@pytest.mark.parametrize(
+    "column", sorted(set(INDICATOR_COLUMNS + REJECT_COLUMNS + MEASUREMENT_COLUMNS + DERIVED_COLUMNS))
+)
 def test_every_output_column_is_described(column):
     assert f"`{column}`" in REFERENCE, column

@@ -7,10 +7,14 @@ import yaml
 
 from kpilib.paths import REPOSITORY_ROOT
 
+# conda-forge names that differ from the PyPI ones
+CONDA_NAMES = {"python-duckdb": "duckdb"}
+
 
 def _normalize(requirement: str) -> tuple[str, str]:
     match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement)
-    return match[1].lower().replace("_", "-"), match[2].replace(" ", "")
+    name = match[1].lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name), match[2].replace(" ", "")
 
 
 def test_environment_yml_and_pyproject_agree():

@@ -1,0 +1,17 @@
+"""``python -m bench [events|reports] [options]``: run the benchmarks, print their figures."""
+
+import sys
+
+from bench import events
+
+BENCHMARKS = {"events": events.main}
+
+
+def main() -> int:
+    names = [arg for arg in sys.argv[1:] if arg in BENCHMARKS] or list(BENCHMARKS)
+    options = [arg for arg in sys.argv[1:] if arg not in BENCHMARKS]
+    results = [BENCHMARKS[name](options) for name in names]
+    return 0 if all(results) else 1
+
+
+sys.exit(main())

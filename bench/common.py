@@ -1,0 +1,46 @@
+"""Helpers shared by the benchmarks: a scratch root, timing a command with its peak memory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpilib.paths import REPOSITORY_ROOT
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+def scratch_root(folder: Path) -> Path:
+    """A project root in ``folder`` with the shipped catalog, ``indicators.csv`` written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(
+        REPOSITORY_ROOT / "data" / "raw" / "catalog", folder / "data" / "raw" / "catalog", dirs_exist_ok=True
+    )
+    measure([sys.executable, "-m", "kpilib", "catalog", "--root", str(folder)])
+    return folder
+
+
+def measure(command: list[str]) -> Run:
+    """Wall time and peak resident memory (of that process alone) of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{output}")
+    return Run(seconds, usage.ru_maxrss / 1024, output)
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
