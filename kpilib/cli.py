@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected (to check a delivery)")
 
+    evaluate = commands.add_parser("evaluate", parents=[common], help="evaluate targets, SPC, assurance, opportunities")
+    evaluate.add_argument("--period", default=None, help="period to evaluate (default: the latest semester with data)")
+
     template = commands.add_parser(
         "template", parents=[common], help="write an Excel collection template for one direction"
     )
@@ -83,6 +86,11 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
         from .ingest import run_ingest
 
         return run_ingest(paths, args.files, strict=args.strict)
+    if args.command == "evaluate":
+        from .analysis import run_evaluate
+
+        run_evaluate(paths, args.period)
+        return 0
     if args.command == "template":
         from .templates import run_template
 

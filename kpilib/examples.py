@@ -239,6 +239,10 @@ def write_examples(paths: Paths) -> list[Path]:
     write_atomic_bytes(target, text.encode("utf-8"))
     written.append(target)
 
+    target = paths.raw / "nonconformities" / "ESEMPIO_registro_non_conformita.csv"
+    write_atomic_bytes(target, _register_csv(reported, ids))
+    written.append(target)
+
     cases = case_records(indicators, rng)
     protocol = cases["indicator_id"].isin(
         [ids["max_days_cases"], ids["percentile_days_cases"], ids["share_days_cases"]]
@@ -251,6 +255,21 @@ def write_examples(paths: Paths) -> list[Path]:
     write_atomic_bytes(target, _parquet_bytes(cases[~protocol]))
     written.append(target)
     return written
+
+
+def _register_csv(reported: pd.DataFrame, ids: dict) -> bytes:
+    """What the quality office recorded: the visits spike (since recovered) and the first
+    governance miss (review date passed, not recovered). Other misses have no entry yet."""
+    drifting = reported[reported["indicator_id"] == ids["drifting_days"]]
+    first_miss = next(p for p, v in zip(drifting["period"], drifting["value"], strict=True) if v > 12)
+    rows = [
+        [ids["visits_with_spike"], "2024-10", "chiusura straordinaria delle sale per lavori",
+         "calendario di visite alternative nella sala Alessi", "Ufficio Valorizzazione", "31/01/2025"],
+        [ids["drifting_days"], str(first_miss), "aumento delle assemblee con documentazione tardiva",
+         "revisione del flusso istruttorio con gli enti partecipati", "Unità Governance", "30/09/2025"],
+    ]  # fmt: skip
+    lines = ["indicatore;periodo;causa;azione;responsabile;data_verifica"] + [";".join(row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:

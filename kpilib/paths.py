@@ -86,6 +86,14 @@ class Paths:
         return self.processed / "opportunities.csv"
 
     @property
+    def nonconformities(self) -> Path:
+        return self.processed / "nonconformities.csv"
+
+    @property
+    def nonconformity_rejects(self) -> Path:
+        return self.processed / "nonconformity_rejects.csv"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

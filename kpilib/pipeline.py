@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .analysis import run_evaluate
 from .catalog import run_catalog
 from .events import run_events
 from .ingest import run_ingest
@@ -13,4 +14,5 @@ def run_all(paths: Paths, period: str | None = None) -> int:
     run_catalog(paths)
     derived = run_events(paths)
     run_ingest(paths, derived=derived)
+    run_evaluate(paths, period)
     return 0

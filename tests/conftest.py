@@ -19,3 +19,20 @@ def root(tmp_path: Path) -> Paths:
     catalog.mkdir(parents=True)
     shutil.copy(SEED, catalog / SEED.name)
     return Paths.at(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory) -> Paths:
+    """A copy of the shipped raw data with the pipeline (up to evaluate) run on it, default period."""
+    from kpilib.analysis import run_evaluate
+    from kpilib.catalog import run_catalog
+    from kpilib.events import run_events
+    from kpilib.ingest import run_ingest
+
+    folder = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(REPOSITORY_ROOT / "data" / "raw", folder / "data" / "raw")
+    paths = Paths.at(folder)
+    run_catalog(paths)
+    run_ingest(paths, derived=run_events(paths))
+    run_evaluate(paths)
+    return paths

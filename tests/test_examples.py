@@ -13,7 +13,7 @@ def test_generator_reproduces_the_shipped_files(tmp_path):
     shutil.copytree(REPOSITORY_ROOT / "data" / "raw" / "catalog", tmp_path / "data" / "raw" / "catalog")
     written = write_examples(Paths.at(tmp_path))
     shipped = REPOSITORY_ROOT / "data" / "raw"
-    assert len(written) == 5
+    assert len(written) == 6
     for path in written:
         relative = path.relative_to(tmp_path / "data" / "raw")
         assert path.name.startswith("ESEMPIO_")

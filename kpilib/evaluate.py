@@ -1,0 +1,161 @@
+"""Holding every measurement against its target: ``evaluation.csv``.
+
+For each indicator: a row per period of its series (at the granularity it is measured
+in) from its first measurement up to the end of the evaluated period P, plus the periods
+P requires (its basis periods ending inside P, or P itself when it has no basis), rolled
+up where they are coarser than the series.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pandas as pd
+
+from .periods import BASIS_FREQ, MONTHS_IN, Period, parse_period
+from .rollup import pool
+from .targets import Target
+from .templates import due_periods
+
+EVALUATION_COLUMNS = [
+    "indicator_id", "period", "value", "numerator", "denominator", "target_op", "target_value", "target_unit",
+    "polarity", "status", "margin", "required", "series", "rolled_up", "periods_met", "periods_expected",
+    "periods_missing",
+]  # fmt: skip
+STATUSES = ("met", "not_met", "no_data", "no_target")
+
+
+def status_of(value: float, op: str, target: float) -> str:
+    """``met``/``not_met`` by the comparator exactly; ``no_data`` without a value; ``no_target`` without a target.
+
+    >>> status_of(80, ">=", 80), status_of(80, ">", 80), status_of(float("nan"), ">=", 80), status_of(3, "", None)
+    ('met', 'not_met', 'no_data', 'no_target')
+    """
+    if not op:
+        return "no_target"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no_data"
+    return "met" if Target(op, float(target), "", "").is_met(float(value)) else "not_met"
+
+
+def margin_of(value: float, target: float, polarity: str) -> float:
+    """Signed distance to the target in its unit, positive when better than the target.
+
+    >>> margin_of(85, 80, "higher"), margin_of(15, 12, "lower")
+    (5.0, -3.0)
+    """
+    if value is None or target is None or pd.isna(value) or pd.isna(target):
+        return math.nan
+    difference = float(value) - float(target)
+    return difference if polarity == "higher" else -difference
+
+
+def series_freq(indicator: dict, periods: list[Period], evaluated: Period) -> str:
+    """The granularity an indicator is evaluated at: its basis, else how it is measured, else P's."""
+    if indicator["basis"] in BASIS_FREQ:
+        return BASIS_FREQ[indicator["basis"]]
+    if periods:
+        counts = Counter(period.freq for period in periods)
+        return min(counts, key=lambda freq: (-counts[freq], MONTHS_IN[freq]))
+    return evaluated.freq
+
+
+def required_periods(indicator: dict, evaluated: Period) -> list[Period]:
+    """The periods the evaluated period P requires: basis periods ending inside P, or P itself."""
+    return due_periods(indicator["basis"], evaluated)
+
+
+def _counts_add_up(indicator: dict, period: Period) -> bool:
+    basis = BASIS_FREQ.get(indicator["basis"])
+    return basis is None or basis == period.freq
+
+
+def evaluate(indicators: pd.DataFrame, measurements: pd.DataFrame, evaluated: Period) -> pd.DataFrame:
+    """``evaluation.csv`` as a frame (columns :data:`EVALUATION_COLUMNS`), sorted by indicator and period."""
+    by_indicator = {key: group for key, group in measurements.groupby("indicator_id")}
+    rows = []
+    for indicator in indicators.to_dict("records"):
+        own = by_indicator.get(indicator["indicator_id"], measurements.iloc[0:0])
+        rows.extend(_indicator_rows(indicator, own, evaluated))
+    frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
+    frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
+    return frame.reset_index(drop=True)
+
+
+def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period) -> list[dict]:
+    points = {
+        parse_period(text): row for text, row in zip(measured["period"], measured.to_dict("records"), strict=True)
+    }
+    points = {period: row for period, row in points.items() if period.end <= evaluated.end}
+    freq = series_freq(indicator, list(points), evaluated)
+    series = _series_periods(points, freq, evaluated)
+    required = required_periods(indicator, evaluated)
+    rows = []
+    for period in sorted(set(series) | set(required), key=lambda p: p.sort_key):
+        rows.append({**_row(indicator, period, points, freq, period in required), "series": period in series})
+    return rows
+
+
+def _series_periods(points: dict, freq: str, evaluated: Period) -> list[Period]:
+    usable = [period for period in points if MONTHS_IN[period.freq] <= MONTHS_IN[freq]]
+    if not usable:
+        return []
+    current = min(usable, key=lambda p: p.start).enclosing(freq)
+    periods = []
+    while current.end <= evaluated.end:
+        periods.append(current)
+        current = current.shift(1)
+    return periods
+
+
+def _row(indicator: dict, period: Period, points: dict, freq: str, required: bool) -> dict:
+    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    base = {
+        "indicator_id": indicator["indicator_id"], "period": str(period), "target_op": op,
+        "target_value": target, "target_unit": unit, "polarity": polarity, "required": required,
+        "_sort": period.sort_key,
+    }  # fmt: skip
+    direct = points.get(period)
+    if direct is not None:
+        value, numerator, denominator = direct["value"], direct["numerator"], direct["denominator"]
+        status = status_of(value, op, target)
+        return {**base, "value": value, "numerator": numerator, "denominator": denominator, "status": status,
+                "margin": margin_of(value, target, polarity), "rolled_up": False,
+                "periods_met": None, "periods_expected": None, "periods_missing": None}  # fmt: skip
+    step = freq if MONTHS_IN[freq] < MONTHS_IN[period.freq] else None
+    if step is None:  # a series period with no measurement (finer data, if any, is rolled up below)
+        finer = [p for p in points if MONTHS_IN[p.freq] < MONTHS_IN[period.freq] and period.contains(p)]
+        step = min((p.freq for p in finer), key=MONTHS_IN.get, default=None)
+    if step is None:
+        return {**base, "value": math.nan, "numerator": math.nan, "denominator": math.nan,
+                "status": status_of(math.nan, op, target), "margin": math.nan, "rolled_up": False,
+                "periods_met": None, "periods_expected": None, "periods_missing": None}  # fmt: skip
+    return _rolled_row(indicator, period, points, step, base)
+
+
+def _rolled_row(indicator: dict, period: Period, points: dict, step: str, base: dict) -> dict:
+    """A period coarser than the measurements: pooled value; with a finer basis, met only when every part is."""
+    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    parts = period.split(step)
+    found = [points[p] for p in parts if p in points]
+    statuses = [status_of(row["value"], op, target) for row in found]
+    frame = pd.DataFrame(found, columns=["value", "numerator", "denominator"])
+    value, numerator, denominator = pool(
+        frame["value"], frame["numerator"], frame["denominator"], unit, _counts_add_up(indicator, period)
+    )
+    basis = BASIS_FREQ.get(indicator["basis"])
+    if not op:
+        status = "no_target"
+    elif basis is None and not math.isnan(value):
+        status = status_of(value, op, target)  # no basis: the target applies to the period itself
+    elif "not_met" in statuses:
+        status = "not_met"
+    elif len(found) < len(parts) or not found:
+        status = "no_data"
+    else:
+        status = "met"
+    return {**base, "value": value, "numerator": numerator, "denominator": denominator, "status": status,
+            "margin": margin_of(value, target, polarity), "rolled_up": True,
+            "periods_met": statuses.count("met"), "periods_expected": len(parts),
+            "periods_missing": len(parts) - len(found)}  # fmt: skip

@@ -1,0 +1,107 @@
+"""``indicator_summary.csv``: one row per indicator for the evaluated period.
+
+The period's status and pooled value, how many of its basis periods were met, the
+previous period for comparison, the process limits, the variation of the latest point
+and the assurance (where the target lies relative to the limits).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .evaluate import margin_of, required_periods, status_of
+from .periods import Period
+from .rollup import pool
+from .spc import MIN_POINTS, Limits, assurance
+
+SUMMARY_COLUMNS = [
+    "indicator_id", "period", "direction", "area", "office", "process", "indicator", "sub_indicator",
+    "target_raw", "target_op", "target_value", "target_unit", "polarity", "value", "numerator", "denominator",
+    "status", "margin", "periods_met", "periods_expected", "periods_missing", "previous_value", "previous_status",
+    "points", "mean", "lower_limit", "upper_limit", "latest_period", "variation", "signals", "assurance",
+]  # fmt: skip
+
+
+def period_status(rows: pd.DataFrame, indicator: dict) -> dict:
+    """Status and pooled value over the required rows of a period (or its single row)."""
+    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    if len(rows) == 1:
+        row = rows.iloc[0]
+        return {"value": row["value"], "numerator": row["numerator"], "denominator": row["denominator"],
+                "status": row["status"], "margin": row["margin"],
+                "periods_met": _or(row["periods_met"], int(row["status"] == "met")),
+                "periods_expected": _or(row["periods_expected"], 1),
+                "periods_missing": _or(row["periods_missing"], int(row["status"] == "no_data"))}  # fmt: skip
+    statuses = rows["status"].tolist()
+    value, numerator, denominator = pool(rows["value"], rows["numerator"], rows["denominator"], unit, False)
+    if not op:
+        status = "no_target"
+    elif "not_met" in statuses:
+        status = "not_met"
+    elif "no_data" in statuses or not statuses:
+        status = "no_data"
+    else:
+        status = "met"
+    return {"value": value, "numerator": numerator, "denominator": denominator, "status": status,
+            "margin": margin_of(value, target, polarity), "periods_met": statuses.count("met"),
+            "periods_expected": len(statuses), "periods_missing": statuses.count("no_data")}  # fmt: skip
+
+
+def _or(value, default):
+    return default if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def summarize(indicators: pd.DataFrame, evaluation: pd.DataFrame, spc: pd.DataFrame, evaluated: Period) -> pd.DataFrame:
+    """One row per indicator for ``evaluated`` (columns :data:`SUMMARY_COLUMNS`)."""
+    by_indicator = dict(tuple(evaluation.groupby("indicator_id")))
+    charts = dict(tuple(spc.groupby("indicator_id")))
+    previous = evaluated.shift(-1)
+    rows = []
+    for indicator in indicators.to_dict("records"):
+        own = by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
+        now = period_status(_rows_for(own, required_periods(indicator, evaluated)), indicator)
+        before_rows = _rows_for(own, required_periods(indicator, previous))
+        before = period_status(before_rows, indicator) if len(before_rows) else {"value": math.nan, "status": ""}
+        chart = charts.get(indicator["indicator_id"])
+        rows.append({
+            **{k: indicator[k] for k in ("indicator_id", "direction", "area", "office", "process", "indicator",
+                                          "sub_indicator", "target_raw", "target_op", "target_value", "target_unit",
+                                          "polarity")},
+            "period": str(evaluated), **now,
+            "previous_value": before["value"], "previous_status": before["status"],
+            **_chart_figures(chart, indicator),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("indicator_id").reset_index(drop=True)
+
+
+def _rows_for(rows: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
+    """The evaluation rows of ``periods``; a missing one counts as ``no_data``."""
+    wanted = [str(p) for p in periods]
+    found = rows[rows["period"].isin(wanted)]
+    missing = [p for p in wanted if p not in set(found["period"])]
+    if missing and len(rows):
+        template = rows.iloc[0]
+        filler = pd.DataFrame([{**template.to_dict(), "period": p, "value": math.nan, "numerator": math.nan,
+                                "denominator": math.nan, "margin": math.nan,
+                                "status": status_of(math.nan, template["target_op"], template["target_value"])}
+                               for p in missing])  # fmt: skip
+        found = pd.concat([found, filler], ignore_index=True)
+    return found
+
+
+def _chart_figures(chart: pd.DataFrame | None, indicator: dict) -> dict:
+    if chart is None or chart.empty:
+        return {"points": 0, "mean": math.nan, "lower_limit": math.nan, "upper_limit": math.nan,
+                "latest_period": "", "variation": "", "signals": "",
+                "assurance": assurance(None, indicator["target_op"], indicator["target_value"], 0)}  # fmt: skip
+    latest = chart.iloc[-1]
+    points = len(chart)
+    bounds = None
+    if points >= MIN_POINTS:
+        bounds = Limits(latest["mean"], latest["lower_limit"], latest["upper_limit"], math.nan)
+    return {"points": points, "mean": latest["mean"], "lower_limit": latest["lower_limit"],
+            "upper_limit": latest["upper_limit"], "latest_period": latest["period"], "variation": latest["variation"],
+            "signals": latest["signals"],
+            "assurance": assurance(bounds, indicator["target_op"], indicator["target_value"], points)}  # fmt: skip

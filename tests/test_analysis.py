@@ -1,0 +1,80 @@
+"""The analysis on the shipped example data: it finds what the generator planted, and its
+numbers can be reproduced by hand from measurements.csv."""
+
+import pandas as pd
+import pytest
+
+from kpilib.catalog import read_indicators
+
+
+def _frame(path):
+    return pd.read_csv(path, keep_default_na=True)
+
+
+def _id(paths, text):
+    indicators = read_indicators(paths.indicators)
+    return indicators.loc[indicators["indicator"].str.contains(text), "indicator_id"].iloc[0]
+
+
+def test_default_period_is_the_latest_semester_with_data(shipped):
+    summary = _frame(shipped.indicator_summary)
+    assert set(summary["period"]) == {"2025-S2"} and len(summary) == 15
+
+
+def test_finds_the_planted_spike_drift_and_misses(shipped):
+    spc = _frame(shipped.spc).set_index(["indicator_id", "period"])
+    visits, governance = _id(shipped, "VISITE EFFETTUATE"), _id(shipped, "N. DI GIORNI")
+    spike = spc.loc[(visits, "2024-10")]
+    assert spike["variation"] == "concern" and "limit" in spike["signals"]
+    drift = spc.loc[governance]
+    assert drift.loc["2025-12", "variation"] == "concern" and "run" in drift.loc["2025-12", "signals"]
+    opportunities = _frame(shipped.opportunities)
+    governance_kinds = set(opportunities.loc[opportunities["indicator_id"] == governance, "kind"])
+    assert {"deteriorating", "not_met"} <= governance_kinds
+    summary = _frame(shipped.indicator_summary).set_index("indicator_id")
+    assert summary.loc[governance, "status"] == "not_met"
+    materials = _id(shipped, "CAPACITÀ DI MESSA")
+    assert summary.loc[materials, "assurance"] == "consistently_met"
+    assert "raise_target" in set(opportunities.loc[opportunities["indicator_id"] == materials, "kind"])
+    assert opportunities["reason"].str.len().gt(40).all()
+
+
+def test_opportunities_are_ranked_as_an_analyst_would(shipped):
+    opportunities = _frame(shipped.opportunities)
+    order = ["consistently_failing", "special_cause_concern", "deteriorating", "not_met", "hit_and_miss",
+             "missing_data", "raise_target"]  # fmt: skip
+    positions = opportunities["kind"].map(order.index)
+    assert positions.is_monotonic_increasing or (opportunities["score"].diff().dropna() <= 0).all()
+    assert opportunities["rank"].tolist() == list(range(1, len(opportunities) + 1))
+    assert opportunities.iloc[-1]["kind"] == "raise_target"
+
+
+def test_numbers_reproduced_by_hand_from_measurements(shipped):
+    measurements = _frame(shipped.measurements)
+    visits, governance = _id(shipped, "VISITE EFFETTUATE"), _id(shipped, "N. DI GIORNI")
+    months = measurements[
+        (measurements["indicator_id"] == visits) & measurements["period"].str.match(r"2025-(0[7-9]|1[0-2])")
+    ]
+    summary = _frame(shipped.indicator_summary).set_index("indicator_id")
+    assert summary.loc[visits, "value"] == pytest.approx(100 * months["numerator"].sum() / months["denominator"].sum())
+    series = measurements[measurements["indicator_id"] == governance].sort_values("period")["value"].to_numpy()
+    mean = series.mean()
+    upper = mean + 2.66 * abs(pd.Series(series).diff()).mean()
+    spc = _frame(shipped.spc)
+    chart = spc[spc["indicator_id"] == governance]
+    assert chart["mean"].iloc[0] == pytest.approx(mean) and chart["upper_limit"].iloc[0] == pytest.approx(upper)
+    evaluation = _frame(shipped.evaluation)
+    row = evaluation[(evaluation["indicator_id"] == governance) & (evaluation["period"] == "2025-08")].iloc[0]
+    measured = measurements[(measurements["indicator_id"] == governance) & (measurements["period"] == "2025-08")]
+    assert row["value"] == measured["value"].iloc[0]
+    assert row["margin"] == pytest.approx(12 - measured["value"].iloc[0])
+    assert row["status"] == ("met" if measured["value"].iloc[0] <= 12 else "not_met")
+
+
+def test_every_indicator_has_its_required_periods(shipped):
+    evaluation = _frame(shipped.evaluation)
+    required = evaluation[evaluation["required"]]
+    assert set(required["indicator_id"]) == set(read_indicators(shipped.indicators)["indicator_id"])
+    assert set(evaluation["status"]) <= {"met", "not_met", "no_data", "no_target"}
+    spc = _frame(shipped.spc)
+    assert set(spc["variation"].dropna()) <= {"common_cause", "improvement", "concern"}
