@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 
-.PHONY: setup reports test lint bench notebooks lab examples clean
+.PHONY: setup reports processed test lint bench notebooks lab examples clean
 
 setup: $(STAMP)
 
@@ -18,19 +18,32 @@ $(STAMP): pyproject.toml
 
 reports: setup
 	$(BIN)/kpi run $(if $(PERIOD),--period $(PERIOD))
+	@echo "Open reports/$$(ls -t reports | grep -v gitkeep | head -n 1)/index.html in a browser."
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup lint
+# The notebooks read data/processed: the pipeline runs first (without rendering reports).
+processed: setup
+	$(BIN)/kpi run --skip-reports
+
+test: setup lint processed
 	$(BIN)/python -m pytest
+
+# Refresh the committed notebook outputs on purpose (nbval compares fresh runs with them).
+notebooks: processed
+	for notebook in notebooks/*.ipynb; do $(BIN)/papermill --no-progress-bar "$$notebook" "$$notebook" || exit 1; done
+
+# JupyterLab on notebooks/ with kpilib importable (installed in .venv in editable mode).
+lab: processed
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: setup
 	$(BIN)/python -m bench
 
 examples: setup
-	$(BIN)/python scripts/make_example_data.py
+	$(BIN)/python -m kpilib.examples
 
 clean:
 	rm -rf data/processed/* reports/*

@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import events
+from bench import events, reports
 
-BENCHMARKS = {"events": events.main}
+BENCHMARKS = {"events": events.main, "reports": reports.main}
 
 
 def main() -> int:

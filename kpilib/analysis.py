@@ -61,7 +61,8 @@ def analyse(paths: Paths, period: str | None = None) -> Analysis:
         raise KpiError(str(error)) from None
     evaluation = evaluate(indicators, measurements, evaluated)
     spc = spc_table(evaluation, indicators)
-    summary = summarize(indicators, evaluation, spc, evaluated)
+    previous = evaluate(indicators, measurements, evaluated.shift(-1))
+    summary = summarize(indicators, evaluation, spc, evaluated, previous)
     opportunities = find_opportunities(summary, spc, evaluation)
     register, register_rejects = validate_register(
         read_register(paths.nonconformities_file.parent, paths.relative), indicators

@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", parents=[common], help="evaluate targets, SPC, assurance, opportunities")
     evaluate.add_argument("--period", default=None, help="period to evaluate (default: the latest semester with data)")
 
+    reports = commands.add_parser("reports", parents=[common], help="render the report notebooks to reports/<period>/")
+    reports.add_argument("--period", default=None, help="period to report (default: the one last evaluated)")
+    reports.add_argument("--direction", action="append", default=None, help="only this direction (repeatable)")
+    reports.add_argument("--jobs", type=int, default=None, help="reports rendered at once (default: one per core)")
+
     template = commands.add_parser(
         "template", parents=[common], help="write an Excel collection template for one direction"
     )
@@ -55,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", parents=[common], help="run the whole pipeline")
     run.add_argument("--period", default=None, help="period to report (default: the latest semester with data)")
+    run.add_argument("--skip-reports", action="store_true", help="stop after evaluate (no notebooks rendered)")
     return parser
 
 
@@ -91,6 +97,12 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
 
         run_evaluate(paths, args.period)
         return 0
+    if args.command == "reports":
+        from .batch import run_reports
+
+        if args.jobs is not None and args.jobs < 1:
+            raise KpiError("--jobs must be at least 1")
+        return run_reports(paths, args.period, args.direction, args.jobs)
     if args.command == "template":
         from .templates import run_template
 
@@ -99,5 +111,5 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
     if args.command == "run":
         from .pipeline import run_all
 
-        return run_all(paths, args.period)
+        return run_all(paths, args.period, render=not args.skip_reports)
     raise KpiError(f"unknown command {args.command}")

@@ -62,8 +62,15 @@ def series_freq(indicator: dict, periods: list[Period], evaluated: Period) -> st
 
 
 def required_periods(indicator: dict, evaluated: Period) -> list[Period]:
-    """The periods the evaluated period P requires: basis periods ending inside P, or P itself."""
-    return due_periods(indicator["basis"], evaluated)
+    """The periods the evaluated period P requires: basis periods ending inside P, or P itself.
+
+    A basis longer than P that does not end inside it (an annual indicator in the first
+    semester) requires the latest basis period completed before P ends.
+    """
+    due = due_periods(indicator["basis"], evaluated)
+    if due:
+        return due
+    return [evaluated.enclosing(BASIS_FREQ[indicator["basis"]]).shift(-1)]
 
 
 def _counts_add_up(indicator: dict, period: Period) -> bool:
@@ -71,19 +78,39 @@ def _counts_add_up(indicator: dict, period: Period) -> bool:
     return basis is None or basis == period.freq
 
 
-def evaluate(indicators: pd.DataFrame, measurements: pd.DataFrame, evaluated: Period) -> pd.DataFrame:
-    """``evaluation.csv`` as a frame (columns :data:`EVALUATION_COLUMNS`), sorted by indicator and period."""
+def combined_status(statuses: list[str], has_target: bool) -> str:
+    """The status of a period made of several required periods: met only when every one is.
+
+    >>> combined_status(["met", "not_met", "no_data"], True), combined_status(["met", "no_data"], True)
+    ('not_met', 'no_data')
+    """
+    if not has_target:
+        return "no_target"
+    if "not_met" in statuses:
+        return "not_met"
+    if "no_data" in statuses or not statuses:
+        return "no_data"
+    return "met"
+
+
+def evaluate(indicators: pd.DataFrame, measurements: pd.DataFrame, evaluated: Period,
+             also_required_by: tuple[Period, ...] = ()) -> pd.DataFrame:  # fmt: skip
+    """``evaluation.csv`` as a frame (columns :data:`EVALUATION_COLUMNS`), sorted by indicator and period.
+
+    ``also_required_by``: earlier periods whose required rows are added too (``required``
+    stays False for them), so that one evaluation serves a history of periods.
+    """
     by_indicator = {key: group for key, group in measurements.groupby("indicator_id")}
     rows = []
     for indicator in indicators.to_dict("records"):
         own = by_indicator.get(indicator["indicator_id"], measurements.iloc[0:0])
-        rows.extend(_indicator_rows(indicator, own, evaluated))
+        rows.extend(_indicator_rows(indicator, own, evaluated, also_required_by))
     frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
     frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
     return frame.reset_index(drop=True)
 
 
-def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period) -> list[dict]:
+def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period, others: tuple = ()) -> list[dict]:
     points = {
         parse_period(text): row for text, row in zip(measured["period"], measured.to_dict("records"), strict=True)
     }
@@ -91,8 +118,9 @@ def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period) 
     freq = series_freq(indicator, list(points), evaluated)
     series = _series_periods(points, freq, evaluated)
     required = required_periods(indicator, evaluated)
+    extra = {period for other in others for period in required_periods(indicator, other)}
     rows = []
-    for period in sorted(set(series) | set(required), key=lambda p: p.sort_key):
+    for period in sorted(set(series) | set(required) | extra, key=lambda p: p.sort_key):
         rows.append({**_row(indicator, period, points, freq, period in required), "series": period in series})
     return rows
 
@@ -145,16 +173,10 @@ def _rolled_row(indicator: dict, period: Period, points: dict, step: str, base: 
         frame["value"], frame["numerator"], frame["denominator"], unit, _counts_add_up(indicator, period)
     )
     basis = BASIS_FREQ.get(indicator["basis"])
-    if not op:
-        status = "no_target"
-    elif basis is None and not math.isnan(value):
+    if op and basis is None and not math.isnan(value):
         status = status_of(value, op, target)  # no basis: the target applies to the period itself
-    elif "not_met" in statuses:
-        status = "not_met"
-    elif len(found) < len(parts) or not found:
-        status = "no_data"
     else:
-        status = "met"
+        status = combined_status(statuses + ["no_data"] * (len(parts) - len(found)), bool(op))
     return {**base, "value": value, "numerator": numerator, "denominator": denominator, "status": status,
             "margin": margin_of(value, target, polarity), "rolled_up": True,
             "periods_met": statuses.count("met"), "periods_expected": len(parts),

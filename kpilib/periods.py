@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import fold, strip_accents
 
@@ -119,11 +120,17 @@ def parse_period(text: object) -> Period:
     >>> [str(parse_period(t)) for t in ["2025-S1", "1° semestre 2025", "gennaio 2025", "II trimestre 2025", "anno 2025"]]
     ['2025-S1', '2025-S1', '2025-01', '2025-Q2', '2025']
     """
+    if isinstance(text, str):
+        return _parse_text(text)
     if isinstance(text, dt.datetime | dt.date):
         if text.day != 1:
             raise ValueError(f"{text:%d/%m/%Y} is a date, not a period")
         return Period(text.year, "month", text.month)
-    original = str(text)
+    return _parse_text(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(original: str) -> Period:
     words = strip_accents(fold(original)).replace("°", " ").replace("º", " ")
     words = re.sub(r"[\s_/.]+", " ", words.replace("-", " - ")).strip()
     compact = words.replace(" ", "")

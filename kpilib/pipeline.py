@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from .analysis import run_evaluate
+from .batch import run_reports
 from .catalog import run_catalog
 from .events import run_events
 from .ingest import run_ingest
 from .paths import Paths
 
 
-def run_all(paths: Paths, period: str | None = None) -> int:
-    """Run the pipeline stages that exist so far; returns the exit status."""
+def run_all(paths: Paths, period: str | None = None, render: bool = True) -> int:
+    """Catalog, events, ingest, evaluate and reports; returns the exit status of the reports."""
     run_catalog(paths)
     derived = run_events(paths)
     run_ingest(paths, derived=derived)
-    run_evaluate(paths, period)
-    return 0
+    evaluated = run_evaluate(paths, period).period
+    return run_reports(paths, str(evaluated)) if render else 0

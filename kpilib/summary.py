@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from .evaluate import margin_of, required_periods, status_of
+from .evaluate import combined_status, margin_of, required_periods, status_of
 from .periods import Period
 from .rollup import pool
 from .spc import MIN_POINTS, Limits, assurance
@@ -36,14 +36,7 @@ def period_status(rows: pd.DataFrame, indicator: dict) -> dict:
                 "periods_missing": _or(row["periods_missing"], int(row["status"] == "no_data"))}  # fmt: skip
     statuses = rows["status"].tolist()
     value, numerator, denominator = pool(rows["value"], rows["numerator"], rows["denominator"], unit, False)
-    if not op:
-        status = "no_target"
-    elif "not_met" in statuses:
-        status = "not_met"
-    elif "no_data" in statuses or not statuses:
-        status = "no_data"
-    else:
-        status = "met"
+    status = combined_status(statuses, bool(op))
     return {"value": value, "numerator": numerator, "denominator": denominator, "status": status,
             "margin": margin_of(value, target, polarity), "periods_met": statuses.count("met"),
             "periods_expected": len(statuses), "periods_missing": statuses.count("no_data")}  # fmt: skip
@@ -53,16 +46,25 @@ def _or(value, default):
     return default if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
 
 
-def summarize(indicators: pd.DataFrame, evaluation: pd.DataFrame, spc: pd.DataFrame, evaluated: Period) -> pd.DataFrame:
-    """One row per indicator for ``evaluated`` (columns :data:`SUMMARY_COLUMNS`)."""
+def summarize(indicators: pd.DataFrame, evaluation: pd.DataFrame, spc: pd.DataFrame, evaluated: Period,
+              previous_evaluation: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """One row per indicator for ``evaluated`` (columns :data:`SUMMARY_COLUMNS`).
+
+    ``previous_evaluation``: the evaluation of the previous period of the same length, for
+    the comparison columns (without it they are left empty).
+    """
     by_indicator = dict(tuple(evaluation.groupby("indicator_id")))
+    before_by_indicator = (
+        dict(tuple(previous_evaluation.groupby("indicator_id"))) if previous_evaluation is not None else {}
+    )
     charts = dict(tuple(spc.groupby("indicator_id")))
     previous = evaluated.shift(-1)
     rows = []
     for indicator in indicators.to_dict("records"):
         own = by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
         now = period_status(_rows_for(own, required_periods(indicator, evaluated)), indicator)
-        before_rows = _rows_for(own, required_periods(indicator, previous))
+        before_own = before_by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
+        before_rows = _rows_for(before_own, required_periods(indicator, previous))
         before = period_status(before_rows, indicator) if len(before_rows) else {"value": math.nan, "status": ""}
         chart = charts.get(indicator["indicator_id"])
         rows.append({

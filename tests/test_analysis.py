@@ -78,3 +78,17 @@ def test_every_indicator_has_its_required_periods(shipped):
     assert set(evaluation["status"]) <= {"met", "not_met", "no_data", "no_target"}
     spc = _frame(shipped.spc)
     assert set(spc["variation"].dropna()) <= {"common_cause", "improvement", "concern"}
+
+
+def test_compliance_history_agrees_with_the_summary_for_the_period(shipped):
+    from kpilib.analysis import read_measurements
+    from kpilib.history import compliance_history
+    from kpilib.periods import parse_period
+
+    history = compliance_history(read_indicators(shipped.indicators), read_measurements(shipped.measurements),
+                                 parse_period("2025-S2"))  # fmt: skip
+    last = history[history["period"] == "2025-S2"].iloc[0]
+    statuses = _frame(shipped.indicator_summary)["status"].value_counts()
+    assert (last["met"], last["not_met"]) == (statuses.get("met", 0), statuses.get("not_met", 0))
+    assert last["compliance"] == pytest.approx(100 * last["met"] / (last["met"] + last["not_met"]))
+    assert history["period"].tolist() == ["2023-S1", "2023-S2", "2024-S1", "2024-S2", "2025-S1", "2025-S2"]

@@ -1,0 +1,92 @@
+"""Charts for the reports (seaborn on matplotlib), labelled in Italian with units."""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from .labels import UNIT_IT
+
+COLOURS = {"common_cause": "#4d4d4d", "improvement": "#1f77b4", "concern": "#e07b00", "": "#4d4d4d"}
+
+
+def _axis_label(unit: str) -> str:
+    return {"percent": "percentuale (%)", "number": "numero"}.get(unit, UNIT_IT.get(unit, unit))
+
+
+def series_charts(spc: pd.DataFrame, summary: pd.DataFrame, columns: int = 2):
+    """Small multiples: each indicator's series against its target, with the process limits."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.85)
+    indicators = summary.sort_values(["office", "process", "indicator_id"]).to_dict("records")
+    indicators = [row for row in indicators if (spc["indicator_id"] == row["indicator_id"]).any()]
+    if not indicators:
+        return None
+    rows = math.ceil(len(indicators) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, 3.6 * rows), squeeze=False)
+    for ax, row in zip(axes.flat, indicators, strict=False):
+        _one_series(ax, spc[spc["indicator_id"] == row["indicator_id"]].reset_index(drop=True), row)
+    for ax in list(axes.flat)[len(indicators) :]:
+        ax.set_visible(False)
+    handles = [
+        plt.Line2D([], [], color="#4d4d4d", marker="o", label="valore misurato"),
+        plt.Line2D([], [], color="#c0392b", linestyle="--", label="target"),
+        plt.Line2D([], [], color="#7f8c8d", linestyle="-", label="media"),
+        plt.Line2D([], [], color="#7f8c8d", linestyle=":", label="limiti del processo"),
+        plt.Line2D([], [], color=COLOURS["concern"], marker="o", linestyle="", label="peggioramento anomalo"),
+        plt.Line2D([], [], color=COLOURS["improvement"], marker="o", linestyle="", label="miglioramento anomalo"),
+    ]
+    figure.legend(handles=handles, loc="upper center", ncol=6, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    figure.tight_layout(rect=(0, 0, 1, 1 - 0.35 / (3.6 * rows)))
+    return figure
+
+
+def _one_series(ax, series: pd.DataFrame, row: dict) -> None:
+    x = range(len(series))
+    ax.plot(list(x), series["value"], color="#4d4d4d", marker="o", markersize=3, linewidth=1.2)
+    variation = series["variation"].fillna("")
+    for kind in ("improvement", "concern"):
+        chosen = variation == kind
+        if chosen.any():
+            ax.scatter([i for i, c in zip(x, chosen, strict=True) if c], series.loc[chosen, "value"],
+                       color=COLOURS[kind], s=36, zorder=3)  # fmt: skip
+    if not pd.isna(row["target_value"]):
+        ax.axhline(row["target_value"], color="#c0392b", linestyle="--", linewidth=1.2)
+    if series["mean"].notna().any():
+        ax.axhline(series["mean"].iloc[0], color="#7f8c8d", linewidth=1)
+        ax.axhline(series["lower_limit"].iloc[0], color="#7f8c8d", linestyle=":", linewidth=1)
+        ax.axhline(series["upper_limit"].iloc[0], color="#7f8c8d", linestyle=":", linewidth=1)
+    step = max(1, len(series) // 6)
+    ax.set_xticks(list(x)[::step])
+    ax.set_xticklabels(series["period"].iloc[::step], rotation=0, fontsize=8)
+    label = row["indicator"] + (f" — {row['sub_indicator']}" if isinstance(row["sub_indicator"], str) else "")
+    ax.set_title("\n".join(textwrap.wrap(label, 60)[:3]), fontsize=8.5, loc="left")
+    ax.set_ylabel(_axis_label(row["target_unit"]))
+    ax.set_xlabel("")
+
+
+def compliance_heatmap(history: pd.DataFrame):
+    """Share of indicators meeting their target, by direction (rows) and period (columns)."""
+    sns.set_theme(style="white", context="notebook", font_scale=0.85)
+    table = history.pivot(index="direction", columns="period", values="compliance")
+    table.index = ["\n".join(textwrap.wrap(name, 45)) for name in table.index]
+    figure, ax = plt.subplots(figsize=(1.2 * len(table.columns) + 4, 0.7 * len(table) + 1.6))
+    sns.heatmap(table, annot=True, fmt=".0f", cmap="RdYlGn", vmin=0, vmax=100, linewidths=0.5, ax=ax,
+                cbar_kws={"label": "indicatori con target raggiunto (%)"})  # fmt: skip
+    ax.set_xlabel("periodo")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", rotation=0)
+    figure.tight_layout()
+    return figure
+
+
+def png(figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (closed afterwards), whatever matplotlib backend is active."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,158 @@
+"""``kpi reports`` / ``kpi run`` end to end on a small fixture in a temporary root."""
+
+import json
+import shutil
+
+import nbformat
+import pytest
+
+from kpilib.batch import check_parameters
+from kpilib.cli import main
+from kpilib.errors import KpiError
+from kpilib.paths import REPOSITORY_ROOT
+
+HOSTILE = "<script>alert('x')</script> ../../Direzione Prova"
+HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
+
+
+@pytest.fixture(scope="module")
+def fixture_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fixture")
+    (root / "data" / "raw" / "catalog").mkdir(parents=True)
+    (root / "data" / "raw" / "catalog" / "catalogo.txt").write_text(
+        "\n".join([
+            HEADER,
+            "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tPRESTITI\tPERCENTUALE DI PRESTITI EVASI ENTRO 10 GIORNI\t≥90%",
+            "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tVISITE\tNUMERO DI VISITE GUIDATE SU BASE MENSILE\t≥4",
+            f"{HOSTILE}\t-\tUFFICIO <b>X</b>\tPROCESSO\tTEMPO MASSIMO DI RISPOSTA\t30 GG",
+        ]) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert main(["catalog", "--root", str(root)]) == 0
+    import pandas as pd
+
+    ids = pd.read_csv(root / "data" / "processed" / "indicators.csv").set_index("process")["indicator_id"]
+    lines = ["indicatore;periodo;valore;numeratore;denominatore"]
+    for month in range(1, 13):
+        lines.append(f"{ids['PRESTITI']};2025-{month:02d};;{8 + month % 3};10")
+        lines.append(f"{ids['VISITE']};2025-{month:02d};{3 + month % 4};;")
+        lines.append(f"{ids['PROCESSO']};2025-{month:02d};{20 + month};;")
+    (root / "data" / "raw" / "measurements").mkdir(parents=True)
+    (root / "data" / "raw" / "measurements" / "misure.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def _snapshot(folder):
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} if folder.exists() else {}
+
+
+def test_end_to_end_writes_every_file_in_the_root_and_nothing_elsewhere(fixture_root):
+    before = {name: _snapshot(REPOSITORY_ROOT / name) for name in ("data", "reports", "notebooks")}
+    assert main(["run", "--root", str(fixture_root)]) == 0
+    assert {name: _snapshot(REPOSITORY_ROOT / name) for name in ("data", "reports", "notebooks")} == before
+    processed = fixture_root / "data" / "processed"
+    for name in ("indicators.csv", "catalog_rejects.csv", "measurements.csv", "measurement_rejects.csv",
+                 "event_measurements.csv", "event_rejects.csv", "evaluation.csv", "spc.csv",
+                 "indicator_summary.csv", "opportunities.csv", "nonconformities.csv"):  # fmt: skip
+        assert (processed / name).is_file(), name
+    out = fixture_root / "reports" / "2025-S2"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["index.html", "overview.html", "overview.ipynb", "direzione-cultura.html",
+                            "direzione-cultura.ipynb", "script-alert-x-script-direzione-prova.html",
+                            "script-alert-x-script-direzione-prova.ipynb"])  # fmt: skip
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("completo") == 3 and "non riuscito" not in index
+
+
+def test_hostile_direction_is_escaped_under_a_safe_name(fixture_root):
+    out = fixture_root / "reports" / "2025-S2"
+    if not out.exists():
+        assert main(["run", "--root", str(fixture_root)]) == 0
+    page = (out / "script-alert-x-script-direzione-prova.html").read_text(encoding="utf-8")
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;alert(" in page
+    assert "UFFICIO &lt;b&gt;X&lt;/b&gt;" in page
+    for name in ("index.html", "overview.html"):
+        assert "<script>alert(" not in (out / name).read_text(encoding="utf-8")
+    assert not list(fixture_root.parent.glob("Direzione*"))
+
+
+def test_executed_notebooks_carry_their_parameters_and_html_hides_code(fixture_root):
+    out = fixture_root / "reports" / "2025-S2"
+    if not out.exists():
+        assert main(["run", "--root", str(fixture_root)]) == 0
+    executed = nbformat.read(out / "direzione-cultura.ipynb", as_version=4)
+    assert executed.metadata["papermill"]["parameters"] == {
+        "direction": "DIREZIONE CULTURA", "period": "2025-S2", "root": str(fixture_root),
+    }  # fmt: skip
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+    page = (out / "direzione-cultura.html").read_text(encoding="utf-8")
+    assert "load_direction" not in page and "injected" not in page.lower()
+    assert "Raggiunto" in page and "Opportunità di miglioramento" in page
+
+
+def test_a_failing_report_leaves_the_others_and_exits_1(fixture_root, tmp_path, capsys):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(REPOSITORY_ROOT / "notebooks", notebooks)
+    book = nbformat.read(notebooks / "direction_report.ipynb", as_version=4)
+    book.cells.insert(3, nbformat.v4.new_code_cell('assert "script" not in direction, "report rotto apposta"'))
+    nbformat.write(book, notebooks / "direction_report.ipynb")
+    from kpilib.batch import run_reports
+    from kpilib.paths import Paths
+
+    paths = Paths.at(fixture_root)
+    if not paths.indicator_summary.exists():
+        assert main(["run", "--root", str(fixture_root), "--skip-reports"]) == 0
+    out = paths.reports / "2025-S2"
+    shutil.rmtree(out, ignore_errors=True)
+    assert run_reports(paths, "2025-S2", jobs=2, notebooks=notebooks) == 1
+    assert (out / "direzione-cultura.html").is_file()
+    failed = out / "script-alert-x-script-direzione-prova.ipynb"
+    assert failed.is_file()  # the partial notebook is kept
+    assert any(
+        o.get("output_type") == "error" for c in json.loads(failed.read_text())["cells"] for o in c.get("outputs", [])
+    )
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "non riuscito" in index and "report rotto apposta" in index
+    assert "FAILED" in capsys.readouterr().out
+
+
+def test_unknown_parameters_and_missing_tag_are_errors(tmp_path):
+    notebook = REPOSITORY_ROOT / "notebooks" / "direction_report.ipynb"
+    check_parameters(notebook, {"direction": "X", "period": "2025-S2", "root": "/"})
+    with pytest.raises(KpiError, match="unknown parameter"):
+        check_parameters(notebook, {"directon": "X"})
+    book = nbformat.read(notebook, as_version=4)
+    for cell in book.cells:
+        cell.metadata["tags"] = []
+    untagged = tmp_path / "untagged.ipynb"
+    nbformat.write(book, untagged)
+    with pytest.raises(KpiError, match="tagged 'parameters'"):
+        check_parameters(untagged, {})
+
+
+def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch, tmp_path):
+    import papermill
+
+    from kpilib.batch import Job, Renderer
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs["km"])
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "executed"
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    job = Job("x", REPOSITORY_ROOT / "notebooks" / "overview.ipynb", "x", {})
+    assert Renderer(tmp_path)._execute(job, tmp_path / "x.ipynb") == "executed"
+    assert len(calls) == 2 and calls[0] is not calls[1]
+    assert calls[0].transport == "ipc"
+
+    def dead(*args, **kwargs):
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    with pytest.raises(RuntimeError):
+        Renderer(tmp_path)._execute(job, tmp_path / "x.ipynb")
