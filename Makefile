@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 
-.PHONY: setup reports processed test lint bench notebooks lab examples clean
+.PHONY: setup reports processed test lint bench notebooks lab examples screenshots clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,17 @@ bench: setup
 
 examples: setup
 	$(BIN)/python -m kpilib.examples
+
+# Screenshots of the latest rendered reports, as a reviewer sees them (needs Debian's chromium).
+screenshots:
+	@command -v chromium >/dev/null || { echo "chromium is not installed (apt-get install chromium)"; exit 1; }
+	@latest=$$(ls -td reports/*/ | head -n 1); mkdir -p "$$latest/screenshots"; \
+	for page in "$$latest"*.html; do \
+		name=$$(basename "$$page" .html); \
+		chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+			--disable-component-update --disable-sync --user-data-dir="$$(mktemp -d)" --window-size=1400,4000 \
+			--screenshot="$$latest/screenshots/$$name.png" "file://$$PWD/$$page" 2>/dev/null; \
+	done; echo "screenshots in $$latest""screenshots/"
 
 clean:
 	rm -rf data/processed/* reports/*

@@ -47,7 +47,8 @@ def series_charts(spc: pd.DataFrame, summary: pd.DataFrame, columns: int = 2):
 
 def _one_series(ax, series: pd.DataFrame, row: dict) -> None:
     x = range(len(series))
-    ax.plot(list(x), series["value"], color="#4d4d4d", marker="o", markersize=3, linewidth=1.2)
+    sns.lineplot(x=list(x), y=series["value"].to_numpy(), ax=ax, estimator=None, errorbar=None, color="#4d4d4d",
+                 marker="o", markersize=4, linewidth=1.2)  # fmt: skip
     variation = series["variation"].fillna("")
     for kind in ("improvement", "concern"):
         chosen = variation == kind

@@ -10,16 +10,23 @@ from .errors import KpiError
 from .paths import Paths
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument errors as one plain line (exit 2), like every other user error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kpi",
         description="ISO 9001 indicator analysis for the City of Milan: catalog, measurements, evaluation, reports.",
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--root", type=Path, default=None, help="folder holding data/ and reports/ (default: the repository)"
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     catalog = commands.add_parser("catalog", parents=[common], help="parse the published table into indicators.csv")
     catalog.add_argument(
@@ -71,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args, paths)
     except KpiError as error:
         print(f"kpi {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # unreadable or unwritable files and folders
+        print(f"kpi {args.command}: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kpi: interrupted", file=sys.stderr)

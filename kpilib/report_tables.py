@@ -24,7 +24,8 @@ _TABLE_STYLES = [
 def styled(frame: pd.DataFrame, name: str, colours: pd.DataFrame | None = None, wide: tuple[str, ...] = ()) -> str:
     """``frame`` as escaped HTML with the house style; ``colours``: CSS per cell, same shape."""
     styler = Styler(frame, uuid=name, cell_ids=False)
-    styler = styler.format(escape="html", na_rep="—").format_index(escape="html", axis=1).hide(axis="index")
+    styler = styler.format(escape="html", na_rep="—").format_index(escape="html", axis=0)
+    styler = styler.format_index(escape="html", axis=1).hide(axis="index")
     styler = styler.set_table_styles(_TABLE_STYLES)
     for column in wide:
         styler = styler.set_properties(subset=[column], **{"min-width": "18em", "max-width": "32em"})

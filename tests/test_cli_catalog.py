@@ -104,3 +104,18 @@ def test_bad_files_give_one_plain_line_and_exit_2(root, tmp_path, name, content,
 def test_empty_catalog_folder_is_an_error(tmp_path, capsys):
     assert main(["catalog", "--root", str(tmp_path)]) == 2
     assert "no catalog source found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "arguments", [["catalog", "--bogus"], ["nosuchcommand"], ["events", "--freq", "decade"], ["reports", "--jobs", "0"]]
+)
+def test_unusable_arguments_give_one_plain_line_and_exit_2(arguments, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "kpilib", *arguments, "--root", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "error" in result.stderr and "Traceback" not in result.stderr
