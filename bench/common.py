@@ -42,5 +42,11 @@ def measure(command: list[str]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, output)
 
 
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
+def print_checks(checks: list[tuple[str, str, bool, str]]) -> bool:
+    """Print (name, figure, target met, target) rows; True when every target is met."""
+    width = max(len(name) for name, *_ in checks)
+    figures = max(len(figure) for _, figure, *_ in checks)
+    for name, figure, ok, target in checks:
+        verdict = ("ok" if ok else "MISSED") if target else ""
+        print(f"  {name:<{width}}  {figure:>{figures}}  {target:<18} {verdict}")
+    return all(ok for _, _, ok, _ in checks)

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bench.common import measure, scratch_root, verdict
+from bench.common import measure, print_checks, scratch_root
 from kpilib.catalog import read_indicators
 from kpilib.events import case_kind
 from kpilib.paths import Paths
@@ -151,10 +151,7 @@ def main(argv: list[str] | None = None) -> bool:
                 ("peak memory, large vs 10M", f"{large.peak_mb:,.0f} MB vs {whole.peak_mb:,.0f} MB ({growth:.2f}x)",
                  growth <= 1.5, "<= 1.5x"),
             ]  # fmt: skip
-    width = max(len(name) for name, *_ in checks)
-    for name, figure, ok, target in checks:
-        print(f"  {name:<{width}}  {figure:>28}  {target:<18} {verdict(ok) if target else ''}")
-    return all(ok for _, _, ok, _ in checks)
+    return print_checks(checks)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import measure, verdict
+from bench.common import measure, print_checks
 from kpilib.paths import REPOSITORY_ROOT
 
 HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
@@ -110,10 +110,7 @@ def main(argv: list[str] | None = None) -> bool:
             ("kpi reports peak memory", f"{ours.peak_mb:,.0f} MB", True, ""),
         ]
     print(f"reports benchmark: {args.directions} directions, 5 indicators each, 36 months")
-    width = max(len(name) for name, *_ in checks)
-    for name, figure, ok, target in checks:
-        print(f"  {name:<{width}}  {figure:>12}  {target:<10} {verdict(ok) if target else ''}")
-    return all(ok for _, _, ok, _ in checks)
+    return print_checks(checks)
 
 
 if __name__ == "__main__":
