@@ -41,10 +41,9 @@ def run_ingest(paths: Paths, files: list[Path] | None = None, strict: bool = Fal
     pending = _pending_rejects(derived[~computable])
     if len(pending):
         rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))
-        records = pd.concat([records, pending[["source"]]], ignore_index=True)
     write_csv(measurements, paths.measurements)
     write_csv(rejects, paths.measurement_rejects)
-    _print_counts(records, measurements, rejects)
+    _print_counts(pd.concat([records["source"], pending["source"]]), measurements, rejects)
     print(
         f"ingest: {len(measurements)} measurement(s) -> {paths.relative(paths.measurements)}, "
         f"{len(rejects)} rejected -> {paths.relative(paths.measurement_rejects)}"
@@ -85,8 +84,9 @@ def _plain(value: float) -> str:
     return "" if pd.isna(value) else f"{value:.15g}"
 
 
-def _print_counts(records: pd.DataFrame, measurements: pd.DataFrame, rejects: pd.DataFrame) -> None:
-    read = records.groupby("source", sort=True).size()
+def _print_counts(sources: pd.Series, measurements: pd.DataFrame, rejects: pd.DataFrame) -> None:
+    """Per input file (or events file): rows read, accepted, rejected."""
+    read = sources.value_counts().sort_index()
     accepted = measurements.groupby("source").size()
     rejected = rejects.groupby("source").size()
     for source, count in read.items():

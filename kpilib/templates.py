@@ -153,5 +153,5 @@ def run_template(paths, direction: str, period_text: str, out: Path | None = Non
     rows = template_rows(indicators, direction, period)
     out = Path(out) if out else paths.processed / "templates" / f"modello_{slugify(direction)}_{period}.xlsx"
     write_atomic_bytes(out, build_workbook(rows, direction, period))
-    print(f"template: {len(rows)} row(s) for {direction}, {period} -> {out}")
+    print(f"template: {len(rows)} row(s) for {direction}, {period} -> {paths.relative(out)}")
     return out
