@@ -98,7 +98,12 @@ def _text_lines(path: Path):
 
 def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
     lines = _text_lines(path)
-    first = next((line for line in lines if line.strip()), "")
+    header_line, first = 0, ""
+    while not first.strip():
+        first = next(lines, None)
+        if first is None:
+            raise KpiError(f"{path}: no header row (expected {', '.join(COLUMNS)})")
+        header_line += 1
     delimiter = max((",", ";", "\t"), key=first.count)
     header = next(csv.reader([first], delimiter=delimiter))
     columns = _map_columns(header, path)
@@ -108,7 +113,7 @@ def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
     rejects: list[dict] = []
     writer = pq.ParquetWriter(target, schema)
     batch: dict[str, list] = {name: [] for name in schema.names}
-    for row_number, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=2):
+    for row_number, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=header_line + 1):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):

@@ -233,3 +233,10 @@ def test_ingest_merges_derived_values_and_flags_conflicts_with_reported_ones(roo
         "copia identica di data/raw/events/invii.csv (valore calcolato dai casi)",
         "valori in conflitto per lo stesso indicatore e periodo: data/raw/events/invii.csv (valore calcolato dai casi) (valore 3)",
     ]
+
+
+def test_rows_keep_their_numbers_after_blank_lines(tmp_path):
+    path = tmp_path / "casi.csv"
+    path.write_text("\n\nindicator_id,case_id,opened,closed\n\nkpi-max,1,2025-01-02,2025-01-05\nkpi-max,2,2025-01-09,2025-01-03\n")
+    _, rejects, _ = derive_files(Paths.at(tmp_path), [path], CATALOG)
+    assert rejects["row"].tolist() == [6]
