@@ -13,7 +13,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .periods import BASIS_FREQ, MONTHS_IN, Period, parse_period
+from .periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, parse_period
 from .rollup import pool
 from .targets import Target
 from .templates import due_periods
@@ -61,16 +61,27 @@ def series_freq(indicator: dict, periods: list[Period], evaluated: Period) -> st
     return evaluated.freq
 
 
-def required_periods(indicator: dict, evaluated: Period) -> list[Period]:
+def required_periods(indicator: dict, evaluated: Period, measured_freq: str | None = None) -> list[Period]:
     """The periods the evaluated period P requires: basis periods ending inside P, or P itself.
 
     A basis longer than P that does not end inside it (an annual indicator in the first
-    semester) requires the latest basis period completed before P ends.
+    semester) requires the latest basis period completed before P ends. An indicator
+    without basis that is measured in periods longer than P is treated the same way, its
+    measured length standing for the basis.
     """
-    due = due_periods(indicator["basis"], evaluated)
-    if due:
-        return due
-    return [evaluated.enclosing(BASIS_FREQ[indicator["basis"]]).shift(-1)]
+    freq = BASIS_FREQ.get(indicator["basis"])
+    if freq is None and measured_freq and MONTHS_IN[measured_freq] > MONTHS_IN[evaluated.freq]:
+        freq = measured_freq
+    if freq is None:
+        return [evaluated]
+    due = due_periods(FREQ_BASIS[freq], evaluated)
+    return due or [evaluated.enclosing(freq).shift(-1)]
+
+
+def measured_freq_of(evaluation: pd.DataFrame) -> dict[str, str]:
+    """The length of the periods each indicator's series is measured in, from evaluation rows."""
+    series = evaluation[evaluation["series"].astype(bool)].drop_duplicates("indicator_id")
+    return {i: parse_period(p).freq for i, p in zip(series["indicator_id"], series["period"], strict=True)}
 
 
 def _counts_add_up(indicator: dict, period: Period) -> bool:
@@ -117,8 +128,8 @@ def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period, 
     points = {period: row for period, row in points.items() if period.end <= evaluated.end}
     freq = series_freq(indicator, list(points), evaluated)
     series = _series_periods(points, freq, evaluated)
-    required = required_periods(indicator, evaluated)
-    extra = {period for other in others for period in required_periods(indicator, other)}
+    required = required_periods(indicator, evaluated, freq)
+    extra = {period for other in others for period in required_periods(indicator, other, freq)}
     rows = []
     for period in sorted(set(series) | set(required) | extra, key=lambda p: p.sort_key):
         rows.append({**_row(indicator, period, points, freq, period in required), "series": period in series})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .evaluate import combined_status, evaluate, required_periods
+from .evaluate import combined_status, evaluate, measured_freq_of, required_periods
 from .periods import Period, parse_period, period_of
 from .rollup import compliance
 
@@ -30,11 +30,12 @@ def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, las
     status = dict(
         zip(zip(evaluation["indicator_id"], evaluation["period"], strict=True), evaluation["status"], strict=True)
     )
+    measured = measured_freq_of(evaluation)
     rows = []
     for indicator in indicators.to_dict("records"):
         has_target = bool(indicator["target_op"])
         for semester in semesters:
-            wanted = [str(p) for p in required_periods(indicator, semester)]
+            wanted = [str(p) for p in required_periods(indicator, semester, measured.get(indicator["indicator_id"]))]
             statuses = [status.get((indicator["indicator_id"], p), "no_data") for p in wanted]
             rows.append({"direction": indicator["direction"], "period": str(semester),
                          "status": combined_status(statuses, has_target)})  # fmt: skip

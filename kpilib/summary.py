@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from .evaluate import combined_status, margin_of, required_periods, status_of
+from .evaluate import combined_status, margin_of, measured_freq_of, required_periods, status_of
 from .periods import Period
 from .rollup import pool
 from .spc import MIN_POINTS, Limits, assurance
@@ -59,12 +59,14 @@ def summarize(indicators: pd.DataFrame, evaluation: pd.DataFrame, spc: pd.DataFr
     )
     charts = dict(tuple(spc.groupby("indicator_id")))
     previous = evaluated.shift(-1)
+    measured = measured_freq_of(evaluation)
     rows = []
     for indicator in indicators.to_dict("records"):
         own = by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
-        now = period_status(_rows_for(own, required_periods(indicator, evaluated)), indicator)
+        freq = measured.get(indicator["indicator_id"])
+        now = period_status(_rows_for(own, required_periods(indicator, evaluated, freq)), indicator)
         before_own = before_by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
-        before_rows = _rows_for(before_own, required_periods(indicator, previous))
+        before_rows = _rows_for(before_own, required_periods(indicator, previous, freq))
         before = period_status(before_rows, indicator) if len(before_rows) else {"value": math.nan, "status": ""}
         chart = charts.get(indicator["indicator_id"])
         rows.append({

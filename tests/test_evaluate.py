@@ -107,3 +107,17 @@ def test_compliance_pools_counts_by_group():
     result = compliance(evaluation, ["direction"]).set_index("direction")
     assert result.loc["A", "compliance"] == 50 and result.loc["B", "compliance"] == 100
     assert result.loc["A", "evaluated"] == 2
+
+
+def test_required_periods_for_bases_longer_than_the_period():
+    from kpilib.evaluate import required_periods
+
+    annual = indicator("kpi-a", basis="annual")
+    assert [str(p) for p in required_periods(annual, Period(2025, "semester", 2))] == ["2025"]
+    assert [str(p) for p in required_periods(annual, Period(2025, "semester", 1))] == ["2024"]
+    plain = indicator("kpi-n", unit="number")
+    assert [str(p) for p in required_periods(plain, Period(2025, "quarter", 3))] == ["2025-Q3"]
+    # measured per semester and without basis: a quarter requires the last semester completed
+    assert [str(p) for p in required_periods(plain, Period(2025, "quarter", 3), "semester")] == ["2025-S1"]
+    assert [str(p) for p in required_periods(plain, Period(2025, "quarter", 4), "semester")] == ["2025-S2"]
+    assert [str(p) for p in required_periods(plain, Period(2025, "semester", 2), "month")] == ["2025-S2"]

@@ -237,6 +237,8 @@ def test_ingest_merges_derived_values_and_flags_conflicts_with_reported_ones(roo
 
 def test_rows_keep_their_numbers_after_blank_lines(tmp_path):
     path = tmp_path / "casi.csv"
-    path.write_text("\n\nindicator_id,case_id,opened,closed\n\nkpi-max,1,2025-01-02,2025-01-05\nkpi-max,2,2025-01-09,2025-01-03\n")
+    path.write_text(
+        "\n\nindicator_id,case_id,opened,closed\n\nkpi-max,1,2025-01-02,2025-01-05\nkpi-max,2,2025-01-09,2025-01-03\n"
+    )
     _, rejects, _ = derive_files(Paths.at(tmp_path), [path], CATALOG)
     assert rejects["row"].tolist() == [6]
