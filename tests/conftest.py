@@ -6,8 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kpilib.paths import REPOSITORY_ROOT, Paths
+
+# Timing is the benchmarks' business: a first call that builds a cache (the holiday
+# calendar, an import) must not fail a property test on a slow CI machine.
+settings.register_profile("kpilib", deadline=None)
+settings.load_profile("kpilib")
 
 SEED = REPOSITORY_ROOT / "data" / "raw" / "catalog" / "000_c9ad083143a4659c.txt"
 
