@@ -88,28 +88,28 @@ class Renderer:
         return self._local.exporter
 
     def run(self, job: Job) -> Outcome:
+        """Execute and render one report; a failure is an outcome, never an exception."""
+        import nbformat
+
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="kpi-report-") as scratch:
             partial = Path(scratch) / f"{job.slug}.ipynb"
             try:
                 executed = self._execute(job, partial)
+                failure = _first_error(executed)
             except Exception as error:  # a report failing must not stop the batch
                 message = (f"{error.__class__.__name__}: {error}".strip().splitlines() or [""])[0][:300]
-                if partial.exists():
-                    import nbformat
-
-                    executed = nbformat.read(partial, as_version=4)
-                    self._write_notebook(job, executed)
-                    self._write_html(job, executed, _first_error(executed) or message)
-                return Outcome(job, False, _first_error(executed) if partial.exists() else message,
-                               time.perf_counter() - started)  # fmt: skip
+                if not partial.exists():
+                    return Outcome(job, False, message, time.perf_counter() - started)
+                executed = nbformat.read(partial, as_version=4)  # what ran, up to the failing cell
+                failure = _first_error(executed) or message
         self._write_notebook(job, executed)
-        failure = _first_error(executed)
         self._write_html(job, executed, failure)
         return Outcome(job, not failure, failure, time.perf_counter() - started)
 
     def _execute(self, job: Job, partial: Path):
-        """Run the notebook (kernel over IPC), saving it to ``partial`` cell by cell; retry a dead kernel once."""
+        """Run the notebook with a kernel over IPC; papermill leaves it in ``partial`` even when a cell
+        fails. A kernel that dies or does not start is retried once."""
         import papermill
         from jupyter_client import KernelManager
 
