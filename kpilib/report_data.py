@@ -66,7 +66,9 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
     paths = Paths.at(root or None)
     indicators = read_indicators(paths.indicators)
     summary = _read(paths.indicator_summary)
-    evaluated = str(summary["period"].iloc[0]) if len(summary) else ""
+    if summary.empty:
+        raise KpiError(f"{paths.indicator_summary}: no indicator evaluated; run 'kpi evaluate'")
+    evaluated = str(summary["period"].iloc[0])
     if period and str(parse_period(period)) != evaluated:
         raise KpiError(f"the processed analysis is for {evaluated}, not {period}: run 'kpi evaluate --period {period}'")
     chosen = None if direction is None else resolve_direction(indicators, direction)
@@ -79,9 +81,7 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
     def narrow(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["indicator_id"].isin(ids)].reset_index(drop=True)
 
-    rejects = pd.concat(
-        [_read(paths.measurement_rejects).assign(file="misure"), _event_rejects(paths)], ignore_index=True
-    )
+    rejects = pd.concat([_read(paths.measurement_rejects), _event_rejects(paths)], ignore_index=True)
     rejects = rejects[rejects["raw"].fillna("").str.lower().map(lambda raw: any(i in raw for i in ids))]
     return ReportData(
         paths=paths, period=parse_period(evaluated), direction=chosen or "",
@@ -94,5 +94,5 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
 
 def _event_rejects(paths: Paths) -> pd.DataFrame:
     if not paths.event_rejects.exists():
-        return pd.DataFrame(columns=["source", "row", "reason", "raw", "file"])
-    return _read(paths.event_rejects).assign(file="casi")
+        return pd.DataFrame(columns=["source", "row", "reason", "raw"])
+    return _read(paths.event_rejects)
