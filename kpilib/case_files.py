@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import KpiError
-from .files import read_bytes
+from .files import read_bytes, sniff_delimiter
 from .text import plain_key
 
 COLUMNS = ("indicator_id", "case_id", "opened", "closed")
@@ -104,7 +104,7 @@ def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
         if first is None:
             raise KpiError(f"{path}: no header row (expected {', '.join(COLUMNS)})")
         header_line += 1
-    delimiter = max((",", ";", "\t"), key=first.count)
+    delimiter = sniff_delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter))
     columns = _map_columns(header, path)
     positions = [header.index(columns[field]) for field in COLUMNS]

@@ -8,9 +8,7 @@ indicators and rejects out.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import sys
 from collections import Counter
@@ -20,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KpiError
-from .files import list_inputs, read_bytes, read_text
+from .files import list_inputs, read_bytes, read_csv_rows, read_text
 from .targets import DURATION_UNITS, parse_target
 from .text import collapse_whitespace, fold, plain_key
 from .wording import basis_of, deadline_of, percentile_of, sub_indicator_labels
@@ -112,16 +110,10 @@ def read_catalog_rows(path: Path, source: str | None = None) -> list[CatalogRow]
     elif suffix in (".txt", ".tsv"):
         lines = [line.split("\t") for line in read_text(path).splitlines()]
     elif suffix == ".csv":
-        text = read_text(path)
-        lines = list(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text)))
+        lines = read_csv_rows(path)
     else:
         raise KpiError(f"{path}: unsupported catalog format '{suffix}' (use .txt, .csv or .xlsx)")
     return _rows_under_headers(lines, source)
-
-
-def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return max(("\t", ";", ","), key=first.count)
 
 
 def _xlsx_lines(path: Path) -> list[list[str]]:

@@ -35,6 +35,28 @@ def read_text(path: Path) -> str:
     return text
 
 
+DELIMITERS = (";", ",", "\t")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The delimiter of a CSV file as Italian Excel or anyone else saves it: ``;``, ``,`` or tab.
+
+    >>> sniff_delimiter("indicatore;periodo;valore"), sniff_delimiter("a,b")
+    (';', ',')
+    """
+    return max(DELIMITERS, key=first_line.count)
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    """Every row of a CSV file as text cells (encoding as :func:`read_text`, delimiter sniffed)."""
+    import csv
+    import io
+
+    text = read_text(path)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first)))
+
+
 def read_bytes(path: Path) -> bytes:
     """Bytes of an input file, with plain errors for missing or empty files."""
     path = Path(path)

@@ -7,15 +7,13 @@ sees in them: Excel cells formatted as percentages become ``"92.5%"``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import KpiError
-from .files import read_bytes, read_text
+from .files import read_bytes, read_csv_rows
 from .text import plain_key
 
 FIELDS = ("indicator_id", "period", "value", "numerator", "denominator", "note")
@@ -73,7 +71,7 @@ def read_measurement_file(path: Path, source: str) -> pd.DataFrame:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        sheets = {"": _csv_lines(read_text(path))}
+        sheets = {"": read_csv_rows(path)}
     elif suffix == ".xlsx":
         sheets = _xlsx_sheets(path)
     else:
@@ -89,12 +87,6 @@ def read_measurement_file(path: Path, source: str) -> pd.DataFrame:
             records = [{**record, "source": f"{source}:{name}"} for record in records]
         frames.append(pd.DataFrame(records, columns=RAW_COLUMNS))
     return pd.concat(frames, ignore_index=True)
-
-
-def _csv_lines(text: str) -> list[list[str]]:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _xlsx_sheets(path: Path) -> dict[str, list[list[str]]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .files import list_inputs
+from .files import list_inputs, read_csv_rows
 from .periods import Period, parse_period
 from .text import plain_key
 
@@ -40,16 +40,9 @@ RECOVERY_SHARE = 2 / 3
 
 def read_register(folder: Path, relative=str) -> pd.DataFrame:
     """Every register row as text, with ``source`` and ``row``; an absent folder gives no rows."""
-    import csv
-    import io
-
-    from .files import read_text
-
     rows = []
     for path in list_inputs(folder, (".csv",)):
-        text = read_text(path)
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        lines = list(csv.reader(io.StringIO(text), delimiter=max((";", ",", "\t"), key=first.count)))
+        lines = read_csv_rows(path)
         if not lines:
             continue
         header = [plain_key(cell) for cell in lines[0]]
