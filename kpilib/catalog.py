@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KpiError
-from .files import list_inputs, read_bytes, read_csv_rows, read_text
+from .files import list_inputs, read_csv_rows, read_text, read_workbook
 from .targets import DURATION_UNITS, parse_target
 from .text import collapse_whitespace, fold, plain_key
 from .wording import basis_of, deadline_of, percentile_of, sub_indicator_labels
@@ -106,7 +106,7 @@ def read_catalog_rows(path: Path, source: str | None = None) -> list[CatalogRow]
     source = source or str(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        lines = _xlsx_lines(path)
+        lines = next(iter(read_workbook(path).values()), [])
     elif suffix in (".txt", ".tsv"):
         lines = [line.split("\t") for line in read_text(path).splitlines()]
     elif suffix == ".csv":
@@ -114,20 +114,6 @@ def read_catalog_rows(path: Path, source: str | None = None) -> list[CatalogRow]
     else:
         raise KpiError(f"{path}: unsupported catalog format '{suffix}' (use .txt, .csv or .xlsx)")
     return _rows_under_headers(lines, source)
-
-
-def _xlsx_lines(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    read_bytes(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise KpiError(f"{path}: not a readable Excel workbook ({exc.__class__.__name__})") from None
-    sheet = workbook.worksheets[0]
-    lines = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return lines
 
 
 def indicator_id(direction: str, office: str, process: str, indicator: str, sub_indicator: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -127,3 +128,41 @@ def deterministic_xlsx(data: bytes) -> bytes:
                 content = _TIMESTAMPS.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
             target.writestr(zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+def read_workbook(path: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of an ``.xlsx`` file as rows of the text a person sees in the cells."""
+    from openpyxl import load_workbook
+
+    read_bytes(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise KpiError(f"{path}: not a readable Excel workbook ({exc.__class__.__name__})") from None
+    sheets = {
+        sheet.title: [
+            [cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row] for row in sheet.iter_rows()
+        ]
+        for sheet in workbook.worksheets
+    }
+    workbook.close()
+    return sheets
+
+
+def cell_text(value: object, number_format: str | None = "") -> str:
+    """The text a person sees in a spreadsheet cell, percentages as ``"92.5%"``.
+
+    >>> cell_text(0.925, "0.0%"), cell_text(12.0, "General"), cell_text(None)
+    ('92.5%', '12', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        if number_format and "%" in number_format:
+            return f"{value * 100:.12g}%"
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%Y-%m}" if value.day == 1 else f"{value:%d/%m/%Y}"
+    return str(value)

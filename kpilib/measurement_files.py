@@ -7,13 +7,12 @@ sees in them: Excel cells formatted as percentages become ``"92.5%"``.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import KpiError
-from .files import read_bytes, read_csv_rows
+from .files import read_csv_rows, read_workbook
 from .text import plain_key
 
 FIELDS = ("indicator_id", "period", "value", "numerator", "denominator", "note")
@@ -73,7 +72,7 @@ def read_measurement_file(path: Path, source: str) -> pd.DataFrame:
     if suffix == ".csv":
         sheets = {"": read_csv_rows(path)}
     elif suffix == ".xlsx":
-        sheets = _xlsx_sheets(path)
+        sheets = read_workbook(path)
     else:
         raise KpiError(f"{path}: unsupported measurement format '{suffix}' (use .csv or .xlsx)")
     found = {name: records for name, lines in sheets.items() if (records := _records(lines, source)) is not None}
@@ -87,39 +86,3 @@ def read_measurement_file(path: Path, source: str) -> pd.DataFrame:
             records = [{**record, "source": f"{source}:{name}"} for record in records]
         frames.append(pd.DataFrame(records, columns=RAW_COLUMNS))
     return pd.concat(frames, ignore_index=True)
-
-
-def _xlsx_sheets(path: Path) -> dict[str, list[list[str]]]:
-    from openpyxl import load_workbook
-
-    read_bytes(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise KpiError(f"{path}: not a readable Excel workbook ({exc.__class__.__name__})") from None
-    sheets = {}
-    for sheet in workbook.worksheets:
-        sheets[sheet.title] = [
-            [cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row] for row in sheet.iter_rows()
-        ]
-    workbook.close()
-    return sheets
-
-
-def cell_text(value: object, number_format: str | None = "") -> str:
-    """The text a person sees in a spreadsheet cell, percentages as ``"92.5%"``.
-
-    >>> cell_text(0.925, "0.0%"), cell_text(12.0, "General"), cell_text(None)
-    ('92.5%', '12', '')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        if number_format and "%" in number_format:
-            return f"{value * 100:.12g}%"
-        return f"{value:.15g}"
-    if isinstance(value, dt.datetime | dt.date):
-        return f"{value:%Y-%m}" if value.day == 1 else f"{value:%d/%m/%Y}"
-    return str(value)

@@ -119,3 +119,18 @@ def test_unusable_arguments_give_one_plain_line_and_exit_2(arguments, tmp_path):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_xlsx_percentage_cells_keep_their_meaning(root, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["DIREZIONE CULTURA", "", "UFFICIO MOSTRE", "PRESTITI", "PRESTITI EVASI", 0.9])
+    sheet.cell(row=2, column=6).number_format = "0%"
+    source = tmp_path / "catalogo.xlsx"
+    workbook.save(source)
+    assert main(["catalog", "--root", str(root.root), str(source)]) == 0
+    indicators = pd.read_csv(root.indicators, dtype=str, keep_default_na=False)
+    assert indicators[["target_raw", "target_op", "target_value", "target_unit"]].to_dict("records") == [
+        {"target_raw": "90%", "target_op": ">=", "target_value": "90", "target_unit": "percent"}
+    ]
