@@ -155,40 +155,38 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
         "target_value": target, "target_unit": unit, "polarity": polarity, "required": required,
         "_sort": period.sort_key,
     }  # fmt: skip
-    direct = points.get(period)
-    if direct is not None:
-        value, numerator, denominator = direct["value"], direct["numerator"], direct["denominator"]
-        status = status_of(value, op, target)
-        return {**base, "value": value, "numerator": numerator, "denominator": denominator, "status": status,
-                "margin": margin_of(value, target, polarity), "rolled_up": False,
-                "periods_met": None, "periods_expected": None, "periods_missing": None}  # fmt: skip
     step = freq if MONTHS_IN[freq] < MONTHS_IN[period.freq] else None
-    if step is None:  # a series period with no measurement (finer data, if any, is rolled up below)
+    if period not in points and step is None:  # a series period without value: finer data, if any, rolls up
         finer = [p for p in points if MONTHS_IN[p.freq] < MONTHS_IN[period.freq] and period.contains(p)]
         step = min((p.freq for p in finer), key=MONTHS_IN.get, default=None)
-    if step is None:
-        return {**base, "value": math.nan, "numerator": math.nan, "denominator": math.nan,
-                "status": status_of(math.nan, op, target), "margin": math.nan, "rolled_up": False,
-                "periods_met": None, "periods_expected": None, "periods_missing": None}  # fmt: skip
-    return _rolled_row(indicator, period, points, step, base)
+    if period in points or step is None:
+        measured = points.get(period, {"value": math.nan, "numerator": math.nan, "denominator": math.nan})
+        value = measured["value"]
+        return {**base, "value": value, "numerator": measured["numerator"], "denominator": measured["denominator"],
+                "status": status_of(value, op, target), "margin": margin_of(value, target, polarity),
+                "rolled_up": False, "periods_met": None, "periods_expected": None, "periods_missing": None}  # fmt: skip
+    parts = [points[p] for p in period.split(step) if p in points]
+    frame = pd.DataFrame(parts, columns=["value", "numerator", "denominator"])
+    frame["status"] = [status_of(v, op, target) for v in frame["value"]]
+    return {**base, **roll_up(frame, len(period.split(step)), indicator, period), "rolled_up": True}
 
 
-def _rolled_row(indicator: dict, period: Period, points: dict, step: str, base: dict) -> dict:
-    """A period coarser than the measurements: pooled value; with a finer basis, met only when every part is."""
+def roll_up(parts: pd.DataFrame, expected: int, indicator: dict, period: Period) -> dict:
+    """A period made of ``expected`` shorter ones, of which ``parts`` were measured (``value``,
+    ``numerator``, ``denominator``, ``status``): pooled value, status, and how many parts met the target.
+
+    With a basis finer than the period it is met only when every part is; without a basis
+    the pooled value is held against the target, which applies to the period itself.
+    """
     op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
-    parts = period.split(step)
-    found = [points[p] for p in parts if p in points]
-    statuses = [status_of(row["value"], op, target) for row in found]
-    frame = pd.DataFrame(found, columns=["value", "numerator", "denominator"])
     value, numerator, denominator = pool(
-        frame["value"], frame["numerator"], frame["denominator"], unit, _counts_add_up(indicator, period)
+        parts["value"], parts["numerator"], parts["denominator"], unit, _counts_add_up(indicator, period)
     )
-    basis = BASIS_FREQ.get(indicator["basis"])
-    if op and basis is None and not math.isnan(value):
-        status = status_of(value, op, target)  # no basis: the target applies to the period itself
+    statuses = parts["status"].tolist() + ["no_data"] * (expected - len(parts))
+    if op and indicator["basis"] not in BASIS_FREQ and not math.isnan(value):
+        status = status_of(value, op, target)
     else:
-        status = combined_status(statuses + ["no_data"] * (len(parts) - len(found)), bool(op))
-    return {**base, "value": value, "numerator": numerator, "denominator": denominator, "status": status,
-            "margin": margin_of(value, target, polarity), "rolled_up": True,
-            "periods_met": statuses.count("met"), "periods_expected": len(parts),
-            "periods_missing": len(parts) - len(found)}  # fmt: skip
+        status = combined_status(statuses, bool(op))
+    return {"value": value, "numerator": numerator, "denominator": denominator, "status": status,
+            "margin": margin_of(value, target, polarity), "periods_met": statuses.count("met"),
+            "periods_expected": expected, "periods_missing": statuses.count("no_data")}  # fmt: skip

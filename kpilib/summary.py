@@ -11,9 +11,8 @@ import math
 
 import pandas as pd
 
-from .evaluate import combined_status, margin_of, measured_freq_of, required_periods, status_of
+from .evaluate import measured_freq_of, required_periods, roll_up
 from .periods import Period
-from .rollup import pool
 from .spc import MIN_POINTS, Limits, assurance
 
 SUMMARY_COLUMNS = [
@@ -24,22 +23,16 @@ SUMMARY_COLUMNS = [
 ]  # fmt: skip
 
 
-def period_status(rows: pd.DataFrame, indicator: dict) -> dict:
-    """Status and pooled value over the required rows of a period (or its single row)."""
-    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
-    if len(rows) == 1:
-        row = rows.iloc[0]
-        return {"value": row["value"], "numerator": row["numerator"], "denominator": row["denominator"],
-                "status": row["status"], "margin": row["margin"],
-                "periods_met": _or(row["periods_met"], int(row["status"] == "met")),
-                "periods_expected": _or(row["periods_expected"], 1),
-                "periods_missing": _or(row["periods_missing"], int(row["status"] == "no_data"))}  # fmt: skip
-    statuses = rows["status"].tolist()
-    value, numerator, denominator = pool(rows["value"], rows["numerator"], rows["denominator"], unit, False)
-    status = combined_status(statuses, bool(op))
-    return {"value": value, "numerator": numerator, "denominator": denominator, "status": status,
-            "margin": margin_of(value, target, polarity), "periods_met": statuses.count("met"),
-            "periods_expected": len(statuses), "periods_missing": statuses.count("no_data")}  # fmt: skip
+def period_status(rows: pd.DataFrame, indicator: dict, period: Period) -> dict:
+    """Status and pooled value of ``period`` from the evaluation rows of the periods it requires."""
+    if len(rows) != 1:
+        return roll_up(rows, len(rows), indicator, period)
+    row = rows.iloc[0]
+    return {"value": row["value"], "numerator": row["numerator"], "denominator": row["denominator"],
+            "status": row["status"], "margin": row["margin"],
+            "periods_met": _or(row["periods_met"], int(row["status"] == "met")),
+            "periods_expected": _or(row["periods_expected"], 1),
+            "periods_missing": _or(row["periods_missing"], int(row["status"] == "no_data"))}  # fmt: skip
 
 
 def _or(value, default):
@@ -64,10 +57,12 @@ def summarize(indicators: pd.DataFrame, evaluation: pd.DataFrame, spc: pd.DataFr
     for indicator in indicators.to_dict("records"):
         own = by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
         freq = measured.get(indicator["indicator_id"])
-        now = period_status(_rows_for(own, required_periods(indicator, evaluated, freq)), indicator)
+        now = period_status(_rows_for(own, required_periods(indicator, evaluated, freq)), indicator, evaluated)
         before_own = before_by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
         before_rows = _rows_for(before_own, required_periods(indicator, previous, freq))
-        before = period_status(before_rows, indicator) if len(before_rows) else {"value": math.nan, "status": ""}
+        before = (
+            period_status(before_rows, indicator, previous) if len(before_rows) else {"value": math.nan, "status": ""}
+        )
         chart = charts.get(indicator["indicator_id"])
         rows.append({
             **{k: indicator[k] for k in ("indicator_id", "direction", "area", "office", "process", "indicator",
@@ -81,18 +76,8 @@ def summarize(indicators: pd.DataFrame, evaluation: pd.DataFrame, spc: pd.DataFr
 
 
 def _rows_for(rows: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
-    """The evaluation rows of ``periods``; a missing one counts as ``no_data``."""
-    wanted = [str(p) for p in periods]
-    found = rows[rows["period"].isin(wanted)]
-    missing = [p for p in wanted if p not in set(found["period"])]
-    if missing and len(rows):
-        template = rows.iloc[0]
-        filler = pd.DataFrame([{**template.to_dict(), "period": p, "value": math.nan, "numerator": math.nan,
-                                "denominator": math.nan, "margin": math.nan,
-                                "status": status_of(math.nan, template["target_op"], template["target_value"])}
-                               for p in missing])  # fmt: skip
-        found = pd.concat([found, filler], ignore_index=True)
-    return found
+    """The evaluation rows of ``periods`` (an evaluation always has the rows its period requires)."""
+    return rows[rows["period"].isin([str(p) for p in periods])]
 
 
 def _chart_figures(chart: pd.DataFrame | None, indicator: dict) -> dict:

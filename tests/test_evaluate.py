@@ -87,7 +87,7 @@ def test_a_finer_basis_is_met_only_when_every_part_is():
     from kpilib.summary import period_status
 
     result = evaluate(indicators, measurements(*months), Period(2025, "semester", 1))
-    status = period_status(result[result["required"]], indicators.iloc[0].to_dict())
+    status = period_status(result[result["required"]], indicators.iloc[0].to_dict(), Period(2025, "semester", 1))
     assert (status["status"], status["periods_met"], status["periods_expected"]) == ("not_met", 5, 6)
     assert math.isnan(status["value"])  # monthly counts do not add up to a semester target
 
