@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from .text import format_number_it
+from .labels import value_it
 
 OPPORTUNITY_COLUMNS = [
     "direction", "period", "rank", "indicator_id", "office", "process", "indicator", "sub_indicator",
@@ -40,14 +40,6 @@ KIND_LABELS = {
 # "Met by a wide margin": the worst process limit beats the target by a third of the room
 # left (100 - target for percentages where higher is better, the target itself otherwise).
 WIDE_MARGIN_SHARE = 1 / 3
-
-
-def _unit(unit: str) -> str:
-    return {"percent": "%", "days": " giorni", "working_days": " giorni lavorativi", "hours": " ore"}.get(unit, "")
-
-
-def _number(value: float, unit: str) -> str:
-    return f"{format_number_it(value, 1)}{_unit(unit)}"
 
 
 def find_opportunities(summary: pd.DataFrame, spc: pd.DataFrame, evaluation: pd.DataFrame,
@@ -86,7 +78,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
     reasons = []
     if row["assurance"] == "consistently_failing":
         reasons.append(("consistently_failing",
-            f"I limiti del processo ({_number(row['lower_limit'], unit)}–{_number(row['upper_limit'], unit)}) "
+            f"I limiti del processo ({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}) "
             f"sono tutti dal lato sbagliato del target ({row['target_raw']}): così com'è, il processo non può "
             "raggiungerlo. Serve un'azione correttiva che cambi il processo (ISO 9001, 10.2)."))  # fmt: skip
     concerns = chart[chart["variation"] == "concern"] if len(chart) else chart
@@ -117,7 +109,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
     if row["assurance"] == "hit_and_miss":
         reasons.append(("hit_and_miss",
             f"Il target ({row['target_raw']}) sta dentro i limiti del processo "
-            f"({_number(row['lower_limit'], unit)}–{_number(row['upper_limit'], unit)}): a volte è raggiunto, a "
+            f"({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}): a volte è raggiunto, a "
             "volte no, solo per variabilità. Ridurre la variabilità del processo."))  # fmt: skip
     if row["periods_missing"] and row["status"] != "no_target":
         reasons.append(("missing_data",
@@ -126,7 +118,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
     if row["assurance"] == "consistently_met" and _wide_margin(row):
         reasons.append(("raise_target",
             f"Il target ({row['target_raw']}) è superato ampiamente in ogni periodo: anche il limite peggiore del "
-            f"processo ({_number(_worst_limit(row), unit)}) lo supera. Valutare di alzare il target "
+            f"processo ({value_it(_worst_limit(row), unit)}) lo supera. Valutare di alzare il target "
             "(miglioramento continuo)."))  # fmt: skip
     return reasons
 
@@ -134,7 +126,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
 def _met_text(row: dict) -> str:
     if row["periods_expected"] and row["periods_expected"] > 1:
         return f"raggiunto in {int(row['periods_met'])} periodi su {int(row['periods_expected'])}"
-    return f"valore {_number(row['value'], row['target_unit'])} contro {row['target_raw']}"
+    return f"valore {value_it(row['value'], row['target_unit'])} contro {row['target_raw']}"
 
 
 def _worst_limit(row: dict) -> float:

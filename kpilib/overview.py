@@ -10,7 +10,7 @@ from . import report_tables as tables
 from .analysis import read_measurements
 from .charts import compliance_heatmap
 from .history import compliance_history
-from .report import _show_html, _show_markdown, show_figure
+from .report import show_figure, show_html, show_markdown
 from .report_data import ReportData, load, report_slug
 
 
@@ -19,7 +19,7 @@ def load_overview(root: str = "", period: str = "") -> ReportData:
 
 
 def heading(data: ReportData) -> None:
-    _show_html(
+    show_html(
         "<h1>Indicatori di qualità — panoramica</h1>"
         f"<p style='font-size:1.1em'>Comune di Milano, tutte le direzioni — <b>{html.escape(data.period.label_it())}</b></p>"
     )
@@ -37,13 +37,13 @@ def heatmap(data: ReportData) -> None:
         "Raggiunti": past["met"], "Non raggiunti": past["not_met"], "Senza dati": past["no_data"],
         "Conformità": past["compliance"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}%".replace(".", ",")),
     })  # fmt: skip
-    _show_html(tables.plain_table(frame, "storico"))
+    show_html(tables.plain_table(frame, "storico"))
 
 
 def top_opportunities(data: ReportData, limit: int = 10) -> None:
     ranked = data.opportunities.sort_values(["score", "indicator_id"], ascending=[False, True]).head(limit)
     ranked = ranked.assign(rank=range(1, len(ranked) + 1))
-    _show_html(tables.opportunity_table(ranked, "opportunita_ente"))
+    show_html(tables.opportunity_table(ranked, "opportunita_ente"))
 
 
 def report_links(data: ReportData) -> None:
@@ -62,7 +62,7 @@ def report_links(data: ReportData) -> None:
         f"<th style='{head}'>{name}</th>" for name in ("Direzione", "Raggiunti", "Non raggiunti", "Senza dati")
     )
     body = "".join(rows).replace("<td>", f"<td style='{cell}'>")
-    _show_html(
+    show_html(
         f"<table style='border-collapse: collapse'><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
     )
-    _show_markdown("I rapporti per direzione sono nella stessa cartella di questa pagina.")
+    show_markdown("I rapporti per direzione sono nella stessa cartella di questa pagina.")

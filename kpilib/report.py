@@ -15,13 +15,13 @@ from .provenance import file_hashes, provenance
 from .report_data import ReportData, load
 
 
-def _show_html(markup: str) -> None:
+def show_html(markup: str) -> None:
     from IPython.display import HTML, display
 
     display(HTML(markup))
 
 
-def _show_markdown(text: str) -> None:
+def show_markdown(text: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(text))
@@ -33,7 +33,7 @@ def load_direction(root: str = "", period: str = "", direction: str = "") -> Rep
 
 
 def heading(data: ReportData) -> None:
-    _show_html(
+    show_html(
         f"<h1>{html.escape(data.direction)}</h1>"
         f"<p style='font-size:1.1em'>Rapporto sugli indicatori di qualità (ISO 9001:2015) — "
         f"<b>{html.escape(data.period.label_it())}</b></p>"
@@ -52,12 +52,12 @@ def summary(data: ReportData) -> None:
     opportunities = len(data.opportunities)
     open_nc = int((data.nonconformities["state"] != "rientrata").sum())
     sentence += f" Sono segnalate {opportunities} opportunità di miglioramento e {open_nc} non conformità aperte."
-    _show_markdown(sentence)
-    _show_html(tables.counts_table(data.summary))
+    show_markdown(sentence)
+    show_html(tables.counts_table(data.summary))
 
 
 def indicators(data: ReportData) -> None:
-    _show_html(tables.indicator_table(data.summary))
+    show_html(tables.indicator_table(data.summary))
 
 
 def show_figure(figure) -> None:
@@ -69,27 +69,27 @@ def show_figure(figure) -> None:
 def charts(data: ReportData) -> None:
     figure = series_charts(data.spc, data.summary)
     if figure is None:
-        _show_markdown("Nessuna serie da mostrare.")
+        show_markdown("Nessuna serie da mostrare.")
         return
     show_figure(figure)
 
 
 def opportunities(data: ReportData) -> None:
-    _show_html(tables.opportunity_table(data.opportunities))
+    show_html(tables.opportunity_table(data.opportunities))
 
 
 def nonconformities(data: ReportData) -> None:
-    _show_html(tables.nonconformity_table(data.nonconformities, data.summary))
+    show_html(tables.nonconformity_table(data.nonconformities, data.summary))
 
 
 def data_quality(data: ReportData) -> None:
-    _show_markdown("**Misure mancanti nel periodo**")
-    _show_html(tables.missing_table(data.evaluation, data.summary))
-    _show_markdown("**Righe scartate che riguardano questa direzione** (dai file consegnati e dai casi)")
-    _show_html(tables.rejects_table(data.rejects))
+    show_markdown("**Misure mancanti nel periodo**")
+    show_html(tables.missing_table(data.evaluation, data.summary))
+    show_markdown("**Righe scartate che riguardano questa direzione** (dai file consegnati e dai casi)")
+    show_html(tables.rejects_table(data.rejects))
 
 
 def provenance_tables(data: ReportData, parameters: dict) -> None:
-    _show_html(tables.plain_table(provenance(data.paths, parameters), "provenienza"))
-    _show_markdown("**Impronta (SHA-256) di ogni file di ingresso**")
-    _show_html(tables.plain_table(file_hashes(data.paths), "impronte"))
+    show_html(tables.plain_table(provenance(data.paths, parameters), "provenienza"))
+    show_markdown("**Impronta (SHA-256) di ogni file di ingresso**")
+    show_html(tables.plain_table(file_hashes(data.paths), "impronte"))

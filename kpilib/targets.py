@@ -135,17 +135,9 @@ def parse_target(cell: object) -> list[Target]:
 
 def describe_target(op: str, value: float, unit: str) -> str:
     """The target written out in Italian, as offices read it: ``"almeno 80%"``."""
-    from .text import format_number_it
+    from .labels import value_it
 
     if not op:
         return "target non definito"
     words = {">=": "almeno", ">": "più di", "<=": "al massimo", "<": "meno di", "=": "uguale a"}[op]
-    number = format_number_it(value, 2)
-    suffix = {
-        "percent": "%",
-        "days": " giorni",
-        "working_days": " giorni lavorativi",
-        "hours": " ore",
-        "number": "",
-    }[unit]
-    return f"{words} {number}{suffix}"
+    return f"{words} {value_it(value, unit, decimals=2)}"
