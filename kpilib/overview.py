@@ -62,7 +62,5 @@ def report_links(data: ReportData) -> None:
         f"<th style='{head}'>{name}</th>" for name in ("Direzione", "Raggiunti", "Non raggiunti", "Senza dati")
     )
     body = "".join(rows).replace("<td>", f"<td style='{cell}'>")
-    show_html(
-        f"<table style='border-collapse: collapse'><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
-    )
+    show_html(f"<table style='border-collapse: collapse'><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>")
     show_markdown("I rapporti per direzione sono nella stessa cartella di questa pagina.")
