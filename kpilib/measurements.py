@@ -150,12 +150,11 @@ def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tu
     Conflicting values for one indicator and period reject every copy, each naming the
     others; later copies of an identical measurement are rejected as duplicates.
     """
-    catalog = {row["indicator_id"]: row for row in indicators.to_dict("records")}
-    catalog_folded = {key.casefold(): row for key, row in catalog.items()}
+    catalog = {row["indicator_id"].casefold(): row for row in indicators.to_dict("records")}
     parsed: list[dict] = []
     rejects: list[dict] = []
     for record in records.to_dict("records"):
-        indicator = catalog_folded.get(str(record["indicator_id"]).strip().casefold())
+        indicator = catalog.get(str(record["indicator_id"]).strip().casefold())
         try:
             parsed.append(
                 {
