@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpilib.paths import REPOSITORY_ROOT
+from kpilib.core.paths import REPOSITORY_ROOT
 
 
 @dataclass(frozen=True)

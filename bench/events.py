@@ -21,9 +21,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bench.common import measure, print_checks, scratch_root
-from kpilib.catalog import read_indicators
-from kpilib.events import case_kind
-from kpilib.paths import Paths
+from kpilib.cases.events import case_kind
+from kpilib.catalog.indicators import read_indicators
+from kpilib.core.paths import Paths
 
 SAMPLE = 200_000
 CHUNK = 1_000_000
@@ -84,9 +84,9 @@ def naive(sample: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
 IN_PROCESS = """
 import sys, time
 from pathlib import Path
-from kpilib.catalog import read_indicators
-from kpilib.events import derive_files
-from kpilib.paths import Paths
+from kpilib.catalog.indicators import read_indicators
+from kpilib.cases.events import derive_files
+from kpilib.core.paths import Paths
 paths = Paths.at(sys.argv[1])
 indicators = read_indicators(paths.indicators)
 start = time.perf_counter()

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import measure, print_checks
-from kpilib.paths import REPOSITORY_ROOT
+from kpilib.core.paths import REPOSITORY_ROOT
 
 HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
 TEMPLATES = [

@@ -12,16 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import Workbook, load_workbook
 
-from .catalog import build_indicators, catalog_sources, read_catalog_rows
-from .files import deterministic_xlsx, write_atomic_bytes
-from .paths import Paths
-from .periods import Period
-from .workdays import add_working_days
+from .catalog.catalog import catalog_sources
+from .catalog.indicators import build_indicators
+from .catalog.sources import read_catalog_rows
+from .core.files import deterministic_xlsx, write_atomic_bytes
+from .core.paths import Paths
+from .core.periods import Period
+from .core.vocabulary import Unit, is_missing
+from .core.workdays import add_working_days
 
 SEED = 20251231
 YEARS = (2023, 2024, 2025)
@@ -46,9 +55,13 @@ PROFILES = {
     "INTRANET": "news_semester_cases",
 }
 CASE_PROFILES = {
-    "max_days_cases", "percentile_days_cases", "share_days_cases",
-    "share_working_days_cases", "newsletter_cases", "news_semester_cases",
-}  # fmt: skip
+    "max_days_cases",
+    "percentile_days_cases",
+    "share_days_cases",
+    "share_working_days_cases",
+    "newsletter_cases",
+    "news_semester_cases",
+}
 
 
 def profile_of(indicator: dict) -> str:
@@ -78,13 +91,25 @@ def reported_values(indicators: pd.DataFrame, rng: np.random.Generator) -> pd.Da
 def _ratio(rng, period, indicator_id, volume, probability, note=""):
     denominator = int(rng.poisson(volume)) + 3
     numerator = int(rng.binomial(denominator, probability))
-    return {"indicator_id": indicator_id, "period": period, "value": None,
-            "numerator": numerator, "denominator": denominator, "note": note}  # fmt: skip
+    return {
+        "indicator_id": indicator_id,
+        "period": period,
+        "value": None,
+        "numerator": numerator,
+        "denominator": denominator,
+        "note": note,
+    }
 
 
 def _value(indicator_id, period, value, note=""):
-    return {"indicator_id": indicator_id, "period": period, "value": value,
-            "numerator": None, "denominator": None, "note": note}  # fmt: skip
+    return {
+        "indicator_id": indicator_id,
+        "period": period,
+        "value": value,
+        "numerator": None,
+        "denominator": None,
+        "note": note,
+    }
 
 
 def _reported(profile: str, indicator_id: str, years, rng) -> list[dict]:
@@ -142,8 +167,14 @@ def case_records(indicators: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
 def _cases(profile: str, indicator_id: str, rng) -> pd.DataFrame:
     start = dt.date(CASE_YEAR, 1, 1)
     days_in_year = 365
-    volume = {"max_days_cases": 110, "percentile_days_cases": 900, "share_days_cases": 260,
-              "share_working_days_cases": 420, "newsletter_cases": 150, "news_semester_cases": 460}[profile]  # fmt: skip
+    volume = {
+        "max_days_cases": 110,
+        "percentile_days_cases": 900,
+        "share_days_cases": 260,
+        "share_working_days_cases": 420,
+        "newsletter_cases": 150,
+        "news_semester_cases": 460,
+    }[profile]
     count = int(rng.poisson(volume))
     opened = sorted(start + dt.timedelta(days=int(d)) for d in rng.integers(0, days_in_year, count))
     rows = []
@@ -162,8 +193,14 @@ def _cases(profile: str, indicator_id: str, rng) -> pd.DataFrame:
             closed = day + dt.timedelta(days=int(rng.normal(34, 7)))
         else:  # a newsletter is opened and sent the same day
             closed = day
-        rows.append({"indicator_id": indicator_id, "case_id": f"{profile[:3].upper()}-{CASE_YEAR}-{number:05d}",
-                     "opened": day, "closed": closed})  # fmt: skip
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "case_id": f"{profile[:3].upper()}-{CASE_YEAR}-{number:05d}",
+                "opened": day,
+                "closed": closed,
+            }
+        )
     frame = pd.DataFrame(rows)
     as_of = dt.date(CASE_YEAR, 12, 31)
     frame["closed"] = frame["closed"].where(frame["closed"] <= as_of, None)
@@ -174,11 +211,18 @@ def _reported_csv(frame: pd.DataFrame, italian: bool) -> bytes:
     out = frame.copy()
     out["period"] = [p.label_it() if italian else str(p) for p in out["period"]]
     for column in ("value", "numerator", "denominator"):
-        out[column] = out[column].map(lambda v: "" if v is None or pd.isna(v) else f"{v:g}")
+        out[column] = out[column].map(lambda v: "" if is_missing(v) else f"{v:g}")
     if italian:
         out["value"] = out["value"].str.replace(".", ",", regex=False)
-        out = out.rename(columns={"indicator_id": "indicatore", "period": "periodo", "value": "valore",
-                                  "numerator": "numeratore", "denominator": "denominatore"})  # fmt: skip
+        out = out.rename(
+            columns={
+                "indicator_id": "indicatore",
+                "period": "periodo",
+                "value": "valore",
+                "numerator": "numeratore",
+                "denominator": "denominatore",
+            }
+        )
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, sep=";" if italian else ",", lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
@@ -186,8 +230,6 @@ def _reported_csv(frame: pd.DataFrame, italian: bool) -> bytes:
 
 def _reported_xlsx(frame: pd.DataFrame, indicators: pd.DataFrame) -> bytes:
     """The 2024 delivery as filled templates: one «Misure» sheet, percentages as Excel percent cells."""
-    from openpyxl import Workbook
-
     units = indicators.set_index("indicator_id")["target_unit"]
     workbook = Workbook()
     sheet = workbook.active
@@ -198,7 +240,7 @@ def _reported_xlsx(frame: pd.DataFrame, indicators: pd.DataFrame) -> bytes:
         sheet.append(
             [row["indicator_id"], str(row["period"]), value, row["numerator"], row["denominator"], row["note"]]
         )
-        if value is not None and units[row["indicator_id"]] == "percent":
+        if value is not None and units[row["indicator_id"]] == Unit.PERCENT:
             cell = sheet.cell(row=sheet.max_row, column=3)
             cell.value, cell.number_format = value / 100, "0.0%"
     for row in sheet.iter_rows(min_row=2):
@@ -263,19 +305,28 @@ def _register_csv(reported: pd.DataFrame, ids: dict) -> bytes:
     drifting = reported[reported["indicator_id"] == ids["drifting_days"]]
     first_miss = next(p for p, v in zip(drifting["period"], drifting["value"], strict=True) if v > 12)
     rows = [
-        [ids["visits_with_spike"], "2024-10", "chiusura straordinaria delle sale per lavori",
-         "calendario di visite alternative nella sala Alessi", "Ufficio Valorizzazione", "31/01/2025"],
-        [ids["drifting_days"], str(first_miss), "aumento delle assemblee con documentazione tardiva",
-         "revisione del flusso istruttorio con gli enti partecipati", "Unità Governance", "30/09/2025"],
-    ]  # fmt: skip
+        [
+            ids["visits_with_spike"],
+            "2024-10",
+            "chiusura straordinaria delle sale per lavori",
+            "calendario di visite alternative nella sala Alessi",
+            "Ufficio Valorizzazione",
+            "31/01/2025",
+        ],
+        [
+            ids["drifting_days"],
+            str(first_miss),
+            "aumento delle assemblee con documentazione tardiva",
+            "revisione del flusso istruttorio con gli enti partecipati",
+            "Unità Governance",
+            "30/09/2025",
+        ],
+    ]
     lines = ["indicatore;periodo;causa;azione;responsabile;data_verifica"] + [";".join(row) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     table = pa.Table.from_pandas(
         frame.assign(opened=pd.to_datetime(frame["opened"]), closed=pd.to_datetime(frame["closed"])),
         preserve_index=False,
@@ -285,6 +336,41 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def differences(shipped: Paths) -> list[str]:
+    """Shipped example files that the generator no longer writes as they are (empty: all agree).
+
+    The generator runs on the shipped catalog in a scratch root; workbooks are compared by
+    cell values, Parquet files by their frames, everything else byte for byte.
+    """
+    with tempfile.TemporaryDirectory(prefix="kpi-examples-") as scratch:
+        fresh = Paths.at(scratch)
+        shutil.copytree(shipped.catalog_dir, fresh.catalog_dir)
+        found = []
+        for path in write_examples(fresh):
+            relative = path.relative_to(fresh.raw)
+            theirs = shipped.raw / relative
+            if not theirs.exists():
+                found.append(f"{relative}: not shipped")
+            elif not _same_example(path, theirs):
+                found.append(f"{relative}: differs from what the generator writes")
+        return found
+
+
+def _same_example(ours: Path, theirs: Path) -> bool:
+    if ours.suffix == ".xlsx":
+        cells = [[[c.value for c in row] for row in load_workbook(p)["Misure"].iter_rows()] for p in (ours, theirs)]
+        return cells[0] == cells[1]
+    if ours.suffix == ".parquet":
+        return pd.read_parquet(ours).equals(pd.read_parquet(theirs))
+    return ours.read_bytes() == theirs.read_bytes()
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--check"]:
+        problems = differences(Paths.at())
+        for problem in problems:
+            print(f"examples: {problem} (run 'make examples')", file=sys.stderr)
+        print(f"examples: {'out of date' if problems else 'the shipped files are what the generator writes'}")
+        sys.exit(1 if problems else 0)
     for path in write_examples(Paths.at()):
         print(f"wrote {path}")

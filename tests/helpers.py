@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpilib.catalog import INDICATOR_COLUMNS
-from kpilib.measurement_files import RAW_COLUMNS
+from kpilib.catalog.indicators import INDICATOR_COLUMNS
+from kpilib.measurements.files import RAW_COLUMNS
 
 
 def indicator(indicator_id: str, unit: str = "percent", op: str = ">=", value: float = 80, basis: str = "", **extra):

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpilib.workdays import milan_holidays
+from kpilib.core.workdays import milan_holidays
 
 
 def elapsed(opened: pd.Timestamp, until: pd.Timestamp, unit: str) -> float:

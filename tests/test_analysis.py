@@ -4,7 +4,7 @@ numbers can be reproduced by hand from measurements.csv."""
 import pandas as pd
 import pytest
 
-from kpilib.catalog import read_indicators
+from kpilib.catalog.indicators import read_indicators
 
 
 def _frame(path):
@@ -81,9 +81,9 @@ def test_every_indicator_has_its_required_periods(shipped):
 
 
 def test_compliance_history_agrees_with_the_summary_for_the_period(shipped):
-    from kpilib.analysis import read_measurements
-    from kpilib.history import compliance_history
-    from kpilib.periods import parse_period
+    from kpilib.analysis.history import compliance_history
+    from kpilib.core.periods import parse_period
+    from kpilib.measurements.ingest import read_measurements
 
     history = compliance_history(read_indicators(shipped.indicators), read_measurements(shipped.measurements),
                                  parse_period("2025-S2"))  # fmt: skip

@@ -2,11 +2,12 @@ import random
 
 import numpy as np
 import pandas as pd
+from fixture_root import SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpilib.catalog import CatalogRow, build_indicators, indicator_id, read_catalog_rows
-from tests.conftest import SEED
+from kpilib.catalog.indicators import build_indicators, indicator_id
+from kpilib.catalog.sources import CatalogRow, read_catalog_rows
 
 HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
 
@@ -137,7 +138,7 @@ def test_page_text_blank_lines_and_repeated_headers_are_skipped():
 
 
 def _rows_under(lines):
-    from kpilib.catalog import _rows_under_headers
+    from kpilib.catalog.sources import _rows_under_headers
 
     return _rows_under_headers([line.split("\t") for line in lines], "t.txt")
 
@@ -146,7 +147,7 @@ def test_wrong_field_count_is_rejected_with_line_and_reason():
     lines = [HEADER, "D\tA\tU\tP\tI\t90%", "D\tA\tU\tP\tsolo cinque campi", "D\tA\tU\tP\tI2\t90%\textra"]
     indicators, rejects, _ = build_indicators(_rows_under(lines))
     assert len(indicators) == 1
-    assert rejects["line"].tolist() == [3, 4]
+    assert rejects["row"].tolist() == [3, 4]
     assert rejects["reason"].str.contains("numero di campi errato").all()
     assert rejects["raw"].iloc[0] == "D\tA\tU\tP\tsolo cinque campi"
 
@@ -160,7 +161,7 @@ def test_exact_duplicates_count_once_and_are_listed():
     lines = [HEADER, "D\tA\tU\tP\tI\t90%", "D\tA\tU\tP\tI\t90%", "d \ta\tu\u00a0\tp\ti\t90%"]
     indicators, rejects, _ = build_indicators(_rows_under(lines))
     assert len(indicators) == 1
-    assert rejects["line"].tolist() == [3, 4]
+    assert rejects["row"].tolist() == [3, 4]
     assert rejects["reason"].str.startswith("riga duplicata").all()
 
 
@@ -168,7 +169,7 @@ def test_same_indicator_with_different_targets_rejects_every_copy():
     lines = [HEADER, "D\tA\tU\tP\tI\t90%", "D\tA\tU\tP\tI\t80%"]
     indicators, rejects, _ = build_indicators(_rows_under(lines))
     assert indicators.empty
-    assert rejects["line"].tolist() == [2, 3]
+    assert rejects["row"].tolist() == [2, 3]
     assert "riga 3" in rejects["reason"].iloc[0] and "riga 2" in rejects["reason"].iloc[1]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from kpilib.catalog import INDICATOR_COLUMNS
+from kpilib.catalog.indicators import INDICATOR_COLUMNS
 from kpilib.cli import main
 
 HEADER = ["DIREZIONE", "AREA", "UNITÀ/UFFICIO", "TITOLO PROCESSO", "INDICATORE", "TARGET OBIETTIVO"]
@@ -19,7 +19,7 @@ def test_catalog_writes_indicators_and_rejects(root, capsys):
     assert indicators.columns.tolist() == INDICATOR_COLUMNS
     assert len(indicators) == 15
     rejects = pd.read_csv(root.catalog_rejects)
-    assert rejects.columns.tolist() == ["source", "line", "reason", "raw"] and rejects.empty
+    assert rejects.columns.tolist() == ["source", "row", "reason", "raw"] and rejects.empty
     assert "15 indicators" in capsys.readouterr().out
 
 
@@ -68,7 +68,7 @@ def test_rejected_lines_are_written_with_source_and_line(root, tmp_path):
     source.write_text("\t".join(HEADER) + "\nD\tA\tU\tP\tI\t90%\nD\tA\tU\tP\n", encoding="utf-8")
     assert main(["catalog", "--root", str(root.root), str(source)]) == 0
     rejects = pd.read_csv(root.catalog_rejects)
-    assert rejects[["line"]].to_dict("records") == [{"line": 3}]
+    assert rejects[["row"]].to_dict("records") == [{"row": 3}]
     assert rejects["source"].iloc[0].endswith("catalogo.txt")
 
 

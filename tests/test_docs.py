@@ -4,16 +4,17 @@ import re
 
 import pytest
 
-from kpilib.catalog import INDICATOR_COLUMNS, REJECT_COLUMNS
+from kpilib.analysis.evaluation import EVALUATION_COLUMNS
+from kpilib.analysis.nonconformities import NONCONFORMITY_COLUMNS
+from kpilib.analysis.opportunities import OPPORTUNITY_COLUMNS
+from kpilib.analysis.spc import SPC_COLUMNS
+from kpilib.analysis.summary import SUMMARY_COLUMNS
+from kpilib.cases.events import DERIVED_COLUMNS
+from kpilib.catalog.indicators import INDICATOR_COLUMNS
 from kpilib.cli import _parser
-from kpilib.evaluate import EVALUATION_COLUMNS
-from kpilib.events import DERIVED_COLUMNS
-from kpilib.measurements import MEASUREMENT_COLUMNS
-from kpilib.nonconformities import NONCONFORMITY_COLUMNS
-from kpilib.opportunities import OPPORTUNITY_COLUMNS
-from kpilib.paths import REPOSITORY_ROOT
-from kpilib.spc import SPC_COLUMNS
-from kpilib.summary import SUMMARY_COLUMNS
+from kpilib.core.paths import REPOSITORY_ROOT
+from kpilib.core.rejects import REJECT_COLUMNS
+from kpilib.measurements.validate import MEASUREMENT_COLUMNS
 
 REFERENCE = (REPOSITORY_ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
 

@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from kpilib.paths import REPOSITORY_ROOT
+from kpilib.core.paths import REPOSITORY_ROOT
 
 # conda-forge names that differ from the PyPI ones
 CONDA_NAMES = {"python-duckdb": "duckdb"}

@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from kpilib.evaluate import evaluate, margin_of, status_of
-from kpilib.periods import Period
-from kpilib.rollup import compliance, pool
+from kpilib.analysis.evaluation import evaluate, margin_of, status_of
+from kpilib.analysis.rollup import compliance, pool
+from kpilib.core.periods import Period
 from tests.helpers import catalog, indicator
 
 
@@ -84,7 +84,7 @@ def test_a_finer_basis_is_met_only_when_every_part_is():
     months = [
         ("kpi-m", f"2025-{m:02d}", v, None, None) for m, v in zip(range(1, 7), [12, 11, 10, 15, 9, 13], strict=True)
     ]
-    from kpilib.summary import period_status
+    from kpilib.analysis.summary import period_status
 
     result = evaluate(indicators, measurements(*months), Period(2025, "semester", 1))
     status = period_status(result[result["required"]], indicators.iloc[0].to_dict(), Period(2025, "semester", 1))
@@ -110,7 +110,7 @@ def test_compliance_pools_counts_by_group():
 
 
 def test_required_periods_for_bases_longer_than_the_period():
-    from kpilib.evaluate import required_periods
+    from kpilib.analysis.evaluation import required_periods
 
     annual = indicator("kpi-a", basis="annual")
     assert [str(p) for p in required_periods(annual, Period(2025, "semester", 2))] == ["2025"]

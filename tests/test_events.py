@@ -8,11 +8,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from fixture_root import SEED
 
-from kpilib.catalog import read_indicators
+from kpilib.cases.events import case_kind, derive_files, nearest_rank
+from kpilib.catalog.indicators import read_indicators
 from kpilib.cli import main
-from kpilib.events import case_kind, derive_files, nearest_rank
-from kpilib.paths import REPOSITORY_ROOT, Paths
+from kpilib.core.paths import Paths
 from tests.helpers import catalog, indicator
 from tests.reference_events import reference_measurements
 
@@ -175,10 +176,9 @@ def test_parquet_with_typed_and_text_columns(tmp_path):
     ]
 
 
-def test_shipped_case_records_match_a_case_by_case_computation(tmp_path):
-    paths = Paths.at(REPOSITORY_ROOT)
-    assert main(["catalog", "--root", str(tmp_path), str(next(paths.catalog_dir.iterdir()))]) == 0
-    indicators = read_indicators(Paths.at(tmp_path).indicators)
+def test_shipped_case_records_match_a_case_by_case_computation(shipped):
+    paths = shipped
+    indicators = read_indicators(paths.indicators)
     files = sorted(paths.events_dir.iterdir())
     derived, rejects, as_of = derive_files(paths, files, indicators)
     assert rejects.empty
@@ -190,7 +190,7 @@ def test_shipped_case_records_match_a_case_by_case_computation(tmp_path):
 
 
 def test_missing_columns_and_bad_options_are_plain_errors(tmp_path):
-    assert main(["catalog", "--root", str(tmp_path), str(next(Paths.at(REPOSITORY_ROOT).catalog_dir.iterdir()))]) == 0
+    assert main(["catalog", "--root", str(tmp_path), str(SEED)]) == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator_id,case_id,opened\nx,1,2025-01-01\n")
     for arguments, message in [

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from kpilib.catalog import read_indicators
+from kpilib.catalog.indicators import read_indicators
 from kpilib.cli import main
-from kpilib.measurements import parse_measured_number
+from kpilib.measurements.validate import parse_measured_number
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from kpilib.measurements import Rejected, parse_measured_number, validate_measurements
+from kpilib.measurements.validate import Rejected, parse_measured_number, validate_measurements
 from tests.helpers import catalog, indicator, records
 
 CATALOG = catalog(

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pandas as pd
 
-from kpilib.nonconformities import nonconformities, read_register, validate_register
-from kpilib.paths import Paths
+from kpilib.analysis.nonconformities import nonconformities, read_register, validate_register
+from kpilib.core.paths import Paths
 from tests.helpers import catalog, indicator
 
 INDICATORS = catalog(indicator("kpi-a", value=80), indicator("kpi-b", unit="days", op="<=", value=10))
@@ -68,7 +68,7 @@ def test_bad_register_rows_are_rejected_with_reasons(tmp_path):
 def test_the_register_is_never_written(shipped):
     folder = shipped.raw / "nonconformities"
     before = {path: path.read_bytes() for path in folder.iterdir()}
-    from kpilib.analysis import run_evaluate
+    from kpilib.analysis.evaluate import run_evaluate
 
     run_evaluate(shipped)
     assert {path: path.read_bytes() for path in folder.iterdir()} == before

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpilib.periods import FREQS, Period, parse_period, period_of
+from kpilib.core.periods import FREQS, Period, parse_period, period_of
 
 
 @pytest.mark.parametrize(

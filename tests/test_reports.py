@@ -6,10 +6,10 @@ import shutil
 import nbformat
 import pytest
 
-from kpilib.batch import check_parameters
 from kpilib.cli import main
-from kpilib.errors import KpiError
-from kpilib.paths import REPOSITORY_ROOT
+from kpilib.core.errors import KpiError
+from kpilib.core.paths import REPOSITORY_ROOT
+from kpilib.reports.reports import check_parameters
 
 HOSTILE = "<script>alert('x')</script> ../../Direzione Prova"
 HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
@@ -97,8 +97,8 @@ def test_a_failing_report_leaves_the_others_and_exits_1(fixture_root, tmp_path, 
     book = nbformat.read(notebooks / "direction_report.ipynb", as_version=4)
     book.cells.insert(3, nbformat.v4.new_code_cell('assert "script" not in direction, "report rotto apposta"'))
     nbformat.write(book, notebooks / "direction_report.ipynb")
-    from kpilib.batch import run_reports
-    from kpilib.paths import Paths
+    from kpilib.core.paths import Paths
+    from kpilib.reports.reports import run_reports
 
     paths = Paths.at(fixture_root)
     if not paths.indicator_summary.exists():
@@ -134,7 +134,7 @@ def test_unknown_parameters_and_missing_tag_are_errors(tmp_path):
 def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch, tmp_path):
     import papermill
 
-    from kpilib.batch import Job, Renderer
+    from kpilib.reports.reports import Job, Renderer
 
     calls = []
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kpilib.spc import Limits, assurance, classify, limits, signals
+from kpilib.analysis.spc import Limits, assurance, classify, limits, signals
 
 
 def test_limits_by_hand():

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpilib.targets import Target, describe_target, parse_number, parse_target
+from kpilib.catalog.targets import Target, describe_target, parse_number, parse_target
 
 
 @pytest.mark.parametrize(

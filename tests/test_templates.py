@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kpilib.catalog import read_indicators
+from kpilib.catalog.indicators import read_indicators
 from kpilib.cli import main
-from kpilib.periods import Period
-from kpilib.templates import build_workbook, template_rows
+from kpilib.core.periods import Period
+from kpilib.measurements.template import build_workbook, template_rows
 from tests.helpers import catalog, indicator
 
 DIRECTION = "STRUTTURE DI SUPPORTO ALLE FUNZIONI DEL SINDACO ex GABINETTO DEL SINDACO"

@@ -1,6 +1,6 @@
 import pytest
 
-from kpilib.wording import Deadline, basis_of, deadline_of, percentile_of, sub_indicator_labels
+from kpilib.catalog.wording import Deadline, basis_of, deadline_of, percentile_of, sub_indicator_labels
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,165 @@
+"""Charts of the analysis (seaborn on matplotlib), labelled in Italian with units: the XmR chart of one
+indicator, the small multiples and the compliance heatmap of the reports."""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from ..core.errors import KpiError
+from ..core.labels import UNIT_IT
+from ..core.periods import MONTH_NAMES, parse_period
+from ..core.vocabulary import Unit, Variation, is_missing
+
+COLOURS = {
+    Variation.COMMON_CAUSE: "#4d4d4d",
+    Variation.IMPROVEMENT: "#1f77b4",
+    Variation.CONCERN: "#e07b00",
+    "": "#4d4d4d",
+}
+
+
+def _axis_label(unit: str) -> str:
+    return {Unit.PERCENT: "percentuale (%)", Unit.NUMBER: "numero"}.get(unit, UNIT_IT.get(unit, unit))
+
+
+def _legend_handles() -> list:
+    return [
+        plt.Line2D([], [], color="#4d4d4d", marker="o", label="valore misurato"),
+        plt.Line2D([], [], color="#c0392b", linestyle="--", label="target"),
+        plt.Line2D([], [], color="#7f8c8d", linestyle="-", label="media"),
+        plt.Line2D([], [], color="#7f8c8d", linestyle=":", label="limiti del processo"),
+        plt.Line2D([], [], color=COLOURS[Variation.CONCERN], marker="o", linestyle="", label="peggioramento anomalo"),
+        plt.Line2D(
+            [], [], color=COLOURS[Variation.IMPROVEMENT], marker="o", linestyle="", label="miglioramento anomalo"
+        ),
+    ]
+
+
+def period_tick_it(text: str) -> str:
+    """A short Italian axis label for a period: ``gen 2025``, ``T3 2025``, ``S1 2025``, ``2025``.
+
+    >>> [period_tick_it(p) for p in ("2025-01", "2025-Q3", "2025-S1", "2025")]
+    ['gen 2025', 'T3 2025', 'S1 2025', '2025']
+    """
+    period = parse_period(text)
+    if period.freq == "month":
+        return f"{MONTH_NAMES[period.index - 1][:3]} {period.year}"
+    if period.freq == "year":
+        return str(period.year)
+    return f"{'S' if period.freq == 'semester' else 'T'}{period.index} {period.year}"
+
+
+def xmr_chart(spc: pd.DataFrame, summary: pd.DataFrame, indicator_id: str):
+    """One indicator's XmR chart: its series, target, mean, process limits and special causes.
+
+    Italian labels, months on the axis as ``gen 2025``; the figure is laid out so that no
+    label is clipped. ``spc`` and ``summary`` as :func:`kpilib.analyse` gives them.
+    """
+    chosen = summary[summary["indicator_id"] == indicator_id]
+    if chosen.empty:
+        known = ", ".join(summary["indicator_id"].head(5))
+        raise KpiError(f"indicator '{indicator_id}' is not in the analysis (e.g. {known})")
+    series = spc[spc["indicator_id"] == indicator_id].reset_index(drop=True)
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
+    figure, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
+    _one_series(ax, series, chosen.iloc[0].to_dict(), tick=period_tick_it)
+    figure.legend(handles=_legend_handles(), loc="outside lower center", ncol=3, frameon=False)
+    return figure
+
+
+def series_charts(spc: pd.DataFrame, summary: pd.DataFrame, columns: int = 2):
+    """Small multiples: each indicator's series against its target, with the process limits."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.85)
+    indicators = summary.sort_values(["office", "process", "indicator_id"]).to_dict("records")
+    indicators = [row for row in indicators if (spc["indicator_id"] == row["indicator_id"]).any()]
+    if not indicators:
+        return None
+    rows = math.ceil(len(indicators) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, 3.6 * rows), squeeze=False)
+    for ax, row in zip(axes.flat, indicators, strict=False):
+        _one_series(ax, spc[spc["indicator_id"] == row["indicator_id"]].reset_index(drop=True), row)
+    for ax in list(axes.flat)[len(indicators) :]:
+        ax.set_visible(False)
+    figure.legend(handles=_legend_handles(), loc="upper center", ncol=6, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    # Fixed margins (in inches, whatever the number of rows) instead of tight_layout, which
+    # draws the whole figure once more only to measure it.
+    height = 3.6 * rows
+    figure.subplots_adjust(left=0.07, right=0.98, wspace=0.2, hspace=0.75, top=1 - 0.75 / height, bottom=0.45 / height)
+    return figure
+
+
+def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
+    x = range(len(series))
+    sns.lineplot(
+        x=list(x),
+        y=series["value"].to_numpy(),
+        ax=ax,
+        estimator=None,
+        errorbar=None,
+        color="#4d4d4d",
+        marker="o",
+        markersize=4,
+        linewidth=1.2,
+    )
+    variation = series["variation"].fillna("")
+    for kind in (Variation.IMPROVEMENT, Variation.CONCERN):
+        chosen = variation == kind
+        if chosen.any():
+            ax.scatter(
+                [i for i, c in zip(x, chosen, strict=True) if c],
+                series.loc[chosen, "value"],
+                color=COLOURS[kind],
+                s=36,
+                zorder=3,
+            )
+    if not is_missing(row["target_value"]):
+        ax.axhline(row["target_value"], color="#c0392b", linestyle="--", linewidth=1.2)
+    if series["mean"].notna().any():
+        ax.axhline(series["mean"].iloc[0], color="#7f8c8d", linewidth=1)
+        ax.axhline(series["lower_limit"].iloc[0], color="#7f8c8d", linestyle=":", linewidth=1)
+        ax.axhline(series["upper_limit"].iloc[0], color="#7f8c8d", linestyle=":", linewidth=1)
+    step = max(1, len(series) // 6)
+    ax.set_xticks(list(x)[::step])
+    ax.set_xticklabels([tick(p) for p in series["period"].iloc[::step]], rotation=0, fontsize=8)
+    label = row["indicator"] + (f" — {row['sub_indicator']}" if isinstance(row["sub_indicator"], str) else "")
+    ax.set_title("\n".join(textwrap.wrap(label, 60)[:3]), fontsize=8.5, loc="left")
+    ax.set_ylabel(_axis_label(row["target_unit"]))
+    ax.set_xlabel("")
+
+
+def compliance_heatmap(history: pd.DataFrame):
+    """Share of indicators meeting their target, by direction (rows) and period (columns)."""
+    sns.set_theme(style="white", context="notebook", font_scale=0.85)
+    table = history.pivot(index="direction", columns="period", values="compliance")
+    table.index = ["\n".join(textwrap.wrap(name, 45)) for name in table.index]
+    figure, ax = plt.subplots(figsize=(1.2 * len(table.columns) + 4, 0.7 * len(table) + 1.6))
+    sns.heatmap(
+        table,
+        annot=True,
+        fmt=".0f",
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=100,
+        linewidths=0.5,
+        ax=ax,
+        cbar_kws={"label": "indicatori con target raggiunto (%)"},
+    )
+    ax.set_xlabel("periodo")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", rotation=0)
+    figure.tight_layout()
+    return figure
+
+
+def png(figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (closed afterwards), whatever matplotlib backend is active."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,130 @@
+"""``kpi evaluate``: evaluation, SPC, summary, opportunities and nonconformities for a period.
+
+:func:`analyse` computes them in memory (the analyst's entry point, ``kpilib.analyse``);
+:func:`run_evaluate` is ``analyse`` plus writing the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog.indicators import read_indicators
+from ..core.errors import KpiError
+from ..core.files import write_csv
+from ..core.paths import Paths
+from ..core.periods import Period, parse_period, period_of
+from ..core.rejects import REJECT_COLUMNS
+from ..measurements.ingest import read_measurements
+from .evaluation import evaluate
+from .nonconformities import nonconformities, read_register, reference_date, validate_register
+from .opportunities import find_opportunities
+from .spc import spc_table
+from .summary import summarize
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One period analysed: what ``kpi evaluate`` writes, as frames, plus the XmR chart of any indicator.
+
+    ``summary`` has one row per indicator: the catalog columns (direction, office, process,
+    target…) joined with the period's value, status, margin, ``relative_margin``, variation,
+    assurance, ``periods_expected`` and ``periods_measured``. ``evaluation``, ``spc``,
+    ``opportunities`` and ``nonconformities`` are the frames of the CSV files of the same names.
+    """
+
+    period: Period
+    indicators: pd.DataFrame
+    measurements: pd.DataFrame
+    evaluation: pd.DataFrame
+    spc: pd.DataFrame
+    summary: pd.DataFrame
+    opportunities: pd.DataFrame
+    nonconformities: pd.DataFrame
+    register_rejects: pd.DataFrame
+
+    def xmr_chart(self, indicator_id: str):
+        """The indicator's XmR chart as a matplotlib Figure: series, target, mean, limits, signals."""
+        from .charts import xmr_chart  # matplotlib and seaborn: 0.6 s that `kpi evaluate` never needs
+
+        return xmr_chart(self.spc, self.summary, indicator_id)
+
+
+def default_period(measurements: pd.DataFrame) -> Period:
+    """The latest semester with data: the semester in which the latest measured period ends."""
+    if measurements.empty:
+        raise KpiError("no measurements: give --period, or add data to data/raw/measurements/")
+    latest = max((parse_period(text) for text in measurements["period"].unique()), key=lambda p: p.end)
+    return period_of(latest.end, "semester")
+
+
+def analyse(period: str | None = None, root: str | Path | None = None) -> Analysis:
+    """The analysis of ``period`` from the processed catalog, measurements and registers under ``root``.
+
+    Reads ``data/processed`` and ``data/raw/nonconformities`` and writes nothing, so any
+    period can be analysed in memory. ``period`` in any form :func:`~kpilib.core.periods.parse_period`
+    reads (default: the latest semester with data); ``root`` the folder holding ``data/``
+    (default: ``$KPI_ROOT``, else this repository).
+
+    >>> a = analyse("2025-S1")  # here $KPI_ROOT: the tests point it at a copy of the example data
+    >>> str(a.period), len(a.summary) == len(a.indicators)
+    ('2025-S1', True)
+    >>> a.summary.nsmallest(1, "relative_margin")[["office", "status"]].to_numpy().tolist()
+    [['UNITÀ AFFARI LEGALI NOMINE INCARICHI', 'not_met']]
+    """
+    paths = Paths.at(root)
+    indicators = read_indicators(paths.indicators)
+    measurements = read_measurements(paths.measurements)
+    try:
+        evaluated = parse_period(period) if period else default_period(measurements)
+    except ValueError as error:
+        raise KpiError(str(error)) from None
+    evaluation = evaluate(indicators, measurements, evaluated)
+    spc = spc_table(evaluation, indicators)
+    previous = evaluate(indicators, measurements, evaluated.shift(-1))
+    summary = summarize(indicators, evaluation, spc, evaluated, previous)
+    opportunities = find_opportunities(summary, spc, evaluation)
+    register, register_rejects = validate_register(read_register(paths.nonconformities_dir, paths.relative), indicators)
+    found = nonconformities(evaluation, register, indicators, reference_date(evaluated))
+    register_rejects = pd.concat([register_rejects, _unmatched(register, found)], ignore_index=True)
+    return Analysis(
+        evaluated, indicators, measurements, evaluation, spc, summary, opportunities, found, register_rejects
+    )
+
+
+def _unmatched(register: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """Register entries for a period that is not (or no longer) a nonconformity."""
+    keys = set(zip(found["indicator_id"], found["period"], strict=True))
+    rows = [
+        {
+            "source": r["source"],
+            "row": r["row"],
+            "raw": r["raw"],
+            "reason": f"nessuna non conformità per {r['indicator_id']} nel periodo {r['period']} "
+            "(target raggiunto, periodo senza misura o successivo al periodo valutato)",
+        }
+        for r in register.to_dict("records")
+        if (r["indicator_id"], r["period"]) not in keys
+    ]
+    return pd.DataFrame(rows, columns=REJECT_COLUMNS)
+
+
+def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
+    """``kpi evaluate``: compute and write every analysis file."""
+    result = analyse(period, paths.root)
+    write_csv(result.evaluation, paths.evaluation)
+    write_csv(result.spc, paths.spc)
+    write_csv(result.summary, paths.indicator_summary)
+    write_csv(result.opportunities, paths.opportunities)
+    write_csv(result.nonconformities, paths.nonconformities)
+    write_csv(result.register_rejects, paths.nonconformity_rejects)
+    counts = result.summary["status"].value_counts()
+    print(
+        f"evaluate: {result.period}: {counts.get('met', 0)} met, {counts.get('not_met', 0)} not met, "
+        f"{counts.get('no_data', 0)} without data, {counts.get('no_target', 0)} without target; "
+        f"{len(result.opportunities)} opportunities, {len(result.nonconformities)} nonconformities "
+        f"-> {paths.relative(paths.processed)}/"
+    )
+    return result

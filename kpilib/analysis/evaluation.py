@@ -1,0 +1,248 @@
+"""Holding every measurement against its target: ``evaluation.csv``.
+
+For each indicator: a row per period of its series (at the granularity it is measured
+in) from its first measurement up to the end of the evaluated period P, plus the periods
+P requires (its basis periods ending inside P, or P itself when it has no basis), rolled
+up where they are coarser than the series.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pandas as pd
+
+from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
+from ..core.vocabulary import Polarity, Status, is_missing, meets
+from .rollup import pool
+
+EVALUATION_COLUMNS = [
+    "indicator_id",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "target_op",
+    "target_value",
+    "target_unit",
+    "polarity",
+    "status",
+    "margin",
+    "required",
+    "series",
+    "rolled_up",
+    "periods_met",
+    "periods_expected",
+    "periods_missing",
+    "relative_margin",
+    "periods_measured",
+]
+
+
+def status_of(value: float, op: str, target: float) -> str:
+    """``met``/``not_met`` by the comparator exactly; ``no_data`` without a value; ``no_target`` without a target.
+
+    >>> status_of(80, ">=", 80), status_of(80, ">", 80), status_of(float("nan"), ">=", 80), status_of(3, "", None)
+    ('met', 'not_met', 'no_data', 'no_target')
+    """
+    if not op:
+        return Status.NO_TARGET
+    if is_missing(value):
+        return Status.NO_DATA
+    return Status.MET if meets(float(value), op, float(target)) else Status.NOT_MET
+
+
+def margin_of(value: float, target: float, polarity: str) -> float:
+    """Signed distance to the target in its unit, positive when better than the target.
+
+    >>> margin_of(85, 80, "higher"), margin_of(15, 12, "lower")
+    (5.0, -3.0)
+    """
+    if is_missing(value) or is_missing(target):
+        return math.nan
+    difference = float(value) - float(target)
+    return difference if polarity == Polarity.HIGHER else -difference
+
+
+def relative_margin_of(margin: float, target: float) -> float:
+    """The margin as a share of the target (``0.05``: 5% better than the target); NaN for a zero target.
+
+    >>> relative_margin_of(5.0, 80), relative_margin_of(-3.0, 12)
+    (0.0625, -0.25)
+    """
+    if is_missing(margin) or is_missing(target) or float(target) == 0:
+        return math.nan
+    return float(margin) / abs(float(target))
+
+
+def series_freq(indicator: dict, periods: list[Period], evaluated: Period) -> str:
+    """The granularity an indicator is evaluated at: its basis, else how it is measured, else P's."""
+    if indicator["basis"] in BASIS_FREQ:
+        return BASIS_FREQ[indicator["basis"]]
+    if periods:
+        counts = Counter(period.freq for period in periods)
+        return min(counts, key=lambda freq: (-counts[freq], MONTHS_IN[freq]))
+    return evaluated.freq
+
+
+def required_periods(indicator: dict, evaluated: Period, measured_freq: str | None = None) -> list[Period]:
+    """The periods the evaluated period P requires: basis periods ending inside P, or P itself.
+
+    A basis longer than P that does not end inside it (an annual indicator in the first
+    semester) requires the latest basis period completed before P ends. An indicator
+    without basis that is measured in periods longer than P is treated the same way, its
+    measured length standing for the basis.
+    """
+    freq = BASIS_FREQ.get(indicator["basis"])
+    if freq is None and measured_freq and MONTHS_IN[measured_freq] > MONTHS_IN[evaluated.freq]:
+        freq = measured_freq
+    if freq is None:
+        return [evaluated]
+    due = due_periods(FREQ_BASIS[freq], evaluated)
+    return due or [evaluated.enclosing(freq).shift(-1)]
+
+
+def measured_freq_of(evaluation: pd.DataFrame) -> dict[str, str]:
+    """The length of the periods each indicator's series is measured in, from evaluation rows."""
+    series = evaluation[evaluation["series"].astype(bool)].drop_duplicates("indicator_id")
+    return {i: parse_period(p).freq for i, p in zip(series["indicator_id"], series["period"], strict=True)}
+
+
+def _counts_add_up(indicator: dict, period: Period) -> bool:
+    basis = BASIS_FREQ.get(indicator["basis"])
+    return basis is None or basis == period.freq
+
+
+def combined_status(statuses: list[str], has_target: bool) -> str:
+    """The status of a period made of several required periods: met only when every one is.
+
+    >>> combined_status(["met", "not_met", "no_data"], True), combined_status(["met", "no_data"], True)
+    ('not_met', 'no_data')
+    """
+    if not has_target:
+        return Status.NO_TARGET
+    if Status.NOT_MET in statuses:
+        return Status.NOT_MET
+    if Status.NO_DATA in statuses or not statuses:
+        return Status.NO_DATA
+    return Status.MET
+
+
+def evaluate(
+    indicators: pd.DataFrame, measurements: pd.DataFrame, evaluated: Period, also_required_by: tuple[Period, ...] = ()
+) -> pd.DataFrame:
+    """``evaluation.csv`` as a frame (columns :data:`EVALUATION_COLUMNS`), sorted by indicator and period.
+
+    ``also_required_by``: earlier periods whose required rows are added too (``required``
+    stays False for them), so that one evaluation serves a history of periods.
+    """
+    by_indicator = {key: group for key, group in measurements.groupby("indicator_id")}
+    rows = []
+    for indicator in indicators.to_dict("records"):
+        own = by_indicator.get(indicator["indicator_id"], measurements.iloc[0:0])
+        rows.extend(_indicator_rows(indicator, own, evaluated, also_required_by))
+    frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
+    frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
+    return frame.reset_index(drop=True)
+
+
+def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period, others: tuple = ()) -> list[dict]:
+    points = {
+        parse_period(text): row for text, row in zip(measured["period"], measured.to_dict("records"), strict=True)
+    }
+    points = {period: row for period, row in points.items() if period.end <= evaluated.end}
+    freq = series_freq(indicator, list(points), evaluated)
+    series = _series_periods(points, freq, evaluated)
+    required = required_periods(indicator, evaluated, freq)
+    extra = {period for other in others for period in required_periods(indicator, other, freq)}
+    rows = []
+    for period in sorted(set(series) | set(required) | extra, key=lambda p: p.sort_key):
+        rows.append({**_row(indicator, period, points, freq, period in required), "series": period in series})
+    return rows
+
+
+def _series_periods(points: dict, freq: str, evaluated: Period) -> list[Period]:
+    usable = [period for period in points if MONTHS_IN[period.freq] <= MONTHS_IN[freq]]
+    if not usable:
+        return []
+    current = min(usable, key=lambda p: p.start).enclosing(freq)
+    periods = []
+    while current.end <= evaluated.end:
+        periods.append(current)
+        current = current.shift(1)
+    return periods
+
+
+def _row(indicator: dict, period: Period, points: dict, freq: str, required: bool) -> dict:
+    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    base = {
+        "indicator_id": indicator["indicator_id"],
+        "period": str(period),
+        "target_op": op,
+        "target_value": target,
+        "target_unit": unit,
+        "polarity": polarity,
+        "required": required,
+        "_sort": period.sort_key,
+    }
+    step = freq if MONTHS_IN[freq] < MONTHS_IN[period.freq] else None
+    if period not in points and step is None:  # a series period without value: finer data, if any, rolls up
+        finer = [p for p in points if MONTHS_IN[p.freq] < MONTHS_IN[period.freq] and period.contains(p)]
+        step = min((p.freq for p in finer), key=MONTHS_IN.get, default=None)
+    if period in points or step is None:
+        measured = points.get(period, {"value": math.nan, "numerator": math.nan, "denominator": math.nan})
+        value = measured["value"]
+        status = status_of(value, op, target)
+        margin = margin_of(value, target, polarity)
+        measured_count = int(not is_missing(value))
+        return {
+            **base,
+            "value": value,
+            "numerator": measured["numerator"],
+            "denominator": measured["denominator"],
+            "status": status,
+            "margin": margin,
+            "relative_margin": relative_margin_of(margin, target),
+            "rolled_up": False,
+            "periods_met": int(status == Status.MET),
+            "periods_expected": 1,
+            "periods_missing": 1 - measured_count,
+            "periods_measured": measured_count,
+        }
+    parts = [points[p] for p in period.split(step) if p in points]
+    frame = pd.DataFrame(parts, columns=["value", "numerator", "denominator"])
+    frame["status"] = [status_of(v, op, target) for v in frame["value"]]
+    return {**base, **roll_up(frame, len(period.split(step)), indicator, period), "rolled_up": True}
+
+
+def roll_up(parts: pd.DataFrame, expected: int, indicator: dict, period: Period) -> dict:
+    """A period made of ``expected`` shorter ones, of which ``parts`` were measured (``value``,
+    ``numerator``, ``denominator``, ``status``): pooled value, status, and how many parts met the target.
+
+    With a basis finer than the period it is met only when every part is; without a basis
+    the pooled value is held against the target, which applies to the period itself.
+    """
+    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    value, numerator, denominator = pool(
+        parts["value"], parts["numerator"], parts["denominator"], unit, _counts_add_up(indicator, period)
+    )
+    statuses = parts["status"].tolist() + [Status.NO_DATA] * (expected - len(parts))
+    if op and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
+        status = status_of(value, op, target)
+    else:
+        status = combined_status(statuses, bool(op))
+    margin = margin_of(value, target, polarity)
+    missing = statuses.count(Status.NO_DATA)
+    return {
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "status": status,
+        "margin": margin,
+        "relative_margin": relative_margin_of(margin, target),
+        "periods_met": statuses.count(Status.MET),
+        "periods_expected": expected,
+        "periods_missing": missing,
+        "periods_measured": expected - missing,
+    }

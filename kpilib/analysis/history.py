@@ -1,0 +1,48 @@
+"""Compliance over time: each semester evaluated as the reports would evaluate it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.periods import Period, parse_period, period_of
+from ..core.vocabulary import Status
+from .evaluation import combined_status, evaluate, measured_freq_of, required_periods
+from .rollup import compliance
+
+
+def semesters_up_to(measurements: pd.DataFrame, last: Period) -> list[Period]:
+    """Every semester from the first measured one up to ``last``."""
+    first = min((parse_period(p) for p in measurements["period"].unique()), key=lambda p: p.start)
+    current, found = period_of(first.start, "semester"), []
+    while current.start <= last.start:
+        found.append(current)
+        current = current.shift(1)
+    return found
+
+
+def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, last: Period) -> pd.DataFrame:
+    """Per direction and semester: met, not met, no data, and the compliance share (pooled counts).
+
+    Each semester's status of an indicator is the one the summary would give for it: its
+    required periods, met only when every one is.
+    """
+    semesters = semesters_up_to(measurements, last)
+    evaluation = evaluate(indicators, measurements, last, tuple(semesters))
+    status = dict(
+        zip(zip(evaluation["indicator_id"], evaluation["period"], strict=True), evaluation["status"], strict=True)
+    )
+    measured = measured_freq_of(evaluation)
+    rows = []
+    for indicator in indicators.to_dict("records"):
+        has_target = bool(indicator["target_op"])
+        for semester in semesters:
+            wanted = [str(p) for p in required_periods(indicator, semester, measured.get(indicator["indicator_id"]))]
+            statuses = [status.get((indicator["indicator_id"], p), Status.NO_DATA) for p in wanted]
+            rows.append(
+                {
+                    "direction": indicator["direction"],
+                    "period": str(semester),
+                    "status": combined_status(statuses, has_target),
+                }
+            )
+    return compliance(pd.DataFrame(rows), ["direction", "period"])

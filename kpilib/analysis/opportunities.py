@@ -1,0 +1,203 @@
+"""Improvement opportunities for a direction and period, ranked, each with a reason in Italian.
+
+Kinds, from most to least urgent: a process consistently failing its target (it must
+change), a special-cause concern (find what happened), a deteriorating run or trend, a
+target missed in the period, hit-and-miss performance (reduce variation), missing
+measurements, and a target met by a wide margin every period (consider raising it:
+continual improvement). Within a kind, larger volumes (denominators) come first.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..core.labels import value_it
+from ..core.periods import parse_period
+from ..core.vocabulary import is_missing
+
+OPPORTUNITY_COLUMNS = [
+    "direction",
+    "period",
+    "rank",
+    "indicator_id",
+    "office",
+    "process",
+    "indicator",
+    "sub_indicator",
+    "kind",
+    "score",
+    "volume",
+    "reason",
+]
+BASE_SCORE = {
+    "consistently_failing": 100,
+    "special_cause_concern": 80,
+    "deteriorating": 70,
+    "not_met": 60,
+    "hit_and_miss": 50,
+    "missing_data": 40,
+    "raise_target": 20,
+}
+KIND_LABELS = {
+    "consistently_failing": "Processo che non raggiunge il target",
+    "special_cause_concern": "Variazione anomala da indagare",
+    "deteriorating": "Andamento in peggioramento",
+    "not_met": "Target non raggiunto nel periodo",
+    "hit_and_miss": "Risultato instabile",
+    "missing_data": "Misure mancanti",
+    "raise_target": "Target da rivedere al rialzo",
+}
+# "Met by a wide margin": the worst process limit beats the target by a third of the room
+# left (100 - target for percentages where higher is better, the target itself otherwise).
+WIDE_MARGIN_SHARE = 1 / 3
+
+
+def find_opportunities(
+    summary: pd.DataFrame, spc: pd.DataFrame, evaluation: pd.DataFrame, direction: str | None = None
+) -> pd.DataFrame:
+    """Ranked opportunities for one direction (or all) in the summary's period."""
+    chosen = summary if direction is None else summary[summary["direction"] == direction]
+    charts = dict(tuple(spc.groupby("indicator_id")))
+    volumes = _volumes(evaluation)
+    found = []
+    for row in chosen.to_dict("records"):
+        chart = charts.get(row["indicator_id"], spc.iloc[0:0])
+        for kind, reason in _reasons(row, chart):
+            volume = volumes.get(row["indicator_id"], math.nan)
+            weight = 1 + (math.log10(1 + volume) / 10 if not is_missing(volume) else 0)
+            found.append(
+                {
+                    **{
+                        k: row[k]
+                        for k in (
+                            "direction",
+                            "period",
+                            "indicator_id",
+                            "office",
+                            "process",
+                            "indicator",
+                            "sub_indicator",
+                        )
+                    },
+                    "kind": kind,
+                    "score": round(BASE_SCORE[kind] * weight, 2),
+                    "volume": volume,
+                    "reason": reason,
+                }
+            )
+    frame = pd.DataFrame(found, columns=[c for c in OPPORTUNITY_COLUMNS if c != "rank"])
+    frame = frame.sort_values(["direction", "score", "indicator_id"], ascending=[True, False, True], kind="stable")
+    frame.insert(2, "rank", frame.groupby("direction").cumcount() + 1)
+    return frame.reset_index(drop=True)[OPPORTUNITY_COLUMNS]
+
+
+def _volumes(evaluation: pd.DataFrame) -> dict:
+    """Total denominator of each indicator over its required periods (its volume), where known."""
+    required = evaluation[evaluation["required"].astype(bool) & ~evaluation["rolled_up"].astype(bool)]
+    totals = required.groupby("indicator_id")["denominator"].sum(min_count=1)
+    rolled = evaluation[evaluation["required"].astype(bool) & evaluation["rolled_up"].astype(bool)]
+    totals = totals.combine_first(rolled.groupby("indicator_id")["denominator"].sum(min_count=1))
+    return totals.dropna().to_dict()
+
+
+def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
+    unit = row["target_unit"]
+    reasons = []
+    if row["assurance"] == "consistently_failing":
+        reasons.append(
+            (
+                "consistently_failing",
+                f"I limiti del processo ({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}) "
+                f"sono tutti dal lato sbagliato del target ({row['target_raw']}): così com'è, il processo non può "
+                "raggiungerlo. Serve un'azione correttiva che cambi il processo (ISO 9001, 10.2).",
+            )
+        )
+    concerns = chart[chart["variation"] == "concern"] if len(chart) else chart
+    in_period = concerns[concerns["period"].map(lambda p: _inside(p, row["period"]))] if len(concerns) else concerns
+    limit_points = in_period[in_period["signals"].str.contains("limit|two_of_three")] if len(in_period) else in_period
+    if len(limit_points):
+        periods = ", ".join(limit_points["period"])
+        reasons.append(
+            (
+                "special_cause_concern",
+                f"Valori anomali (causa speciale) in {periods}: fuori dai limiti del processo o vicini al limite. "
+                "Verificare cosa è accaduto e, se serve, intervenire sulla causa.",
+            )
+        )
+    if (
+        len(chart)
+        and chart.iloc[-1]["variation"] == "concern"
+        and any(rule in chart.iloc[-1]["signals"] for rule in ("run", "trend"))
+    ):
+        kind = (
+            "una serie di valori dal lato peggiore della media"
+            if "run" in chart.iloc[-1]["signals"]
+            else "un calo continuo"
+        )
+        reasons.append(
+            (
+                "deteriorating",
+                f"Gli ultimi valori mostrano {kind} (fino a {chart.iloc[-1]['period']}): il processo sta peggiorando "
+                "in modo non casuale. Individuare la causa prima che il target venga mancato.",
+            )
+        )
+    if row["status"] == "not_met" and row["assurance"] != "consistently_failing":
+        reasons.append(
+            (
+                "not_met",
+                f"Target non raggiunto nel periodo {row['period']}: {_met_text(row)}. Registrare la non conformità "
+                "e l'azione decisa.",
+            )
+        )
+    if row["assurance"] == "hit_and_miss":
+        reasons.append(
+            (
+                "hit_and_miss",
+                f"Il target ({row['target_raw']}) sta dentro i limiti del processo "
+                f"({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}): a volte è raggiunto, a "
+                "volte no, solo per variabilità. Ridurre la variabilità del processo.",
+            )
+        )
+    if row["periods_missing"] and row["status"] != "no_target":
+        reasons.append(
+            (
+                "missing_data",
+                f"Mancano {int(row['periods_missing'])} misure su {int(row['periods_expected'])} nel periodo "
+                f"{row['period']}: chiedere i dati all'ufficio.",
+            )
+        )
+    if row["assurance"] == "consistently_met" and _wide_margin(row):
+        reasons.append(
+            (
+                "raise_target",
+                f"Il target ({row['target_raw']}) è superato ampiamente in ogni periodo: anche il limite peggiore del "
+                f"processo ({value_it(_worst_limit(row), unit)}) lo supera. Valutare di alzare il target "
+                "(miglioramento continuo).",
+            )
+        )
+    return reasons
+
+
+def _met_text(row: dict) -> str:
+    if row["periods_expected"] and row["periods_expected"] > 1:
+        return f"raggiunto in {int(row['periods_met'])} periodi su {int(row['periods_expected'])}"
+    return f"valore {value_it(row['value'], row['target_unit'])} contro {row['target_raw']}"
+
+
+def _worst_limit(row: dict) -> float:
+    return row["lower_limit"] if row["polarity"] == "higher" else row["upper_limit"]
+
+
+def _wide_margin(row: dict) -> bool:
+    target = row["target_value"]
+    if is_missing(target) or target == 0:
+        return False
+    distance = (_worst_limit(row) - target) if row["polarity"] == "higher" else (target - _worst_limit(row))
+    room = 100 - target if row["target_unit"] == "percent" and row["polarity"] == "higher" else abs(target)
+    return room > 0 and distance >= WIDE_MARGIN_SHARE * room
+
+
+def _inside(period_text: str, evaluated_text: str) -> bool:
+    return parse_period(evaluated_text).contains(parse_period(period_text))

@@ -1,0 +1,167 @@
+"""``indicator_summary.csv``: one row per indicator for the evaluated period.
+
+The period's status and pooled value, how many of its basis periods were met, the
+previous period for comparison, the process limits, the variation of the latest point
+and the assurance (where the target lies relative to the limits).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..core.periods import Period
+from .evaluation import measured_freq_of, required_periods, roll_up
+from .spc import MIN_POINTS, Limits, assurance
+
+SUMMARY_COLUMNS = [
+    "indicator_id",
+    "period",
+    "direction",
+    "area",
+    "office",
+    "process",
+    "indicator",
+    "sub_indicator",
+    "target_raw",
+    "target_op",
+    "target_value",
+    "target_unit",
+    "polarity",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "margin",
+    "periods_met",
+    "periods_expected",
+    "periods_missing",
+    "previous_value",
+    "previous_status",
+    "points",
+    "mean",
+    "lower_limit",
+    "upper_limit",
+    "latest_period",
+    "variation",
+    "signals",
+    "assurance",
+    "relative_margin",
+    "periods_measured",
+]
+
+
+def period_status(rows: pd.DataFrame, indicator: dict, period: Period) -> dict:
+    """Status and pooled value of ``period`` from the evaluation rows of the periods it requires."""
+    if len(rows) != 1:
+        return roll_up(rows, len(rows), indicator, period)
+    row = rows.iloc[0]
+    return {key: row[key] for key in _PERIOD_FIGURES}
+
+
+_PERIOD_FIGURES = (
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "margin",
+    "relative_margin",
+    "periods_met",
+    "periods_expected",
+    "periods_missing",
+    "periods_measured",
+)
+
+
+def summarize(
+    indicators: pd.DataFrame,
+    evaluation: pd.DataFrame,
+    spc: pd.DataFrame,
+    evaluated: Period,
+    previous_evaluation: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per indicator for ``evaluated`` (columns :data:`SUMMARY_COLUMNS`).
+
+    ``previous_evaluation``: the evaluation of the previous period of the same length, for
+    the comparison columns (without it they are left empty).
+    """
+    by_indicator = dict(tuple(evaluation.groupby("indicator_id")))
+    before_by_indicator = (
+        dict(tuple(previous_evaluation.groupby("indicator_id"))) if previous_evaluation is not None else {}
+    )
+    charts = dict(tuple(spc.groupby("indicator_id")))
+    previous = evaluated.shift(-1)
+    measured = measured_freq_of(evaluation)
+    rows = []
+    for indicator in indicators.to_dict("records"):
+        own = by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
+        freq = measured.get(indicator["indicator_id"])
+        now = period_status(_rows_for(own, required_periods(indicator, evaluated, freq)), indicator, evaluated)
+        before_own = before_by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
+        before_rows = _rows_for(before_own, required_periods(indicator, previous, freq))
+        before = (
+            period_status(before_rows, indicator, previous) if len(before_rows) else {"value": math.nan, "status": ""}
+        )
+        chart = charts.get(indicator["indicator_id"])
+        rows.append(
+            {
+                **{
+                    k: indicator[k]
+                    for k in (
+                        "indicator_id",
+                        "direction",
+                        "area",
+                        "office",
+                        "process",
+                        "indicator",
+                        "sub_indicator",
+                        "target_raw",
+                        "target_op",
+                        "target_value",
+                        "target_unit",
+                        "polarity",
+                    )
+                },
+                "period": str(evaluated),
+                **now,
+                "previous_value": before["value"],
+                "previous_status": before["status"],
+                **_chart_figures(chart, indicator),
+            }
+        )
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("indicator_id").reset_index(drop=True)
+
+
+def _rows_for(rows: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
+    """The evaluation rows of ``periods`` (an evaluation always has the rows its period requires)."""
+    return rows[rows["period"].isin([str(p) for p in periods])]
+
+
+def _chart_figures(chart: pd.DataFrame | None, indicator: dict) -> dict:
+    if chart is None or chart.empty:
+        return {
+            "points": 0,
+            "mean": math.nan,
+            "lower_limit": math.nan,
+            "upper_limit": math.nan,
+            "latest_period": "",
+            "variation": "",
+            "signals": "",
+            "assurance": assurance(None, indicator["target_op"], indicator["target_value"], 0),
+        }
+    latest = chart.iloc[-1]
+    points = len(chart)
+    bounds = None
+    if points >= MIN_POINTS:
+        bounds = Limits(latest["mean"], latest["lower_limit"], latest["upper_limit"], math.nan)
+    return {
+        "points": points,
+        "mean": latest["mean"],
+        "lower_limit": latest["lower_limit"],
+        "upper_limit": latest["upper_limit"],
+        "latest_period": latest["period"],
+        "variation": latest["variation"],
+        "signals": latest["signals"],
+        "assurance": assurance(bounds, indicator["target_op"], indicator["target_value"], points),
+    }

@@ -1,0 +1,185 @@
+"""Opening case-record files (CSV, Parquet) as DuckDB relations with uniform columns.
+
+Every file becomes a SELECT giving ``file_id``, ``row``, ``indicator_raw``, ``case_id``,
+``opened``, ``closed`` (timestamps, NULL when empty or unreadable), ``opened_bad`` /
+``closed_bad`` (text that is not a date) and ``raw`` (the row's cells as text). CSV files
+are streamed into a temporary Parquet file first, so that every file is read the same
+way, in batches, and rows keep the number a person sees (header = 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..core.errors import KpiError
+from ..core.files import read_bytes, sniff_delimiter
+from ..core.text import plain_key
+
+COLUMNS = ("indicator_id", "case_id", "opened", "closed")
+ALIASES = {
+    "indicator_id": {"indicatorid", "indicatore", "idindicatore"},
+    "case_id": {"caseid", "case", "caso", "idcaso", "pratica", "idpratica"},
+    "opened": {"opened", "apertura", "dataapertura", "aperto"},
+    "closed": {"closed", "chiusura", "datachiusura", "chiuso"},
+}
+SUFFIXES = (".csv", ".parquet")
+_BATCH_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """One readable case file: where its Parquet data is, and which column is which."""
+
+    source: str
+    parquet: Path
+    columns: dict[str, str]
+    typed: dict[str, bool]
+    row_column: str | None
+    structural_rejects: tuple[dict, ...] = ()
+
+
+def _map_columns(names: list[str], path: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in names:
+        key = plain_key(name)
+        for field, aliases in ALIASES.items():
+            if (key in aliases or key == plain_key(field)) and field not in found:
+                found[field] = name
+    missing = [field for field in COLUMNS if field not in found]
+    if missing:
+        raise KpiError(f"{path}: missing column(s) {', '.join(missing)} (expected {', '.join(COLUMNS)})")
+    return found
+
+
+def open_case_file(path: Path, source: str, scratch: Path) -> CaseFile:
+    """Check ``path`` and make it readable by DuckDB (CSV is converted into ``scratch``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    read_bytes(path)
+    if suffix == ".parquet":
+        try:
+            schema = pq.read_schema(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise KpiError(f"{path}: not a readable Parquet file ({exc.__class__.__name__})") from None
+        columns = _map_columns(schema.names, path)
+        typed = {
+            field: not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t))
+            for field, t in ((field, schema.field(columns[field]).type) for field in ("opened", "closed"))
+        }
+        return CaseFile(source, path, columns, typed, None)
+    if suffix == ".csv":
+        return _csv_to_parquet(path, source, scratch)
+    raise KpiError(f"{path}: unsupported case-record format '{suffix}' (use .csv or .parquet)")
+
+
+def _text_lines(path: Path):
+    """Lines of a text file, UTF-8 or else Windows-1252 (with a warning), streamed."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for _ in handle:
+                pass
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        print(f"warning: {path}: not UTF-8, read as Windows-1252", file=sys.stderr)
+        encoding = "cp1252"
+    with open(path, "rb") as probe:
+        if b"\x00" in probe.read(4096):
+            raise KpiError(f"{path}: not a text file (binary content or UTF-16); save it as UTF-8")
+    with codecs.open(path, encoding=encoding, errors="strict") as handle:
+        yield from handle
+
+
+def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
+    lines = _text_lines(path)
+    header_line, first = 0, ""
+    while not first.strip():
+        first = next(lines, None)
+        if first is None:
+            raise KpiError(f"{path}: no header row (expected {', '.join(COLUMNS)})")
+        header_line += 1
+    delimiter = sniff_delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    columns = _map_columns(header, path)
+    positions = [header.index(columns[field]) for field in COLUMNS]
+    target = scratch / f"{len(list(scratch.iterdir())):04d}.parquet"
+    schema = pa.schema([("row", pa.int64()), *((field, pa.string()) for field in COLUMNS)])
+    rejects: list[dict] = []
+    writer = pq.ParquetWriter(target, schema)
+    batch: dict[str, list] = {name: [] for name in schema.names}
+    for row_number, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=header_line + 1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            rejects.append(
+                {
+                    "source": source,
+                    "row": row_number,
+                    "reason": f"numero di campi errato: {len(cells)} invece di {len(header)}",
+                    "raw": " | ".join(cells),
+                }
+            )
+            continue
+        batch["row"].append(row_number)
+        for field, position in zip(COLUMNS, positions, strict=True):
+            batch[field].append(cells[position])
+        if len(batch["row"]) >= _BATCH_ROWS:
+            writer.write_table(pa.table(batch, schema=schema))
+            batch = {name: [] for name in schema.names}
+    writer.write_table(pa.table(batch, schema=schema))
+    writer.close()
+    return CaseFile(
+        source,
+        target,
+        {field: field for field in COLUMNS},
+        dict.fromkeys(("opened", "closed"), False),
+        "row",
+        tuple(rejects),
+    )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) -> str:
+    """A SELECT over one file with the uniform columns described in the module docstring.
+
+    The file is named by ``file_id`` (an integer is cheaper to carry than its path).
+    ``rows_from``: a table of (``file_id``, ``row``) to keep only those rows, filtered
+    before any column is computed.
+    """
+    c = {field: _quote(name) for field, name in case_file.columns.items()}
+    row = f"{case_file.row_column}" if case_file.row_column else "file_row_number + 2"
+    dates = {}
+    for field in ("opened", "closed"):
+        if case_file.typed[field]:
+            dates[field] = (f"CAST({c[field]} AS TIMESTAMP)", "false")
+        else:
+            text = f"NULLIF(trim(CAST({c[field]} AS VARCHAR)), '')"
+            dates[field] = (
+                f"TRY_CAST({text} AS TIMESTAMP)",
+                f"({text} IS NOT NULL AND TRY_CAST({text} AS TIMESTAMP) IS NULL)",
+            )
+    raw = " || ' | ' || ".join(f"coalesce(CAST({c[field]} AS VARCHAR), '')" for field in COLUMNS)
+    return (
+        f"SELECT {int(file_id)} AS file_id, {row} AS row, "
+        f"CAST({c['indicator_id']} AS VARCHAR) AS indicator_raw, "
+        f"CAST({c['case_id']} AS VARCHAR) AS case_id, "
+        f"{dates['opened'][0]} AS opened, {dates['closed'][0]} AS closed, "
+        f"{dates['opened'][1]} AS opened_bad, {dates['closed'][1]} AS closed_bad, "
+        f"{raw} AS raw "
+        f"FROM read_parquet({_literal(str(case_file.parquet))}"
+        f"{', file_row_number = true' if not case_file.row_column else ''})"
+        + (f" WHERE {row} IN (SELECT row FROM {rows_from} WHERE file_id = {int(file_id)})" if rows_from else "")
+    )

@@ -1,0 +1,46 @@
+"""``kpi catalog``: read every source, build the catalog, write ``indicators.csv`` and its rejects."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.errors import KpiError
+from ..core.files import list_inputs, write_csv
+from .indicators import build_indicators
+from .sources import SOURCE_SUFFIXES, CatalogRow, read_catalog_rows
+
+
+def load_catalog(sources: list[Path], relative=str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Read every source and build the catalog; ``relative`` names a path in messages and rejects."""
+    if not sources:
+        raise KpiError("no catalog source found (put the published table in data/raw/catalog/)")
+    rows: list[CatalogRow] = []
+    for path in sources:
+        rows.extend(read_catalog_rows(path, relative(path)))
+    return build_indicators(rows)
+
+
+def catalog_sources(folder: Path) -> list[Path]:
+    return list_inputs(folder, SOURCE_SUFFIXES)
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def run_catalog(paths, sources: list[Path] | None = None) -> pd.DataFrame:
+    """``kpi catalog``: read the sources, write ``indicators.csv`` and ``catalog_rejects.csv``."""
+    sources = [Path(source) for source in sources] if sources else catalog_sources(paths.catalog_dir)
+    indicators, rejects, warnings = load_catalog(sources, paths.relative)
+    print_warnings(warnings)
+    write_csv(indicators, paths.indicators)
+    write_csv(rejects, paths.catalog_rejects)
+    print(
+        f"catalog: {len(indicators)} indicators from {len(sources)} source(s), "
+        f"{len(rejects)} rejected line(s), {len(warnings)} warning(s) -> {paths.relative(paths.indicators)}"
+    )
+    return indicators

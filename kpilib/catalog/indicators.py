@@ -1,0 +1,179 @@
+"""From catalog rows to machine-checkable indicators: the pure heart of ``kpi catalog``.
+
+:func:`build_indicators` takes rows in and gives indicators, rejects and warnings out;
+:func:`indicator_id` derives an id from the normalized names, so that it survives
+reordering; :func:`read_indicators` reads ``indicators.csv`` back with its dtypes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.errors import KpiError
+from ..core.rejects import reject, rejects_frame, sort_rejects
+from ..core.text import collapse_whitespace, fold
+from ..core.vocabulary import DURATION_UNITS, Unit
+from .sources import FIELDS, CatalogRow
+from .targets import parse_target
+from .wording import basis_of, deadline_of, percentile_of, sub_indicator_labels
+
+_AREA_PLACEHOLDER = re.compile(r"^[\s/\-–—]*$")
+INDICATOR_COLUMNS = [
+    "indicator_id",
+    "direction",
+    "area",
+    "office",
+    "process",
+    "indicator",
+    "sub_indicator",
+    "target_raw",
+    "target_op",
+    "target_value",
+    "target_unit",
+    "polarity",
+    "basis",
+    "deadline_value",
+    "deadline_unit",
+    "percentile",
+]
+
+
+def indicator_id(direction: str, office: str, process: str, indicator: str, sub_indicator: str) -> str:
+    """A short id derived from the normalized names, so it survives reordering.
+
+    >>> indicator_id("Direzione", "Ufficio", "Processo", "Indicatore", "")
+    'kpi-ccfa92de'
+    """
+    key = "\x1f".join(fold(part) for part in (direction, office, process, indicator, sub_indicator))
+    return "kpi-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+
+
+def _display_spelling(values: pd.Series) -> pd.Series:
+    """Map each value to the most frequent spelling among those equal once folded."""
+    counts = Counter(values)
+    best: dict[str, str] = {}
+    for spelling, count in counts.items():
+        key = fold(spelling)
+        current = best.get(key)
+        if current is None or (-count, spelling) < (-counts[current], current):
+            best[key] = spelling
+    return values.map(lambda value: best[fold(value)])
+
+
+def build_indicators(rows: list[CatalogRow]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Indicators, rejects and warnings from catalog rows.
+
+    Returns ``(indicators, rejects, warnings)``: indicators sorted by id with the columns
+    of ``indicators.csv``; rejects in the shared schema (:mod:`kpilib.core.rejects`), reasons in Italian.
+    """
+    rejects: list[dict] = []
+    warnings: list[str] = []
+    accepted: list[dict] = []
+    first_seen: dict[tuple, CatalogRow] = {}
+    for row in rows:
+        raw = "\t".join(row.fields)
+        if len(row.fields) != len(FIELDS):
+            rejects.append(_reject(row, f"numero di campi errato: {len(row.fields)} invece di {len(FIELDS)}"))
+            continue
+        values = dict(zip(FIELDS, (collapse_whitespace(cell) for cell in row.fields), strict=True))
+        if _AREA_PLACEHOLDER.match(values["area"]):
+            values["area"] = ""
+        missing = [name for name in ("direction", "office", "process", "indicator") if not values[name]]
+        if missing:
+            rejects.append(_reject(row, "campi obbligatori vuoti: " + ", ".join(_ITALIAN_FIELD[m] for m in missing)))
+            continue
+        key = tuple(fold(values[name]) for name in FIELDS)
+        if key in first_seen:
+            rejects.append(
+                _reject(row, f"riga duplicata: identica alla riga {first_seen[key].row} di {first_seen[key].source}")
+            )
+            continue
+        first_seen[key] = row
+        accepted.append({**values, "_source": row.source, "_row": row.row, "_raw": raw})
+
+    indicators: list[dict] = []
+    for values in accepted:
+        thresholds = parse_target(values["target_raw"])
+        if not thresholds:
+            warnings.append(
+                f"{values['_source']}:{values['_row']}: target '{values['target_raw']}' not understood; "
+                "indicator kept without a target"
+            )
+        labels = sub_indicator_labels(values["indicator"], len(thresholds)) if len(thresholds) > 1 else [""]
+        for label, threshold in zip(labels, thresholds or [None], strict=True):
+            indicators.append(_indicator_record(values, label, threshold))
+
+    frame = pd.DataFrame(indicators, columns=[*INDICATOR_COLUMNS, "_source", "_row", "_raw"])
+    frame, conflict_rejects = _drop_conflicting_ids(frame)
+    rejects.extend(conflict_rejects)
+    for column in ("direction", "office", "area"):
+        frame[column] = _display_spelling(frame[column])
+    frame = frame.sort_values("indicator_id", kind="stable").reset_index(drop=True)
+    return frame[INDICATOR_COLUMNS], sort_rejects(rejects_frame(rejects)), warnings
+
+
+_ITALIAN_FIELD = {
+    "direction": "DIREZIONE",
+    "office": "UNITÀ/UFFICIO",
+    "process": "TITOLO PROCESSO",
+    "indicator": "INDICATORE",
+}
+
+
+def _reject(row: CatalogRow, reason: str) -> dict:
+    return reject(row.source, row.row, reason, "\t".join(row.fields))
+
+
+def _indicator_record(values: dict, label: str, threshold) -> dict:
+    record = {
+        **values,
+        "indicator_id": indicator_id(
+            values["direction"], values["office"], values["process"], values["indicator"], label
+        ),
+        "sub_indicator": label,
+        "target_op": "",
+        "target_value": None,
+        "target_unit": "",
+        "polarity": "",
+        "basis": basis_of(values["indicator"]),
+        "deadline_value": None,
+        "deadline_unit": "",
+        "percentile": None,
+    }
+    if threshold is None:
+        return record
+    record.update(
+        target_op=threshold.op, target_value=threshold.value, target_unit=threshold.unit, polarity=threshold.polarity
+    )
+    if threshold.unit == Unit.PERCENT and (deadline := deadline_of(values["indicator"])):
+        record.update(deadline_value=deadline.value, deadline_unit=deadline.unit)
+    if threshold.unit in DURATION_UNITS:
+        record["percentile"] = percentile_of(values["indicator"])
+    return record
+
+
+def _drop_conflicting_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Rows naming the same indicator with different targets: every copy is rejected."""
+    clashing = frame["indicator_id"].duplicated(keep=False)
+    rejects = []
+    for _, group in frame[clashing].groupby("indicator_id", sort=True):
+        for record in group.to_dict("records"):
+            others = ", ".join(str(row) for row in group["_row"] if row != record["_row"])
+            reason = f"stesso indicatore della riga {others} con un target diverso: da chiarire con l'ufficio"
+            rejects.append(reject(record["_source"], record["_row"], reason, record["_raw"]))
+    return frame[~clashing], rejects
+
+
+def read_indicators(path: Path) -> pd.DataFrame:
+    """``indicators.csv`` as written by ``kpi catalog``, with its dtypes."""
+    if not Path(path).exists():
+        raise KpiError(f"{path}: not found; run 'kpi catalog' first")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("target_value", "deadline_value", "percentile"):
+        frame[column] = pd.to_numeric(frame[column].replace("", None))
+    return frame

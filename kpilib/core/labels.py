@@ -1,0 +1,86 @@
+"""Italian words and number formats for what Milan's staff read."""
+
+from __future__ import annotations
+
+from .text import format_number_it
+from .vocabulary import DURATION_UNITS, Assurance, Status, Unit, Variation, is_missing
+
+STATUS_IT = {
+    Status.MET: "Raggiunto",
+    Status.NOT_MET: "Non raggiunto",
+    Status.NO_DATA: "Senza dati",
+    Status.NO_TARGET: "Senza target",
+}
+STATUS_COLOURS = {
+    Status.MET: "#d8f0dc",
+    Status.NOT_MET: "#f9d6d5",
+    Status.NO_DATA: "#eeeeee",
+    Status.NO_TARGET: "#eeeeee",
+}
+VARIATION_IT = {
+    Variation.COMMON_CAUSE: "Variabilità ordinaria",
+    Variation.IMPROVEMENT: "Miglioramento anomalo",
+    Variation.CONCERN: "Peggioramento anomalo",
+    "": "Serie troppo breve",
+}
+ASSURANCE_IT = {
+    Assurance.CONSISTENTLY_MET: "Target sempre raggiunto",
+    Assurance.HIT_AND_MISS: "Target a volte sì a volte no",
+    Assurance.CONSISTENTLY_FAILING: "Target mai raggiungibile",
+    Assurance.INSUFFICIENT_DATA: "Dati insufficienti (<12)",
+}
+STATE_IT = {
+    "senza_azione": "Senza azione",
+    "in_corso": "Azione in corso",
+    "azione_scaduta": "Verifica scaduta",
+    "rientrata": "Rientrata",
+}
+UNIT_NAME_IT = {
+    Unit.PERCENT: "percentuale",
+    Unit.DAYS: "giorni",
+    Unit.WORKING_DAYS: "giorni lavorativi",
+    Unit.HOURS: "ore",
+    Unit.NUMBER: "numero",
+    "": "unità non definita",
+}
+UNIT_IT = {
+    Unit.PERCENT: "%",
+    Unit.DAYS: "giorni",
+    Unit.WORKING_DAYS: "giorni lavorativi",
+    Unit.HOURS: "ore",
+    Unit.NUMBER: "numero",
+    "": "",
+}
+
+
+def value_it(value, unit: str, decimals: int = 1) -> str:
+    """``92,5%``, ``12 giorni``, ``3,5 giorni lavorativi``, ``14``; a dash when missing."""
+    if is_missing(value):
+        return "—"
+    number = format_number_it(float(value), decimals)
+    if unit == Unit.PERCENT:
+        return f"{number}%"
+    if unit in DURATION_UNITS:
+        return f"{number} {UNIT_IT[unit]}"
+    return number
+
+
+def margin_it(value, unit: str) -> str:
+    """Signed margin: ``+2,5 punti``, ``-3 giorni``."""
+    if is_missing(value):
+        return "—"
+    sign = "+" if value > 0 else ""
+    number = format_number_it(float(value), 1)
+    if unit == Unit.PERCENT:
+        return f"{sign}{number} punti"
+    if unit in DURATION_UNITS:
+        return f"{sign}{number} {UNIT_IT[unit]}"
+    return f"{sign}{number}"
+
+
+def date_it(text: str) -> str:
+    """``2025-12-07`` as ``07/12/2025``; empty stays empty."""
+    if is_missing(text):
+        return ""
+    year, month, day = str(text)[:10].split("-")
+    return f"{day}/{month}/{year}"

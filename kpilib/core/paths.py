@@ -1,0 +1,114 @@
+"""Where everything lives, derived from one root folder.
+
+Notebooks and commands never write ``../data``: they ask :class:`Paths`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+ROOT_VARIABLE = "KPI_ROOT"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every folder and file of one project root (``--root``)."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path | None = None) -> Paths:
+        """The given root; without one, ``$KPI_ROOT`` when set (the tests' fixture root), else this repository."""
+        chosen = root or os.environ.get(ROOT_VARIABLE)
+        return cls(Path(chosen).resolve() if chosen else REPOSITORY_ROOT)
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def catalog_dir(self) -> Path:
+        return self.raw / "catalog"
+
+    @property
+    def measurements_dir(self) -> Path:
+        return self.raw / "measurements"
+
+    @property
+    def events_dir(self) -> Path:
+        return self.raw / "events"
+
+    @property
+    def nonconformities_dir(self) -> Path:
+        return self.raw / "nonconformities"
+
+    @property
+    def indicators(self) -> Path:
+        return self.processed / "indicators.csv"
+
+    @property
+    def catalog_rejects(self) -> Path:
+        return self.processed / "catalog_rejects.csv"
+
+    @property
+    def event_measurements(self) -> Path:
+        return self.processed / "event_measurements.csv"
+
+    @property
+    def event_rejects(self) -> Path:
+        return self.processed / "event_rejects.csv"
+
+    @property
+    def measurements(self) -> Path:
+        return self.processed / "measurements.csv"
+
+    @property
+    def measurement_rejects(self) -> Path:
+        return self.processed / "measurement_rejects.csv"
+
+    @property
+    def evaluation(self) -> Path:
+        return self.processed / "evaluation.csv"
+
+    @property
+    def spc(self) -> Path:
+        return self.processed / "spc.csv"
+
+    @property
+    def indicator_summary(self) -> Path:
+        return self.processed / "indicator_summary.csv"
+
+    @property
+    def opportunities(self) -> Path:
+        return self.processed / "opportunities.csv"
+
+    @property
+    def nonconformities(self) -> Path:
+        return self.processed / "nonconformities.csv"
+
+    @property
+    def nonconformity_rejects(self) -> Path:
+        return self.processed / "nonconformity_rejects.csv"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the root when it lies inside it, else absolute, with ``/``."""
+        path = Path(path).resolve()
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

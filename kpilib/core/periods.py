@@ -1,0 +1,192 @@
+"""Periods: canonical forms (``2025``, ``2025-S1``, ``2025-Q3``, ``2025-07``) and the forms
+written in Italian offices (``1° semestre 2025``, ``gennaio 2025``, ``II trimestre 2025``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import fold, strip_accents
+from .vocabulary import Basis
+
+FREQS = ("month", "quarter", "semester", "year")
+MONTHS_IN = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
+BASIS_FREQ = {Basis.MONTHLY: "month", Basis.QUARTERLY: "quarter", Basis.SEMIANNUAL: "semester", Basis.ANNUAL: "year"}
+FREQ_BASIS = {freq: basis for basis, freq in BASIS_FREQ.items()}
+ITALIAN_FREQ = {"month": "mensile", "quarter": "trimestrale", "semester": "semestrale", "year": "annuale"}
+
+MONTH_NAMES = (
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+)
+_MONTH_LOOKUP = {name: i for i, name in enumerate(MONTH_NAMES, start=1)}
+_MONTH_LOOKUP.update({name[:3]: i for i, name in enumerate(MONTH_NAMES, start=1)})
+_MONTH_LOOKUP["sett"] = 9
+_ORDINALS = {
+    **{str(n): n for n in range(1, 5)},
+    **{roman: n for n, roman in enumerate(("i", "ii", "iii", "iv"), start=1)},
+    **{word: n for n, word in enumerate(("primo", "secondo", "terzo", "quarto"), start=1)},
+}
+_FREQ_WORDS = {"semestre": "semester", "trimestre": "quarter", "sem": "semester", "trim": "quarter"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period: ``year``, ``freq`` and the 1-based ``index`` inside the year."""
+
+    year: int
+    freq: str
+    index: int = 1
+
+    def __post_init__(self):
+        if self.freq not in FREQS:
+            raise ValueError(f"unknown frequency {self.freq!r}")
+        if not 1 <= self.index <= 12 // MONTHS_IN[self.freq]:
+            raise ValueError(f"{self.freq} {self.index} does not exist")
+
+    def __str__(self) -> str:
+        if self.freq == "year":
+            return f"{self.year}"
+        if self.freq == "month":
+            return f"{self.year}-{self.index:02d}"
+        return f"{self.year}-{'S' if self.freq == 'semester' else 'Q'}{self.index}"
+
+    @property
+    def first_month(self) -> int:
+        return (self.index - 1) * MONTHS_IN[self.freq] + 1
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period."""
+        last = self.first_month + MONTHS_IN[self.freq] - 1
+        following = dt.date(self.year + last // 12, last % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int]:
+        return (self.start, -MONTHS_IN[self.freq])
+
+    def contains(self, other: Period) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def split(self, freq: str) -> list[Period]:
+        """The periods of ``freq`` inside this one (``freq`` must be as fine or finer)."""
+        step = MONTHS_IN[freq]
+        if step > MONTHS_IN[self.freq]:
+            raise ValueError(f"{self} cannot be split into {freq}s")
+        first = (self.first_month - 1) // step + 1
+        return [Period(self.year, freq, first + i) for i in range(MONTHS_IN[self.freq] // step)]
+
+    def enclosing(self, freq: str) -> Period:
+        """The period of ``freq`` that contains this one's start."""
+        return period_of(self.start, freq)
+
+    def shift(self, steps: int) -> Period:
+        """The period ``steps`` periods later (earlier when negative), same frequency."""
+        per_year = 12 // MONTHS_IN[self.freq]
+        position = self.year * per_year + self.index - 1 + steps
+        return Period(position // per_year, self.freq, position % per_year + 1)
+
+    def label_it(self) -> str:
+        """Italian label: ``1° semestre 2025``, ``gennaio 2025``."""
+        if self.freq == "year":
+            return f"anno {self.year}"
+        if self.freq == "month":
+            return f"{MONTH_NAMES[self.index - 1]} {self.year}"
+        word = "semestre" if self.freq == "semester" else "trimestre"
+        return f"{self.index}° {word} {self.year}"
+
+
+def period_of(date: dt.date, freq: str) -> Period:
+    """The period of ``freq`` containing ``date``."""
+    return Period(date.year, freq, (date.month - 1) // MONTHS_IN[freq] + 1)
+
+
+def due_periods(basis: str, period: Period) -> list[Period]:
+    """Periods at an indicator's basis that end inside ``period`` (``period`` itself without basis).
+
+    >>> [str(p) for p in due_periods("quarterly", Period(2025, "semester", 2))]
+    ['2025-Q3', '2025-Q4']
+    >>> [str(p) for p in due_periods("annual", Period(2025, "semester", 2))]
+    ['2025']
+    """
+    freq = BASIS_FREQ.get(basis)
+    if not freq:
+        return [period]
+    if MONTHS_IN[freq] <= MONTHS_IN[period.freq]:
+        return period.split(freq)
+    enclosing = period.enclosing(freq)
+    return [enclosing] if period.start <= enclosing.end <= period.end else []
+
+
+_CANONICAL = re.compile(r"^(\d{4})(?:-(?:(\d{2})|([sq])([1-4])))?$")
+
+
+def parse_period(text: object) -> Period:
+    """A period from its canonical or Italian form; ``ValueError`` when not understood.
+
+    >>> [str(parse_period(t)) for t in ["2025-S1", "1° semestre 2025", "gennaio 2025", "II trimestre 2025", "anno 2025"]]
+    ['2025-S1', '2025-S1', '2025-01', '2025-Q2', '2025']
+    """
+    if isinstance(text, str):
+        return _parse_text(text)
+    if isinstance(text, dt.datetime | dt.date):
+        if text.day != 1:
+            raise ValueError(f"{text:%d/%m/%Y} is a date, not a period")
+        return Period(text.year, "month", text.month)
+    return _parse_text(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(original: str) -> Period:
+    words = strip_accents(fold(original)).replace("°", " ").replace("º", " ")
+    words = re.sub(r"[\s_/.]+", " ", words.replace("-", " - ")).strip()
+    compact = words.replace(" ", "")
+    match = _CANONICAL.match(compact)
+    if match:
+        year, month, kind, index = match.groups()
+        if month:
+            return Period(int(year), "month", int(month))
+        if kind:
+            return Period(int(year), "semester" if kind == "s" else "quarter", int(index))
+        return Period(int(year), "year")
+    tokens = [token for token in words.split(" ") if token not in {"-", "del", "di", "anno"}]
+    if len(tokens) == 1 and re.fullmatch(r"\d{4}", tokens[0]) and "anno" in words:
+        return Period(int(tokens[0]), "year")
+    if len(tokens) == 2:
+        first, second = tokens
+        if re.fullmatch(r"\d{4}", first):
+            first, second = second, first
+        if re.fullmatch(r"\d{4}", second):
+            year = int(second)
+            if first in _MONTH_LOOKUP:
+                return Period(year, "month", _MONTH_LOOKUP[first])
+            if re.fullmatch(r"\d{1,2}", first) and 1 <= int(first) <= 12:
+                return Period(year, "month", int(first))
+            half = re.fullmatch(r"([sqt])([1-4])|([1-4])([sqt])", first)
+            if half:
+                kind = half[1] or half[4]
+                return Period(year, "semester" if kind == "s" else "quarter", int(half[2] or half[3]))
+    if len(tokens) == 3 and re.fullmatch(r"\d{4}", tokens[2]):
+        ordinal, word, year = tokens
+        ordinal = ordinal.rstrip("o") if ordinal[:-1].isdigit() else ordinal
+        if ordinal in _ORDINALS and word in _FREQ_WORDS:
+            return Period(int(year), _FREQ_WORDS[word], _ORDINALS[ordinal])
+    raise ValueError(f"period not understood: {original!r}")

@@ -1,0 +1,30 @@
+"""The one schema of every rejects file: ``source``, ``row``, ``reason``, ``raw``.
+
+``row`` is the line or spreadsheet row a person sees in ``source`` (header = 1), empty for
+values computed from case records; ``reason`` is in Italian; ``raw`` is what the row said.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+REJECT_COLUMNS = ["source", "row", "reason", "raw"]
+
+
+def reject(source: str, row: object, reason: str, raw: str) -> dict:
+    """One rejects record."""
+    return {"source": source, "row": row, "reason": reason, "raw": raw}
+
+
+def rejects_frame(records: list[dict] | None = None) -> pd.DataFrame:
+    """Rejects as a frame with the shared columns (empty when there are none)."""
+    return pd.DataFrame(records or [], columns=REJECT_COLUMNS)
+
+
+def sort_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejects in file order: by source, then row number (rows without a number first)."""
+    return rejects.sort_values(["source", "row"], kind="stable", key=_natural).reset_index(drop=True)
+
+
+def _natural(column: pd.Series) -> pd.Series:
+    return pd.to_numeric(column, errors="coerce").fillna(-1) if column.name == "row" else column

@@ -1,0 +1,107 @@
+"""``kpi ingest``: every measurement file (plus measurements derived from case records)
+validated into ``measurements.csv`` and ``measurement_rejects.csv``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..cases.events import derive_from_folder
+from ..catalog.indicators import read_indicators
+from ..core.errors import KpiError
+from ..core.files import list_inputs, write_csv
+from ..core.paths import Paths
+from ..core.rejects import sort_rejects
+from ..core.vocabulary import is_missing
+from .files import RAW_COLUMNS, SUFFIXES, read_measurement_file
+from .validate import MEASUREMENT_COLUMNS, validate_measurements
+
+
+def collect_records(paths: Paths, files: list[Path] | None = None) -> pd.DataFrame:
+    """Text records of the given files, or of every file in ``data/raw/measurements/``."""
+    files = [Path(f) for f in files] if files else list_inputs(paths.measurements_dir, SUFFIXES)
+    frames = [read_measurement_file(path, paths.relative(path)) for path in files]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RAW_COLUMNS)
+
+
+def run_ingest(
+    paths: Paths, files: list[Path] | None = None, strict: bool = False, derived: pd.DataFrame | None = None
+) -> int:
+    """Validate and write; returns the exit status (1 under ``strict`` when anything was rejected).
+
+    ``derived``: measurements already derived from the case records (``kpi run`` passes
+    them); when ``None`` they are derived here from ``data/raw/events/``.
+    """
+    indicators = read_indicators(paths.indicators)
+    records = collect_records(paths, files)
+    if derived is None:
+        derived = derive_from_folder(paths, indicators)
+    computable = derived["value"].notna()
+    # Derived values first: where a reported value agrees with one, the reported copy is the duplicate.
+    records = pd.concat([derived_records(derived[computable]), records], ignore_index=True)
+    measurements, rejects = validate_measurements(records, indicators)
+    pending = _pending_rejects(derived[~computable])
+    if len(pending):
+        rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))
+    write_csv(measurements, paths.measurements)
+    write_csv(rejects, paths.measurement_rejects)
+    _print_counts(pd.concat([records["source"], pending["source"]]), measurements, rejects)
+    print(
+        f"ingest: {len(measurements)} measurement(s) -> {paths.relative(paths.measurements)}, "
+        f"{len(rejects)} rejected -> {paths.relative(paths.measurement_rejects)}"
+    )
+    return 1 if strict and len(rejects) else 0
+
+
+def derived_records(derived: pd.DataFrame) -> pd.DataFrame:
+    """Derived measurements as records to validate like any other (``row`` empty)."""
+    if derived.empty:
+        return pd.DataFrame(columns=RAW_COLUMNS)
+    text = derived.assign(
+        value=derived["value"].map(_plain),
+        numerator=derived["numerator"].map(_plain),
+        denominator=derived["denominator"].map(_plain),
+        note="",
+        row="",
+    )
+    cells = text[["indicator_id", "period", "value", "numerator", "denominator"]].agg(" | ".join, axis=1)
+    counts = " | casi: " + derived["cases"].astype(str) + ", aperti: " + derived["open_cases"].astype(str)
+    text["raw"] = cells + counts
+    return text[RAW_COLUMNS]
+
+
+def _pending_rejects(derived: pd.DataFrame) -> pd.DataFrame:
+    """Derived periods with no value yet (no closed case, or every case still pending)."""
+    reasons = [
+        f"{row['indicator_id']} {row['period']}: nessun caso chiuso o scaduto nel periodo "
+        f"({row['open_cases']} di {row['cases']} casi ancora aperti): valore non ancora calcolabile"
+        for row in derived.to_dict("records")
+    ]
+    raw = derived_records(derived)["raw"] if len(derived) else []
+    return pd.DataFrame({"source": derived["source"].tolist(), "row": "", "reason": reasons, "raw": list(raw)})
+
+
+def _plain(value: float) -> str:
+    return "" if is_missing(value) else f"{value:.15g}"
+
+
+def _print_counts(sources: pd.Series, measurements: pd.DataFrame, rejects: pd.DataFrame) -> None:
+    """Per input file (or events file): rows read, accepted, rejected."""
+    read = sources.value_counts().sort_index()
+    accepted = measurements.groupby("source").size()
+    rejected = rejects.groupby("source").size()
+    for source, count in read.items():
+        print(
+            f"ingest: {source}: {count} row(s) read, {accepted.get(source, 0)} accepted, "
+            f"{rejected.get(source, 0)} rejected"
+        )
+
+
+def read_measurements(path: Path) -> pd.DataFrame:
+    """``measurements.csv`` as written by ``kpi ingest``."""
+    try:
+        frame = pd.read_csv(path, dtype={"indicator_id": str, "period": str, "source": str})
+    except FileNotFoundError:
+        raise KpiError(f"{path}: not found; run 'kpi ingest' first") from None
+    return frame[MEASUREMENT_COLUMNS]

@@ -1,0 +1,149 @@
+"""``kpi template``: the Excel workbook an office fills in with its measured values.
+
+One row per indicator of the direction and per period due inside the requested period
+(at the indicator's basis), context written out in Italian, value columns empty.
+Every text cell is stored as text, so no spreadsheet program runs catalog text as a
+formula.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog.indicators import read_indicators
+from ..catalog.targets import describe_target
+from ..core.errors import KpiError
+from ..core.files import deterministic_xlsx, write_atomic_bytes
+from ..core.periods import Period, due_periods, parse_period
+from ..core.text import fold, slugify
+from ..core.vocabulary import Unit
+
+SHEET = "Misure"
+COLUMNS = [
+    ("indicatore", 16),
+    ("periodo", 11),
+    ("ufficio", 34),
+    ("processo", 40),
+    ("descrizione indicatore", 60),
+    ("target", 24),
+    ("valore", 12),
+    ("numeratore", 13),
+    ("denominatore", 14),
+    ("note", 40),
+]
+INSTRUCTIONS = [
+    "Modello di raccolta delle misure degli indicatori di qualità (ISO 9001:2015)",
+    "",
+    "Come compilare il foglio «Misure»:",
+    "1. Ogni riga è un indicatore in un periodo. Non modificare le colonne indicatore e periodo.",
+    "2. Scrivere il valore misurato nella colonna «valore» (es. 92,5 per una percentuale, 12 per giorni o numero).",
+    "3. Per gli indicatori in percentuale indicare, se disponibili, numeratore e denominatore "
+    "(es. 37 richieste evase entro il termine su 40 ricevute): il valore si ricava da essi.",
+    "4. Le percentuali vanno tra 0 e 100; durate e conteggi non possono essere negativi.",
+    "5. Usare la colonna «note» per segnalare circostanze particolari del periodo.",
+    "6. Lasciare vuote le righe dei periodi non ancora misurati: risulteranno come misure mancanti.",
+    "",
+    "Il file compilato va consegnato all'ufficio qualità, che lo inserisce in data/raw/measurements/.",
+    "Le righe non utilizzabili vengono segnalate con il numero di riga e il motivo.",
+]
+
+
+def template_rows(indicators: pd.DataFrame, direction: str, period: Period) -> pd.DataFrame:
+    """The rows of the template: one per indicator of ``direction`` and period due."""
+    chosen = indicators[indicators["direction"].map(fold) == fold(direction)]
+    if chosen.empty:
+        known = "; ".join(sorted(indicators["direction"].unique()))
+        raise KpiError(f"direction '{direction}' is not in the catalog (known: {known})")
+    rows = []
+    for indicator in chosen.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
+        description = indicator["indicator"] + (
+            f" — {indicator['sub_indicator']}" if indicator["sub_indicator"] else ""
+        )
+        for due in due_periods(indicator["basis"], period):
+            rows.append(
+                {
+                    "indicatore": indicator["indicator_id"],
+                    "periodo": str(due),
+                    "ufficio": indicator["office"],
+                    "processo": indicator["process"],
+                    "descrizione indicatore": description,
+                    "target": describe_target(
+                        indicator["target_op"], indicator["target_value"], indicator["target_unit"]
+                    ),
+                    "unit": indicator["target_unit"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def build_workbook(rows: pd.DataFrame, direction: str, period: Period) -> bytes:
+    """The workbook as bytes: «Misure» sheet with validation, «Istruzioni» sheet."""
+    # openpyxl here, not at the top: 0.2 s that every other command would pay at import
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    for position, (name, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=position, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+        sheet.column_dimensions[cell.column_letter].width = width
+    for row_number, record in enumerate(rows.to_dict("records"), start=2):
+        for position, (name, _) in enumerate(COLUMNS[:6], start=1):
+            _text_cell(sheet, row_number, position, record[name])
+        sheet.cell(row=row_number, column=5).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+
+    value_column, numerator_column, denominator_column = "G", "H", "I"
+    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+    percent.error, percent.errorTitle = "Percentuale tra 0 e 100 (es. 92,5).", "Valore non valido"
+    non_negative = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    non_negative.error, non_negative.errorTitle = "Numero maggiore o uguale a zero.", "Valore non valido"
+    counts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    counts.error, counts.errorTitle = "Numero di casi maggiore o uguale a zero.", "Valore non valido"
+    for validation in (percent, non_negative, counts):
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+    for row_number, unit in enumerate(rows.get("unit", pd.Series(dtype=str)), start=2):
+        (percent if unit == Unit.PERCENT else non_negative).add(f"{value_column}{row_number}")
+    if len(rows):
+        last = len(rows) + 1
+        counts.add(f"{numerator_column}2:{denominator_column}{last}")
+
+    notes = workbook.create_sheet("Istruzioni")
+    _text_cell(notes, 1, 1, f"{INSTRUCTIONS[0]} — {direction}, {period.label_it()}").font = Font(bold=True, size=13)
+    for row_number, line in enumerate(INSTRUCTIONS[1:], start=2):
+        _text_cell(notes, row_number, 1, line)
+    notes.column_dimensions["A"].width = 120
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return deterministic_xlsx(buffer.getvalue())
+
+
+def _text_cell(sheet, row: int, column: int, value: object):
+    """A cell stored as text whatever it starts with ("=", "+", "-", "@" included)."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = "" if value is None else str(value)
+    cell.data_type = "s"
+    return cell
+
+
+def run_template(paths, direction: str, period_text: str, out: Path | None = None) -> Path:
+    """``kpi template``: write the workbook; returns its path."""
+    try:
+        period = parse_period(period_text)
+    except ValueError as error:
+        raise KpiError(str(error)) from None
+    indicators = read_indicators(paths.indicators)
+    rows = template_rows(indicators, direction, period)
+    out = Path(out) if out else paths.processed / "templates" / f"modello_{slugify(direction)}_{period}.xlsx"
+    write_atomic_bytes(out, build_workbook(rows, direction, period))
+    print(f"template: {len(rows)} row(s) for {direction}, {period} -> {paths.relative(out)}")
+    return out

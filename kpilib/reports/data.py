@@ -1,0 +1,103 @@
+"""Loading what a report shows: the processed analysis files for one period (and direction)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..catalog.indicators import read_indicators
+from ..core.errors import KpiError
+from ..core.paths import Paths
+from ..core.periods import Period, parse_period
+from ..core.text import fold, slugify
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The analysis of one period, optionally narrowed to one direction."""
+
+    paths: Paths
+    period: Period
+    direction: str
+    indicators: pd.DataFrame
+    summary: pd.DataFrame
+    evaluation: pd.DataFrame
+    spc: pd.DataFrame
+    opportunities: pd.DataFrame
+    nonconformities: pd.DataFrame
+    rejects: pd.DataFrame
+
+
+def _read(path) -> pd.DataFrame:
+    if not path.exists():
+        raise KpiError(f"{path}: not found; run 'kpi run' (or 'kpi evaluate') first")
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def report_slug(direction: str, directions: list[str]) -> str:
+    """A safe file name for a direction's report, unique among ``directions``."""
+    slug = slugify(direction)
+    clashes = [d for d in directions if slugify(d) == slug and fold(d) != fold(direction)]
+    if clashes:
+        slug += "-" + hashlib.sha1(fold(direction).encode("utf-8")).hexdigest()[:6]
+    return slug
+
+
+def resolve_direction(indicators: pd.DataFrame, direction: str) -> str:
+    """The direction as written in the catalog; the first one when ``direction`` is empty."""
+    directions = sorted(indicators["direction"].unique())
+    if not directions:
+        raise KpiError("the catalog has no indicators")
+    if not direction:
+        return directions[0]
+    for name in directions:
+        if fold(name) == fold(direction):
+            return name
+    raise KpiError(f"direction '{direction}' is not in the catalog (known: {'; '.join(directions)})")
+
+
+def load(root: str = "", period: str = "", direction: str | None = None) -> ReportData:
+    """The processed analysis for ``period`` (default: the one last evaluated).
+
+    ``direction=None`` keeps every direction (the overview); ``""`` picks the first one.
+    """
+    paths = Paths.at(root or None)
+    indicators = read_indicators(paths.indicators)
+    summary = _read(paths.indicator_summary)
+    if summary.empty:
+        raise KpiError(f"{paths.indicator_summary}: no indicator evaluated; run 'kpi evaluate'")
+    evaluated = str(summary["period"].iloc[0])
+    if period and str(parse_period(period)) != evaluated:
+        raise KpiError(f"the processed analysis is for {evaluated}, not {period}: run 'kpi evaluate --period {period}'")
+    chosen = None if direction is None else resolve_direction(indicators, direction)
+    ids = set(
+        indicators["indicator_id"]
+        if chosen is None
+        else indicators.loc[indicators["direction"] == chosen, "indicator_id"]
+    )
+
+    def narrow(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["indicator_id"].isin(ids)].reset_index(drop=True)
+
+    rejects = pd.concat([_read(paths.measurement_rejects), _event_rejects(paths)], ignore_index=True)
+    rejects = rejects[rejects["raw"].fillna("").str.lower().map(lambda raw: any(i in raw for i in ids))]
+    return ReportData(
+        paths=paths,
+        period=parse_period(evaluated),
+        direction=chosen or "",
+        indicators=indicators[indicators["indicator_id"].isin(ids)].reset_index(drop=True),
+        summary=narrow(summary),
+        evaluation=narrow(_read(paths.evaluation)),
+        spc=narrow(_read(paths.spc)),
+        opportunities=narrow(_read(paths.opportunities)),
+        nonconformities=narrow(_read(paths.nonconformities)),
+        rejects=rejects.reset_index(drop=True),
+    )
+
+
+def _event_rejects(paths: Paths) -> pd.DataFrame:
+    if not paths.event_rejects.exists():
+        return pd.DataFrame(columns=["source", "row", "reason", "raw"])
+    return _read(paths.event_rejects)

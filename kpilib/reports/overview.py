@@ -1,0 +1,74 @@
+"""What the overview notebook shows: every direction on one page."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ..analysis.charts import compliance_heatmap
+from ..analysis.history import compliance_history
+from ..core.vocabulary import is_missing
+from ..measurements.ingest import read_measurements
+from . import tables
+from .data import ReportData, load, report_slug
+from .direction_report import show_figure, show_html, show_markdown
+
+
+def load_overview(root: str = "", period: str = "") -> ReportData:
+    return load(root, period, None)
+
+
+def heading(data: ReportData) -> None:
+    show_html(
+        "<h1>Indicatori di qualità — panoramica</h1>"
+        f"<p style='font-size:1.1em'>Comune di Milano, tutte le direzioni — <b>{html.escape(data.period.label_it())}</b></p>"
+    )
+
+
+def history(data: ReportData) -> pd.DataFrame:
+    return compliance_history(data.indicators, read_measurements(data.paths.measurements), data.period)
+
+
+def heatmap(data: ReportData) -> None:
+    past = history(data)
+    show_figure(compliance_heatmap(past))
+    frame = pd.DataFrame(
+        {
+            "Direzione": past["direction"],
+            "Periodo": past["period"],
+            "Raggiunti": past["met"],
+            "Non raggiunti": past["not_met"],
+            "Senza dati": past["no_data"],
+            "Conformità": past["compliance"].map(lambda v: "—" if is_missing(v) else f"{v:.0f}%".replace(".", ",")),
+        }
+    )
+    show_html(tables.plain_table(frame, "storico"))
+
+
+def top_opportunities(data: ReportData, limit: int = 10) -> None:
+    ranked = data.opportunities.sort_values(["score", "indicator_id"], ascending=[False, True]).head(limit)
+    ranked = ranked.assign(rank=range(1, len(ranked) + 1))
+    show_html(tables.opportunity_table(ranked, "opportunita_ente"))
+
+
+def report_links(data: ReportData) -> None:
+    directions = sorted(data.indicators["direction"].unique())
+    counts = data.summary.groupby("direction")["status"].value_counts().unstack(fill_value=0)
+    rows = []
+    for direction in directions:
+        slug = report_slug(direction, directions)
+        link = f"<a href='{html.escape(slug)}.html'>{html.escape(direction)}</a>"
+        got = counts.loc[direction] if direction in counts.index else {}
+        rows.append(
+            f"<tr><td>{link}</td><td>{int(got.get('met', 0))}</td><td>{int(got.get('not_met', 0))}</td>"
+            f"<td>{int(got.get('no_data', 0))}</td></tr>"
+        )
+    cell = "padding: 5px 8px; border-bottom: 1px solid #ddd; text-align: left"
+    head = "background: #1f4e79; color: white; padding: 6px 8px; text-align: left"
+    header = "".join(
+        f"<th style='{head}'>{name}</th>" for name in ("Direzione", "Raggiunti", "Non raggiunti", "Senza dati")
+    )
+    body = "".join(rows).replace("<td>", f"<td style='{cell}'>")
+    show_html(f"<table style='border-collapse: collapse'><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>")
+    show_markdown("I rapporti per direzione sono nella stessa cartella di questa pagina.")

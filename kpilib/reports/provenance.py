@@ -1,0 +1,49 @@
+"""What a rendered report was made from: parameters, versions, git commit, input hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..core.paths import REPOSITORY_ROOT, Paths
+
+
+def git_commit(root: Path = REPOSITORY_ROOT) -> str:
+    """The commit of the code at ``root`` (kpilib's own repository), ``+modifiche`` when its code has changes.
+
+    Data are traced by their hashes (:func:`file_hashes`), not by this commit.
+    """
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "kpilib", "notebooks"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "non disponibile"
+    return commit.stdout.strip() + (" +modifiche" if dirty.stdout.strip() else "")
+
+
+def file_hashes(paths: Paths) -> pd.DataFrame:
+    """SHA-256 of every input file under ``data/raw`` (READMEs excluded), by relative path."""
+    rows = []
+    for path in sorted(p for p in paths.raw.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        if path.name.lower().startswith("readme"):
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        rows.append({"File": paths.relative(path), "SHA-256": digest})
+    return pd.DataFrame(rows, columns=["File", "SHA-256"])
+
+
+def provenance(paths: Paths, parameters: dict) -> pd.DataFrame:
+    """Parameters, kpilib version and git commit as a two-column table (Italian labels)."""
+    rows = [(f"Parametro «{name}»", str(value)) for name, value in parameters.items()]
+    rows += [("Versione di kpilib", __version__), ("Commit git", git_commit())]
+    return pd.DataFrame(rows, columns=["Voce", "Valore"])

@@ -1,0 +1,275 @@
+"""``kpi reports``: the report notebooks executed through papermill and rendered to HTML.
+
+One process runs the whole batch: a thread per worker (one per core by default), each
+starting its kernels over IPC transport (no TCP ports to race for), retrying a kernel
+that fails to start once, and reusing its own HTML exporter. A report that fails does
+not stop the others: its partial notebook is kept and linked as failed, and the command
+exits 1 after rendering the rest. Every output is written atomically.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+from jupyter_client import KernelManager
+from nbconvert import HTMLExporter
+from papermill.inspection import inspect_notebook
+from tqdm import tqdm
+from traitlets.config import Config
+
+from ..analysis.evaluate import run_evaluate
+from ..catalog.indicators import read_indicators
+from ..core.errors import KpiError
+from ..core.files import write_atomic_bytes
+from ..core.paths import REPOSITORY_ROOT, Paths
+from ..core.periods import parse_period
+from .data import report_slug, resolve_direction
+
+DIRECTION_NOTEBOOK = "direction_report.ipynb"
+OVERVIEW_NOTEBOOK = "overview.ipynb"
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Job:
+    title: str
+    notebook: Path
+    slug: str
+    parameters: dict
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    ok: bool
+    message: str
+    seconds: float
+
+
+class ReportFailed(Exception):
+    """A report could not be executed or rendered."""
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Unknown parameters and a missing ``parameters`` tag are errors, not papermill's warnings."""
+
+    book = nbformat.read(notebook, as_version=4)
+    if not any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in book.cells):
+        raise KpiError(f"{notebook}: no cell is tagged 'parameters'")
+
+    known = set(inspect_notebook(str(notebook)))
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise KpiError(f"{notebook}: unknown parameter(s) {', '.join(unknown)} (it takes {', '.join(sorted(known))})")
+
+
+class Renderer:
+    """Executes and renders jobs; one HTML exporter per worker thread."""
+
+    def __init__(self, out: Path, start_timeout: int = 60, execution_timeout: int = 600):
+        self.out = out
+        self.start_timeout = start_timeout
+        self.execution_timeout = execution_timeout
+        self._local = threading.local()
+
+    def exporter(self):
+        if not hasattr(self._local, "exporter"):
+            config = Config()
+            config.TagRemovePreprocessor.enabled = True
+            config.TagRemovePreprocessor.remove_cell_tags = ("injected-parameters", "parameters")
+            config.HTMLExporter.exclude_input = True
+            config.HTMLExporter.exclude_input_prompt = True
+            config.HTMLExporter.exclude_output_prompt = True
+            self._local.exporter = HTMLExporter(config=config)
+        return self._local.exporter
+
+    def run(self, job: Job) -> Outcome:
+        """Execute and render one report; a failure is an outcome, never an exception."""
+
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="kpi-report-") as scratch:
+            partial = Path(scratch) / f"{job.slug}.ipynb"
+            try:
+                executed = self._execute(job, partial)
+                failure = _first_error(executed)
+            except Exception as error:  # a report failing must not stop the batch
+                message = (f"{error.__class__.__name__}: {error}".strip().splitlines() or [""])[0][:300]
+                if not partial.exists():
+                    return Outcome(job, False, message, time.perf_counter() - started)
+                executed = nbformat.read(partial, as_version=4)  # what ran, up to the failing cell
+                failure = _first_error(executed) or message
+        self._write_notebook(job, executed)
+        self._write_html(job, executed, failure)
+        return Outcome(job, not failure, failure, time.perf_counter() - started)
+
+    def _execute(self, job: Job, partial: Path):
+        """Run the notebook with a kernel over IPC; papermill leaves it in ``partial`` even when a cell
+        fails. A kernel that dies or does not start is retried once."""
+
+        for attempt in (1, 2):
+            sockets = Path(tempfile.gettempdir()) / f"kpi-{os.getpid()}-{threading.get_ident()}-{attempt}"
+            manager = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(sockets))
+            try:
+                return papermill.execute_notebook(
+                    str(job.notebook),
+                    str(partial),
+                    parameters=job.parameters,
+                    kernel_name=KERNEL,
+                    progress_bar=False,
+                    start_timeout=self.start_timeout,
+                    execution_timeout=self.execution_timeout,
+                    km=manager,
+                    request_save_on_cell_execute=False,
+                )
+            except papermill.PapermillExecutionError:
+                raise  # a cell failed: the report failed, not the kernel
+            except (RuntimeError, TimeoutError):  # the kernel died or did not start: try once more
+                if attempt == 2:
+                    raise
+                partial.unlink(missing_ok=True)
+            finally:
+                if manager.has_kernel:
+                    manager.shutdown_kernel(now=True)
+                manager.cleanup_resources()
+        raise ReportFailed("kernel did not start")
+
+    def _write_notebook(self, job: Job, executed) -> None:
+
+        write_atomic_bytes(self.out / f"{job.slug}.ipynb", nbformat.writes(executed).encode("utf-8"))
+
+    def _write_html(self, job: Job, executed, failure: str) -> None:
+        body, _ = self.exporter().from_notebook_node(executed, resources={"metadata": {"name": job.title}})
+        if failure:
+            banner = (
+                f"<div style='background:#f9d6d5;padding:1em;margin:1em;border:1px solid #c0392b'>"
+                f"<b>Rapporto incompleto:</b> {html.escape(failure)}</div>"
+            )
+            body = _after_body(body, banner)
+        write_atomic_bytes(self.out / f"{job.slug}.html", body.encode("utf-8"))
+
+
+def _after_body(document: str, insert: str) -> str:
+    start = document.find("<body")
+    end = document.find(">", start) + 1
+    return document[:end] + insert + document[end:]
+
+
+def _first_error(notebook) -> str:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"[:300]
+    return ""
+
+
+def plan(paths: Paths, period: str, directions: list[str] | None, notebooks: Path) -> tuple[list[Job], Job]:
+    """The direction jobs (all, or those named) and the overview job."""
+
+    indicators = read_indicators(paths.indicators)
+    every = sorted(indicators["direction"].unique())
+    chosen = [resolve_direction(indicators, d) for d in directions] if directions else every
+    root = str(paths.root)
+    jobs = [
+        Job(d, notebooks / DIRECTION_NOTEBOOK, report_slug(d, every), {"direction": d, "period": period, "root": root})
+        for d in dict.fromkeys(chosen)
+    ]
+    overview = Job("Panoramica dell'ente", notebooks / OVERVIEW_NOTEBOOK, "overview", {"period": period, "root": root})
+    return jobs, overview
+
+
+def _evaluated_period(paths: Paths, period: str | None) -> str:
+    """The period to report: evaluated now unless the processed analysis is already for it."""
+
+    wanted = None
+    if period:
+        try:
+            wanted = str(parse_period(period))
+        except ValueError as error:
+            raise KpiError(str(error)) from None
+    if paths.indicator_summary.exists():
+        done = pd.read_csv(paths.indicator_summary, usecols=["period"], dtype=str)["period"]
+        if len(done) and (wanted is None or done.iloc[0] == wanted):
+            return done.iloc[0]
+    return str(run_evaluate(paths, wanted).period)
+
+
+def run_reports(
+    paths: Paths,
+    period: str | None = None,
+    directions: list[str] | None = None,
+    jobs: int | None = None,
+    notebooks: Path | None = None,
+) -> int:
+    """``kpi reports``: render every report; 0 when all rendered, 1 when any failed.
+
+    ``notebooks``: where the report notebooks are (default: this repository's ``notebooks/``).
+    """
+
+    period = _evaluated_period(paths, period)
+    planned, overview = plan(paths, period, directions, notebooks or REPOSITORY_ROOT / "notebooks")
+    for job in [*planned[:1], overview]:
+        check_parameters(job.notebook, job.parameters)
+    out = paths.reports / period
+    out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    renderer = Renderer(out)
+    workers = jobs or os.cpu_count() or 1
+    outcomes: list[Outcome] = []
+    # The overview only links to the direction reports, so it runs alongside them (first: it is the longest).
+    with tqdm(total=len(planned) + 1, desc="reports", unit="report") as progress, ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(renderer.run, job) for job in [overview, *planned]]
+        for future in as_completed(futures):
+            outcomes.append(future.result())
+            progress.update()
+    write_atomic_bytes(out / "index.html", index_page(period, outcomes).encode("utf-8"))
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        print(f"reports: FAILED {outcome.job.title}: {outcome.message}")
+    print(
+        f"reports: {len(outcomes) - len(failed)} rendered, {len(failed)} failed -> {paths.relative(out / 'index.html')}"
+    )
+    return 1 if failed else 0
+
+
+def index_page(period: str, outcomes: list[Outcome]) -> str:
+    """``index.html``: every report of the period with its status (escaped, self-contained)."""
+
+    ordered = sorted(outcomes, key=lambda o: (o.job.slug != "overview", o.job.title))
+    rows = []
+    for outcome in ordered:
+        slug = html.escape(outcome.job.slug)
+        status = (
+            "<span class='ok'>completo</span>"
+            if outcome.ok
+            else (f"<span class='ko'>non riuscito</span> <small>{html.escape(outcome.message)}</small>")
+        )
+        rows.append(
+            f"<tr><td><a href='{slug}.html'>{html.escape(outcome.job.title)}</a></td><td>{status}</td>"
+            f"<td><a href='{slug}.ipynb'>notebook</a></td></tr>"
+        )
+    label = html.escape(parse_period(period).label_it())
+    return f"""<!DOCTYPE html>
+<html lang="it"><head><meta charset="utf-8"><title>Rapporti qualità — {label}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }} th, td {{ padding: 0.5em 0.8em; border-bottom: 1px solid #ddd; text-align: left; }}
+th {{ background: #1f4e79; color: white; }} .ok {{ color: #1e7b34; font-weight: bold; }} .ko {{ color: #c0392b; font-weight: bold; }}
+</style></head><body>
+<h1>Rapporti sugli indicatori di qualità</h1>
+<p>Comune di Milano — {label}. Ogni rapporto è una pagina a sé: si legge nel browser, senza installare nulla.</p>
+<table><thead><tr><th>Rapporto</th><th>Stato</th><th>Sorgente</th></tr></thead><tbody>
+{chr(10).join(rows)}
+</tbody></table></body></html>
+"""

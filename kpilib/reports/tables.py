@@ -1,0 +1,189 @@
+"""The tables of the reports, in Italian, as escaped HTML.
+
+Every piece of catalog or data text is escaped (pandas' Styler does not escape unless
+told); table ids are fixed so that a re-run gives the same HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from ..analysis.opportunities import KIND_LABELS
+from ..core.labels import ASSURANCE_IT, STATE_IT, STATUS_COLOURS, STATUS_IT, VARIATION_IT, date_it, margin_it, value_it
+from ..core.vocabulary import Polarity, Status, is_missing
+
+_TABLE_STYLES = [
+    {"selector": "", "props": "border-collapse: collapse; font-size: 0.92em; margin: 0.5em 0 1.5em 0;"},
+    {"selector": "th", "props": "background: #1f4e79; color: white; text-align: left; padding: 6px 8px;"},
+    {
+        "selector": "td",
+        "props": "padding: 5px 8px; border-bottom: 1px solid #ddd; vertical-align: top; text-align: left;",
+    },
+]
+
+
+def styled(frame: pd.DataFrame, name: str, colours: pd.DataFrame | None = None, wide: tuple[str, ...] = ()) -> str:
+    """``frame`` as escaped HTML with the house style; ``colours``: CSS per cell, same shape."""
+    styler = Styler(frame, uuid=name, cell_ids=False)
+    styler = styler.format(escape="html", na_rep="—").format_index(escape="html", axis=0)
+    styler = styler.format_index(escape="html", axis=1).hide(axis="index")
+    styler = styler.set_table_styles(_TABLE_STYLES)
+    for column in wide:
+        styler = styler.set_properties(subset=[column], **{"min-width": "18em", "max-width": "32em"})
+    if colours is not None:
+        styler = styler.apply(lambda _: colours, axis=None)
+    return styler.to_html()
+
+
+def status_colours(frame: pd.DataFrame, statuses: pd.Series, column: str) -> pd.DataFrame:
+    colours = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    colours[column] = [f"background-color: {STATUS_COLOURS.get(s, '')}; font-weight: bold" for s in statuses]
+    return colours
+
+
+def _trend(row: dict) -> str:
+    previous, now = row["previous_value"], row["value"]
+    if is_missing(previous) or is_missing(now):
+        return "—"
+    better = (now - previous) * (1 if row["polarity"] == Polarity.HIGHER else -1)
+    arrow = "▲" if now > previous else "▼" if now < previous else "="
+    word = "meglio" if better > 0 else "peggio" if better < 0 else "stabile"
+    return f"{arrow} {word} ({value_it(previous, row['target_unit'])})"
+
+
+def _label(row: dict) -> str:
+    return row["indicator"] + (f" — {row['sub_indicator']}" if isinstance(row["sub_indicator"], str) else "")
+
+
+def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator: target, value, margin, status, trend, variation, assurance."""
+    rows = []
+    for row in summary.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
+        met = ""
+        if row["periods_expected"] and row["periods_expected"] > 1:
+            met = f" ({int(row['periods_met'])} su {int(row['periods_expected'])})"
+        rows.append(
+            {
+                "Ufficio": row["office"],
+                "Processo": row["process"],
+                "Indicatore": _label(row),
+                "Target": row["target_raw"],
+                "Valore": value_it(row["value"], row["target_unit"]),
+                "Scarto": margin_it(row["margin"], row["target_unit"]),
+                "Esito": STATUS_IT.get(row["status"], row["status"]) + met,
+                "Rispetto al periodo precedente": _trend(row),
+                "Variazione": VARIATION_IT.get(row["variation"] if isinstance(row["variation"], str) else "", ""),
+                "Affidabilità": ASSURANCE_IT.get(row["assurance"], row["assurance"]),
+                "_status": row["status"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def indicator_table(summary: pd.DataFrame, name: str = "indicatori") -> str:
+    frame = indicator_frame(summary)
+    if frame.empty:
+        return "<p>Nessun indicatore.</p>"
+    shown = frame.drop(columns="_status")
+    return styled(shown, name, status_colours(shown, frame["_status"], "Esito"), wide=("Indicatore",))
+
+
+def counts_table(summary: pd.DataFrame) -> str:
+    """Counts of statuses in the period and the previous one."""
+    now = summary["status"].value_counts()
+    before = summary["previous_status"].fillna("").value_counts()
+    rows = [
+        {"": "Indicatori", "Periodo": len(summary), "Periodo precedente": int(before.drop("", errors="ignore").sum())}
+    ]
+    for status in (Status.MET, Status.NOT_MET, Status.NO_DATA, Status.NO_TARGET):
+        rows.append(
+            {
+                "": STATUS_IT[status],
+                "Periodo": int(now.get(status, 0)),
+                "Periodo precedente": int(before.get(status, 0)),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["Differenza"] = [
+        f"{n - b:+d}" if i else ""
+        for i, (n, b) in enumerate(zip(frame["Periodo"], frame["Periodo precedente"], strict=True))
+    ]
+    return styled(frame, "sintesi")
+
+
+def opportunity_table(opportunities: pd.DataFrame, name: str = "opportunita", limit: int | None = None) -> str:
+    if opportunities.empty:
+        return "<p>Nessuna opportunità di miglioramento segnalata per il periodo.</p>"
+    chosen = (
+        opportunities
+        if limit is None
+        else opportunities.nsmallest(limit, "rank")
+        if "rank" in opportunities
+        else opportunities.head(limit)
+    )
+    frame = pd.DataFrame(
+        {
+            "N.": chosen["rank"].astype(int),
+            "Tipo": chosen["kind"].map(KIND_LABELS),
+            "Ufficio": chosen["office"],
+            "Indicatore": [_label(r) for r in chosen.to_dict("records")],
+            "Perché e cosa fare": chosen["reason"],
+        }
+    )
+    return styled(frame, name, wide=("Indicatore", "Perché e cosa fare"))
+
+
+def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, name: str = "nonconformita") -> str:
+    """Open nonconformities (not yet recovered) with what the register says."""
+    open_ones = nonconformities[nonconformities["state"] != "rientrata"]
+    if open_ones.empty:
+        return "<p>Nessuna non conformità aperta.</p>"
+    units = summary.set_index("indicator_id")["target_unit"]
+    labels = {r["indicator_id"]: _label(r) for r in summary.to_dict("records")}
+    ordered = open_ones.sort_values(["state", "period"], ascending=[True, False])
+    frame = pd.DataFrame(
+        {
+            "Indicatore": ordered["indicator_id"].map(labels),
+            "Periodo": ordered["period"],
+            "Valore": [
+                value_it(v, units.get(i, "")) for v, i in zip(ordered["value"], ordered["indicator_id"], strict=True)
+            ],
+            "Target": ordered["target_raw"],
+            "Stato": ordered["state"].map(STATE_IT),
+            "Causa": ordered["cause"].fillna(""),
+            "Azione": ordered["action"].fillna(""),
+            "Responsabile": ordered["owner"].fillna(""),
+            "Verifica": ordered["review_date"].fillna("").map(date_it),
+        }
+    )
+    return styled(frame, name, wide=("Indicatore",))
+
+
+def missing_table(evaluation: pd.DataFrame, summary: pd.DataFrame) -> str:
+    required = evaluation[evaluation["required"].astype(bool) & (evaluation["status"] == Status.NO_DATA)]
+    if required.empty:
+        return "<p>Nessuna misura mancante nel periodo.</p>"
+    labels = {r["indicator_id"]: _label(r) for r in summary.to_dict("records")}
+    frame = pd.DataFrame(
+        {"Indicatore": required["indicator_id"].map(labels), "Periodo senza misura": required["period"]}
+    )
+    return styled(frame, "mancanti", wide=("Indicatore",))
+
+
+def rejects_table(rejects: pd.DataFrame) -> str:
+    if rejects.empty:
+        return "<p>Nessuna riga scartata per questa direzione.</p>"
+    frame = pd.DataFrame(
+        {
+            "File": rejects["source"],
+            "Riga": rejects["row"].map(lambda r: "" if is_missing(r) else str(int(r))),
+            "Motivo": rejects["reason"],
+            "Contenuto": rejects["raw"],
+        }
+    )
+    return styled(frame, "scarti", wide=("Motivo",))
+
+
+def plain_table(frame: pd.DataFrame, name: str) -> str:
+    return styled(frame, name)

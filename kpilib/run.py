@@ -1,0 +1,19 @@
+"""``kpi run``: every stage in order on one root."""
+
+from __future__ import annotations
+
+from .analysis.evaluate import run_evaluate
+from .cases.events import run_events
+from .catalog.catalog import run_catalog
+from .core.paths import Paths
+from .measurements.ingest import run_ingest
+from .reports.reports import run_reports
+
+
+def run_all(paths: Paths, period: str | None = None, render: bool = True) -> int:
+    """Catalog, events, ingest, evaluate and reports; returns the exit status of the reports."""
+    run_catalog(paths)
+    derived = run_events(paths)
+    run_ingest(paths, derived=derived)
+    evaluated = run_evaluate(paths, period).period
+    return run_reports(paths, str(evaluated)) if render else 0
