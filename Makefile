@@ -5,9 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 
-.PHONY: setup reports processed test lint bench notebooks lab examples screenshots clean
+.PHONY: help setup reports processed test lint bench notebooks lab examples check-examples screenshots clean
+FIXTURE := build/fixture-root
 
-setup: $(STAMP)
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+setup: $(STAMP)  ## create .venv and install kpilib with what its tests and notebooks need
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -16,37 +20,38 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable ".[dev]"
 	@touch $(STAMP)
 
-reports: setup
+reports: setup  ## the whole pipeline on data/raw, latest period (PERIOD=2025-S1 for another)
 	$(BIN)/kpi run $(if $(PERIOD),--period $(PERIOD))
 	@echo "Open reports/$$(ls -t reports | grep -v gitkeep | head -n 1)/index.html in a browser."
 
-lint: setup
+lint: setup  ## ruff check and format check of the whole tree
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The notebooks read data/processed: the pipeline runs first (without rendering reports).
-processed: setup
+processed: setup  ## the pipeline on data/raw up to kpi evaluate, no reports
 	$(BIN)/kpi run --skip-reports
 
-test: setup lint processed
+test: setup lint  ## the whole test suite: ruff, pytest, doctests, the notebooks through nbval
 	$(BIN)/python -m pytest
 
-# Refresh the committed notebook outputs on purpose (nbval compares fresh runs with them).
-notebooks: processed
-	for notebook in notebooks/*.ipynb; do $(BIN)/papermill --no-progress-bar "$$notebook" "$$notebook" || exit 1; done
+# nbval compares fresh runs with the committed outputs, made on the tests' fixture root, not on data/.
+notebooks: setup  ## refresh the committed notebook outputs (on the fixture root) after a change that moves a number
+	$(BIN)/python tests/fixture_root.py $(FIXTURE) >/dev/null
+	for notebook in notebooks/*.ipynb; do KPI_ROOT=$$PWD/$(FIXTURE) $(BIN)/papermill --no-progress-bar "$$notebook" "$$notebook" || exit 1; done
 
-# JupyterLab on notebooks/ with kpilib importable (installed in .venv in editable mode).
-lab: processed
+lab: processed  ## JupyterLab on notebooks/, kpilib importable, data/processed fresh
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-bench: setup
+bench: setup  ## the benchmarks under bench/, printing their figures
 	$(BIN)/python -m bench
 
-examples: setup
+examples: setup  ## regenerate the illustrative ESEMPIO_* files in data/raw
 	$(BIN)/python -m kpilib.examples
 
-# Screenshots of the latest rendered reports, as a reviewer sees them (needs Debian's chromium).
-screenshots:
+check-examples: setup  ## check that the shipped ESEMPIO_* files are what the generator writes
+	$(BIN)/python -m kpilib.examples --check
+
+screenshots:  ## PNG of the latest rendered pages in headless Chromium (needs Debian's chromium)
 	@command -v chromium >/dev/null || { echo "chromium is not installed (apt-get install chromium)"; exit 1; }
 	@latest=$$(ls -td reports/*/ | head -n 1); mkdir -p "$$latest/screenshots"; \
 	for page in "$$latest"*.html; do \
@@ -56,6 +61,7 @@ screenshots:
 			--screenshot="$$latest/screenshots/$$name.png" "file://$$PWD/$$page" 2>/dev/null; \
 	done; echo "screenshots in $$latest""screenshots/"
 
-clean:
+clean:  ## remove data/processed/* and reports/* (folders kept)
 	rm -rf data/processed/* reports/*
+	rm -rf $(FIXTURE)
 	@touch data/processed/.gitkeep reports/.gitkeep

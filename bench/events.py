@@ -38,8 +38,9 @@ def case_indicators(root: Path) -> pd.DataFrame:
 def write_cases(path: Path, count: int, ids: list[str], seed: int = 7) -> None:
     """``count`` cases over ten years in 1M-row groups; 2% still open, a few duplicates and bad rows."""
     rng = np.random.default_rng(seed)
-    schema = pa.schema([("indicator_id", pa.string()), ("case_id", pa.string()),
-                        ("opened", pa.date32()), ("closed", pa.date32())])  # fmt: skip
+    schema = pa.schema(
+        [("indicator_id", pa.string()), ("case_id", pa.string()), ("opened", pa.date32()), ("closed", pa.date32())]
+    )
     with pq.ParquetWriter(path, schema, compression="snappy") as writer:
         for start in range(0, count, CHUNK):
             size = min(CHUNK, count - start)
@@ -50,8 +51,10 @@ def write_cases(path: Path, count: int, ids: list[str], seed: int = 7) -> None:
             backwards = rng.random(size) < 0.0001
             closed[backwards] = opened[backwards] - np.timedelta64(3, "D")
             still_open = rng.random(size) < 0.02
-            table = pa.table([indicator, case_id, pa.array(opened, pa.date32()), pa.array(closed, pa.date32(), mask=still_open)],
-                             schema=schema)  # fmt: skip
+            table = pa.table(
+                [indicator, case_id, pa.array(opened, pa.date32()), pa.array(closed, pa.date32(), mask=still_open)],
+                schema=schema,
+            )
             duplicates = table.take(rng.integers(0, size, size // 10_000))
             writer.write_table(pa.concat_tables([table, duplicates]))
 
@@ -69,16 +72,20 @@ def naive(sample: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     def working_days(row):
         if pd.isna(row["closed"]):
             return np.nan
-        return np.busday_count(np.datetime64(row["opened"], "D") + 1, np.datetime64(row["closed"], "D") + 1,
-                               holidays=holidays)  # fmt: skip
+        return np.busday_count(
+            np.datetime64(row["opened"], "D") + 1, np.datetime64(row["closed"], "D") + 1, holidays=holidays
+        )
 
     frame["elapsed"] = frame.apply(working_days, axis=1)
     frame["period"] = pd.to_datetime(frame["opened"]).dt.to_period("M")
     frame["within"] = frame["elapsed"] <= frame["deadline"]
     return frame.groupby(["indicator_id", "period"]).agg(
-        cases=("case_id", "size"), open_cases=("closed", lambda c: c.isna().sum()),
-        within=("within", "sum"), closed=("elapsed", "count"), longest=("elapsed", "max"),
-    )  # fmt: skip
+        cases=("case_id", "size"),
+        open_cases=("closed", lambda c: c.isna().sum()),
+        within=("within", "sum"),
+        closed=("elapsed", "count"),
+        longest=("elapsed", "max"),
+    )
 
 
 IN_PROCESS = """
@@ -108,8 +115,10 @@ def main(argv: list[str] | None = None) -> bool:
         data = Path(folder) / "cases.parquet"
         started = time.perf_counter()
         write_cases(data, args.cases, ids)
-        print(f"events benchmark: {args.cases:,} cases, {len(ids)} case-based indicators "
-              f"(generated in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+        print(
+            f"events benchmark: {args.cases:,} cases, {len(ids)} case-based indicators "
+            f"(generated in {time.perf_counter() - started:.1f} s)"
+        )
         total = pq.ParquetFile(data).metadata.num_rows
 
         command = [sys.executable, "-m", "kpilib", "events", str(data), "--root", str(root)]
@@ -148,9 +157,13 @@ def main(argv: list[str] | None = None) -> bool:
             growth = large.peak_mb / whole.peak_mb
             checks += [
                 (f"kpi events, {args.large:,} cases", f"{large.seconds:.2f} s", True, ""),
-                ("peak memory, large vs 10M", f"{large.peak_mb:,.0f} MB vs {whole.peak_mb:,.0f} MB ({growth:.2f}x)",
-                 growth <= 1.5, "<= 1.5x"),
-            ]  # fmt: skip
+                (
+                    "peak memory, large vs 10M",
+                    f"{large.peak_mb:,.0f} MB vs {whole.peak_mb:,.0f} MB ({growth:.2f}x)",
+                    growth <= 1.5,
+                    "<= 1.5x",
+                ),
+            ]
     return print_checks(checks)
 
 

@@ -62,8 +62,11 @@ def make_root(folder: Path, directions: int, seed: int = 3) -> Path:
                     rows.append(f"{indicator['indicator_id']};{period};{int(rng.poisson(5))};;")
     (folder / "data" / "raw" / "measurements").mkdir(parents=True)
     (folder / "data" / "raw" / "measurements" / "misure.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "kpilib", "run", "--root", str(folder), "--skip-reports"], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "kpilib", "run", "--root", str(folder), "--skip-reports"],
+        check=True,
+        capture_output=True,
+    )
     return folder
 
 
@@ -77,11 +80,30 @@ def naive_loop(root: Path, period: str, out: Path) -> float:
     started = time.perf_counter()
     for number, direction in enumerate(directions):
         executed = out / f"{number:02d}.ipynb"
-        subprocess.run([str(bin_dir / "papermill"), str(REPOSITORY_ROOT / "notebooks" / "direction_report.ipynb"),
-                        str(executed), "-p", "direction", direction, "-p", "period", period, "-p", "root", str(root),
-                        "--no-progress-bar"], check=True, capture_output=True)  # fmt: skip
-        subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [
+                str(bin_dir / "papermill"),
+                str(REPOSITORY_ROOT / "notebooks" / "direction_report.ipynb"),
+                str(executed),
+                "-p",
+                "direction",
+                direction,
+                "-p",
+                "period",
+                period,
+                "-p",
+                "root",
+                str(root),
+                "--no-progress-bar",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - started
 
 

@@ -11,9 +11,20 @@ from kpilib.measurements.files import RAW_COLUMNS
 def indicator(indicator_id: str, unit: str = "percent", op: str = ">=", value: float = 80, basis: str = "", **extra):
     row = dict.fromkeys(INDICATOR_COLUMNS, "")
     polarity = "lower" if op.startswith("<") else "higher"
-    row.update(indicator_id=indicator_id, direction="DIREZIONE TEST", office="UFFICIO", process="PROCESSO",
-               indicator=f"INDICATORE {indicator_id}", target_op=op, target_value=value, target_unit=unit,
-               polarity=polarity, basis=basis, deadline_value=None, percentile=None)  # fmt: skip
+    row.update(
+        indicator_id=indicator_id,
+        direction="DIREZIONE TEST",
+        office="UFFICIO",
+        process="PROCESSO",
+        indicator=f"INDICATORE {indicator_id}",
+        target_op=op,
+        target_value=value,
+        target_unit=unit,
+        polarity=polarity,
+        basis=basis,
+        deadline_value=None,
+        percentile=None,
+    )
     row.update(extra)
     return row
 
@@ -27,6 +38,17 @@ def records(*rows, source="misure.csv") -> pd.DataFrame:
     out = []
     for number, cells in enumerate(rows, start=2):
         cells = ([*list(cells), "", "", ""])[:5]
-        out.append({"source": source, "row": number, "indicator_id": cells[0], "period": cells[1], "value": cells[2],
-                    "numerator": cells[3], "denominator": cells[4], "note": "", "raw": " | ".join(cells)})  # fmt: skip
+        out.append(
+            {
+                "source": source,
+                "row": number,
+                "indicator_id": cells[0],
+                "period": cells[1],
+                "value": cells[2],
+                "numerator": cells[3],
+                "denominator": cells[4],
+                "note": "",
+                "raw": " | ".join(cells),
+            }
+        )
     return pd.DataFrame(out, columns=RAW_COLUMNS)

@@ -74,6 +74,15 @@ def reference_measurements(cases: pd.DataFrame, indicators: pd.DataFrame, as_of:
                 else:
                     rank = math.ceil(spec["percentile"] / 100 * len(times))
                     value = times[rank - 1]
-        rows.append({"indicator_id": indicator_id, "period": label, "value": value, "numerator": numerator,
-                     "denominator": denominator, "cases": len(members), "open_cases": sum(is_open)})  # fmt: skip
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "period": label,
+                "value": value,
+                "numerator": numerator,
+                "denominator": denominator,
+                "cases": len(members),
+                "open_cases": sum(is_open),
+            }
+        )
     return pd.DataFrame(rows)

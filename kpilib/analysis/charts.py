@@ -10,6 +10,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 
 from ..core.errors import KpiError
 from ..core.labels import UNIT_IT
@@ -67,7 +68,9 @@ def xmr_chart(spc: pd.DataFrame, summary: pd.DataFrame, indicator_id: str):
         raise KpiError(f"indicator '{indicator_id}' is not in the analysis (e.g. {known})")
     series = spc[spc["indicator_id"] == indicator_id].reset_index(drop=True)
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
-    figure, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
+    # A Figure outside pyplot: Jupyter shows it once, as the cell's value, and nothing keeps it alive.
+    figure = Figure(figsize=(9, 4.2), layout="constrained")
+    ax = figure.subplots()
     _one_series(ax, series, chosen.iloc[0].to_dict(), tick=period_tick_it)
     figure.legend(handles=_legend_handles(), loc="outside lower center", ncol=3, frameon=False)
     return figure
@@ -127,7 +130,7 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
     step = max(1, len(series) // 6)
     ax.set_xticks(list(x)[::step])
     ax.set_xticklabels([tick(p) for p in series["period"].iloc[::step]], rotation=0, fontsize=8)
-    label = row["indicator"] + (f" — {row['sub_indicator']}" if isinstance(row["sub_indicator"], str) else "")
+    label = row["indicator"] + (f" — {row['sub_indicator']}" if not is_missing(row["sub_indicator"]) else "")
     ax.set_title("\n".join(textwrap.wrap(label, 60)[:3]), fontsize=8.5, loc="left")
     ax.set_ylabel(_axis_label(row["target_unit"]))
     ax.set_xlabel("")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..core.labels import value_it
 from ..core.periods import parse_period
-from ..core.vocabulary import is_missing
+from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing
 
 OPPORTUNITY_COLUMNS = [
     "direction",
@@ -105,7 +105,7 @@ def _volumes(evaluation: pd.DataFrame) -> dict:
 def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
     unit = row["target_unit"]
     reasons = []
-    if row["assurance"] == "consistently_failing":
+    if row["assurance"] == Assurance.CONSISTENTLY_FAILING:
         reasons.append(
             (
                 "consistently_failing",
@@ -114,7 +114,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
                 "raggiungerlo. Serve un'azione correttiva che cambi il processo (ISO 9001, 10.2).",
             )
         )
-    concerns = chart[chart["variation"] == "concern"] if len(chart) else chart
+    concerns = chart[chart["variation"] == Variation.CONCERN] if len(chart) else chart
     in_period = concerns[concerns["period"].map(lambda p: _inside(p, row["period"]))] if len(concerns) else concerns
     limit_points = in_period[in_period["signals"].str.contains("limit|two_of_three")] if len(in_period) else in_period
     if len(limit_points):
@@ -128,7 +128,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         )
     if (
         len(chart)
-        and chart.iloc[-1]["variation"] == "concern"
+        and chart.iloc[-1]["variation"] == Variation.CONCERN
         and any(rule in chart.iloc[-1]["signals"] for rule in ("run", "trend"))
     ):
         kind = (
@@ -143,7 +143,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
                 "in modo non casuale. Individuare la causa prima che il target venga mancato.",
             )
         )
-    if row["status"] == "not_met" and row["assurance"] != "consistently_failing":
+    if row["status"] == Status.NOT_MET and row["assurance"] != Assurance.CONSISTENTLY_FAILING:
         reasons.append(
             (
                 "not_met",
@@ -151,7 +151,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
                 "e l'azione decisa.",
             )
         )
-    if row["assurance"] == "hit_and_miss":
+    if row["assurance"] == Assurance.HIT_AND_MISS:
         reasons.append(
             (
                 "hit_and_miss",
@@ -160,7 +160,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
                 "volte no, solo per variabilità. Ridurre la variabilità del processo.",
             )
         )
-    if row["periods_missing"] and row["status"] != "no_target":
+    if row["periods_missing"] and row["status"] != Status.NO_TARGET:
         reasons.append(
             (
                 "missing_data",
@@ -168,7 +168,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
                 f"{row['period']}: chiedere i dati all'ufficio.",
             )
         )
-    if row["assurance"] == "consistently_met" and _wide_margin(row):
+    if row["assurance"] == Assurance.CONSISTENTLY_MET and _wide_margin(row):
         reasons.append(
             (
                 "raise_target",
@@ -187,15 +187,15 @@ def _met_text(row: dict) -> str:
 
 
 def _worst_limit(row: dict) -> float:
-    return row["lower_limit"] if row["polarity"] == "higher" else row["upper_limit"]
+    return row["lower_limit"] if row["polarity"] == Polarity.HIGHER else row["upper_limit"]
 
 
 def _wide_margin(row: dict) -> bool:
     target = row["target_value"]
     if is_missing(target) or target == 0:
         return False
-    distance = (_worst_limit(row) - target) if row["polarity"] == "higher" else (target - _worst_limit(row))
-    room = 100 - target if row["target_unit"] == "percent" and row["polarity"] == "higher" else abs(target)
+    distance = (_worst_limit(row) - target) if row["polarity"] == Polarity.HIGHER else (target - _worst_limit(row))
+    room = 100 - target if row["target_unit"] == Unit.PERCENT and row["polarity"] == Polarity.HIGHER else abs(target)
     return room > 0 and distance >= WIDE_MARGIN_SHARE * room
 
 

@@ -53,7 +53,7 @@ def _trend(row: dict) -> str:
 
 
 def _label(row: dict) -> str:
-    return row["indicator"] + (f" — {row['sub_indicator']}" if isinstance(row["sub_indicator"], str) else "")
+    return row["indicator"] + (f" — {row['sub_indicator']}" if not is_missing(row["sub_indicator"]) else "")
 
 
 def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:

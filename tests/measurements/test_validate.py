@@ -15,9 +15,18 @@ CATALOG = catalog(
 
 @pytest.mark.parametrize(
     ("text", "value", "percent"),
-    [("92,5", 92.5, False), ("92.5", 92.5, False), ("92,5%", 92.5, True), ("92,5 %", 92.5, True), ("12", 12, False),
-     ("1.234,5", 1234.5, False), ("1,234.5", 1234.5, False), ("-3", -3, False), ("\u00a07 ", 7, False)],
-)  # fmt: skip
+    [
+        ("92,5", 92.5, False),
+        ("92.5", 92.5, False),
+        ("92,5%", 92.5, True),
+        ("92,5 %", 92.5, True),
+        ("12", 12, False),
+        ("1.234,5", 1234.5, False),
+        ("1,234.5", 1234.5, False),
+        ("-3", -3, False),
+        ("\u00a07 ", 7, False),
+    ],
+)
 def test_numbers_as_offices_write_them(text, value, percent):
     parsed = parse_measured_number(text)
     assert (parsed.value, parsed.percent_sign) == (value, percent)
@@ -42,11 +51,13 @@ def test_values_and_italian_periods_accepted():
         ("KPI-COUNT", "anno 2024", "15"),
     )
     assert rejects.empty
-    expected = pd.DataFrame({
-        "indicator_id": ["kpi-count", "kpi-days", "kpi-month", "kpi-pct", "kpi-pct"],
-        "period": ["2024", "2025-01", "2025-02", "2025-S1", "2025-S2"],
-        "value": [15.0, 12.0, 11.0, 92.5, 92.5],
-    })  # fmt: skip
+    expected = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-count", "kpi-days", "kpi-month", "kpi-pct", "kpi-pct"],
+            "period": ["2024", "2025-01", "2025-02", "2025-S1", "2025-S2"],
+            "value": [15.0, 12.0, 11.0, 92.5, 92.5],
+        }
+    )
     pd.testing.assert_frame_equal(measurements[["indicator_id", "period", "value"]], expected)
 
 

@@ -94,8 +94,10 @@ def test_unreadable_files_exit_2_with_one_line(ready, name, content, message):
     path.write_bytes(content)
     result = subprocess.run(
         [sys.executable, "-m", "kpilib", "ingest", "--root", str(root.root), str(path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr and name in result.stderr
 
@@ -109,8 +111,21 @@ MESSY_CELLS = st.one_of(
     st.sampled_from(["", " ", "92,5", "92.5", "92,5%", "120", "-3", "abc", "1.234,5", "0", "100", "12", "40", "37"]),
     st.text(alphabet="0123456789,.%- ab", max_size=6),
 )
-PERIODS = st.sampled_from(["2025-S1", "1° semestre 2025", "gennaio 2025", "2025-01", "2025", "anno 2025", "2025-13",
-                           "II trimestre 2025", "", "boh", "2024-S2"])  # fmt: skip
+PERIODS = st.sampled_from(
+    [
+        "2025-S1",
+        "1° semestre 2025",
+        "gennaio 2025",
+        "2025-01",
+        "2025",
+        "anno 2025",
+        "2025-13",
+        "II trimestre 2025",
+        "",
+        "boh",
+        "2024-S2",
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -61,11 +61,17 @@ def test_short_series_are_not_charted():
 
 @pytest.mark.parametrize(
     ("bounds", "op", "target", "expected"),
-    [(Limits(90, 85, 95, 0), ">=", 80, "consistently_met"), (Limits(90, 85, 95, 0), ">=", 85, "consistently_met"),
-     (Limits(90, 85, 95, 0), ">", 85, "hit_and_miss"), (Limits(90, 85, 95, 0), ">=", 96, "consistently_failing"),
-     (Limits(90, 85, 95, 0), ">=", 92, "hit_and_miss"), (Limits(10, 8, 13, 0), "<=", 12, "hit_and_miss"),
-     (Limits(10, 8, 13, 0), "<=", 15, "consistently_met"), (Limits(10, 8, 13, 0), "<", 8, "consistently_failing")],
-)  # fmt: skip
+    [
+        (Limits(90, 85, 95, 0), ">=", 80, "consistently_met"),
+        (Limits(90, 85, 95, 0), ">=", 85, "consistently_met"),
+        (Limits(90, 85, 95, 0), ">", 85, "hit_and_miss"),
+        (Limits(90, 85, 95, 0), ">=", 96, "consistently_failing"),
+        (Limits(90, 85, 95, 0), ">=", 92, "hit_and_miss"),
+        (Limits(10, 8, 13, 0), "<=", 12, "hit_and_miss"),
+        (Limits(10, 8, 13, 0), "<=", 15, "consistently_met"),
+        (Limits(10, 8, 13, 0), "<", 8, "consistently_failing"),
+    ],
+)
 def test_every_assurance_outcome(bounds, op, target, expected):
     assert assurance(bounds, op, target, 24) == expected
 

@@ -13,10 +13,20 @@ from tests.helpers import catalog, indicator
 
 @pytest.mark.parametrize(
     ("value", "op", "target", "expected"),
-    [(80, ">=", 80, "met"), (80, ">", 80, "not_met"), (80.01, ">", 80, "met"), (79.99, ">=", 80, "not_met"),
-     (12, "<=", 12, "met"), (12, "<", 12, "not_met"), (11.99, "<", 12, "met"), (12.01, "<=", 12, "not_met"),
-     (5, "=", 5, "met"), (math.nan, ">=", 80, "no_data"), (90, "", None, "no_target")],
-)  # fmt: skip
+    [
+        (80, ">=", 80, "met"),
+        (80, ">", 80, "not_met"),
+        (80.01, ">", 80, "met"),
+        (79.99, ">=", 80, "not_met"),
+        (12, "<=", 12, "met"),
+        (12, "<", 12, "not_met"),
+        (11.99, "<", 12, "met"),
+        (12.01, "<=", 12, "not_met"),
+        (5, "=", 5, "met"),
+        (math.nan, ">=", 80, "no_data"),
+        (90, "", None, "no_target"),
+    ],
+)
 def test_boundary_statuses_follow_the_comparator(value, op, target, expected):
     assert status_of(value, op, target) == expected
 
@@ -31,28 +41,35 @@ def test_margin_is_positive_when_better(value, target, polarity, margin):
 
 def measurements(*rows):
     return pd.DataFrame(
-        [{"indicator_id": i, "period": p, "value": v, "numerator": n, "denominator": d, "source": "x", "row": 2}
-         for i, p, v, n, d in rows]
-    )  # fmt: skip
+        [
+            {"indicator_id": i, "period": p, "value": v, "numerator": n, "denominator": d, "source": "x", "row": 2}
+            for i, p, v, n, d in rows
+        ]
+    )
 
 
 def test_pooled_not_averaged_where_they_differ():
     # month 1: 1 of 2 (50%); month 2: 9 of 9 (100%). Average 75% misses ≥80%; pooled 10/11 = 90.9% meets it.
-    value, numerator, denominator = pool(pd.Series([50.0, 100.0]), pd.Series([1.0, 9.0]), pd.Series([2.0, 9.0]),
-                                         "percent", False)  # fmt: skip
+    value, numerator, denominator = pool(
+        pd.Series([50.0, 100.0]), pd.Series([1.0, 9.0]), pd.Series([2.0, 9.0]), "percent", False
+    )
     assert (numerator, denominator) == (10, 11)
     assert value == pytest.approx(100 * 10 / 11)
     indicators = catalog(indicator("kpi-p", value=80))
-    result = evaluate(indicators, measurements(("kpi-p", "2025-01", 50.0, 1, 2), ("kpi-p", "2025-02", 100.0, 9, 9)),
-                      Period(2025, "quarter", 1))  # fmt: skip
+    result = evaluate(
+        indicators,
+        measurements(("kpi-p", "2025-01", 50.0, 1, 2), ("kpi-p", "2025-02", 100.0, 9, 9)),
+        Period(2025, "quarter", 1),
+    )
     quarter = result.set_index("period").loc["2025-Q1"]
     assert quarter["value"] == pytest.approx(90.909, abs=1e-3) and quarter["status"] == "met"
     assert bool(quarter["rolled_up"]) and bool(quarter["required"])
 
 
 def test_percentages_without_counts_are_not_pooled():
-    assert math.isnan(pool(pd.Series([50.0, 100.0]), pd.Series([None, None]), pd.Series([None, None]),
-                           "percent", False)[0])  # fmt: skip
+    assert math.isnan(
+        pool(pd.Series([50.0, 100.0]), pd.Series([None, None]), pd.Series([None, None]), "percent", False)[0]
+    )
 
 
 def test_maxima_take_the_maximum_and_counts_add_only_where_the_target_counts():
@@ -63,11 +80,17 @@ def test_maxima_take_the_maximum_and_counts_add_only_where_the_target_counts():
 
 
 def test_series_required_periods_and_missing_data():
-    indicators = catalog(indicator("kpi-m", unit="number", value=10, basis="monthly"),
-                         indicator("kpi-none", unit="number", value=10, basis="monthly"),
-                         indicator("kpi-x", unit="", op="", value=None))  # fmt: skip
-    given = measurements(("kpi-m", "2025-04", 12, None, None), ("kpi-m", "2025-07", 11, None, None),
-                         ("kpi-m", "2025-08", 9, None, None), ("kpi-x", "2025-S2", 3, None, None))  # fmt: skip
+    indicators = catalog(
+        indicator("kpi-m", unit="number", value=10, basis="monthly"),
+        indicator("kpi-none", unit="number", value=10, basis="monthly"),
+        indicator("kpi-x", unit="", op="", value=None),
+    )
+    given = measurements(
+        ("kpi-m", "2025-04", 12, None, None),
+        ("kpi-m", "2025-07", 11, None, None),
+        ("kpi-m", "2025-08", 9, None, None),
+        ("kpi-x", "2025-S2", 3, None, None),
+    )
     result = evaluate(indicators, given, Period(2025, "semester", 2))
     monthly = result[result["indicator_id"] == "kpi-m"]
     assert monthly["period"].tolist() == [f"2025-{m:02d}" for m in range(4, 13)]
@@ -94,8 +117,10 @@ def test_a_finer_basis_is_met_only_when_every_part_is():
 
 def test_no_basis_target_applies_to_the_period_itself():
     indicators = catalog(indicator("kpi-v", value=70))
-    months = [("kpi-v", f"2025-{m:02d}", 100 * n / d, n, d) for m, n, d in [(7, 30, 40), (8, 35, 40), (9, 20, 40),
-                                                                            (10, 36, 40), (11, 30, 40), (12, 33, 40)]]  # fmt: skip
+    months = [
+        ("kpi-v", f"2025-{m:02d}", 100 * n / d, n, d)
+        for m, n, d in [(7, 30, 40), (8, 35, 40), (9, 20, 40), (10, 36, 40), (11, 30, 40), (12, 33, 40)]
+    ]
     result = evaluate(indicators, measurements(*months), Period(2025, "semester", 2)).set_index("period")
     assert result.loc["2025-09", "status"] == "not_met"
     assert result.loc["2025-S2", "value"] == pytest.approx(100 * 184 / 240)

@@ -36,8 +36,13 @@ def derive_csv(tmp_path, text, indicators=CATALOG, **options):
 
 def test_kinds_follow_the_catalog():
     assert [case_kind(i) for i in (SHARE, MAX, P90, HOURS, COUNT, PLAIN)] == [
-        "share", "max", "percentile", "max", "count", None,
-    ]  # fmt: skip
+        "share",
+        "max",
+        "percentile",
+        "max",
+        "count",
+        None,
+    ]
 
 
 def test_share_within_deadline_with_late_and_pending_open_cases(tmp_path):
@@ -51,10 +56,18 @@ def test_share_within_deadline_with_late_and_pending_open_cases(tmp_path):
     )
     assert rejects.empty
     assert str(as_of.date()) == "2025-12-12"
-    expected = pd.DataFrame({
-        "indicator_id": ["kpi-share"], "period": ["2025-12"], "value": [50.0], "numerator": [2.0],
-        "denominator": [4.0], "cases": [5], "open_cases": [2], "source": ["casi.csv"],
-    })  # fmt: skip
+    expected = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-share"],
+            "period": ["2025-12"],
+            "value": [50.0],
+            "numerator": [2.0],
+            "denominator": [4.0],
+            "cases": [5],
+            "open_cases": [2],
+            "source": ["casi.csv"],
+        }
+    )
     pd.testing.assert_frame_equal(derived, expected, check_dtype=False)
 
 
@@ -81,9 +94,16 @@ def test_percentile_is_the_nearest_rank(tmp_path):
 
 @pytest.mark.parametrize(
     ("values", "counts", "p", "expected"),
-    [([5], [1], 90, 5), ([1, 2], [1, 1], 50, 1), ([1, 2], [1, 1], 51, 2), ([3, 1, 2], [2, 5, 3], 50, 1),
-     ([1, 2, 3], [1, 1, 1], 100, 3), ([10, 20], [9, 1], 90, 10), ([10, 20], [9, 1], 90.5, 20)],
-)  # fmt: skip
+    [
+        ([5], [1], 90, 5),
+        ([1, 2], [1, 1], 50, 1),
+        ([1, 2], [1, 1], 51, 2),
+        ([3, 1, 2], [2, 5, 3], 50, 1),
+        ([1, 2, 3], [1, 1, 1], 100, 3),
+        ([10, 20], [9, 1], 90, 10),
+        ([10, 20], [9, 1], 90.5, 20),
+    ],
+)
 def test_nearest_rank_definition(values, counts, p, expected):
     assert nearest_rank(values, counts, p) == expected
 
@@ -164,10 +184,14 @@ def test_duplicates_identical_counted_once_conflicting_all_rejected(tmp_path):
 
 
 def test_parquet_with_typed_and_text_columns(tmp_path):
-    table = pa.table({
-        "INDICATOR_ID": ["kpi-max", "kpi-max"], "case_id": ["1", "2"],
-        "opened": pa.array(pd.to_datetime(["2025-01-02", "2025-01-03"])), "closed": ["2025-01-09", "x"],
-    })  # fmt: skip
+    table = pa.table(
+        {
+            "INDICATOR_ID": ["kpi-max", "kpi-max"],
+            "case_id": ["1", "2"],
+            "opened": pa.array(pd.to_datetime(["2025-01-02", "2025-01-03"])),
+            "closed": ["2025-01-09", "x"],
+        }
+    )
     pq.write_table(table, tmp_path / "casi.parquet")
     derived, rejects, _ = derive_files(Paths.at(tmp_path), [tmp_path / "casi.parquet"], CATALOG)
     assert derived["value"].tolist() == [7.0]
@@ -199,8 +223,10 @@ def test_missing_columns_and_bad_options_are_plain_errors(tmp_path):
     ]:
         result = subprocess.run(
             [sys.executable, "-m", "kpilib", "events", "--root", str(tmp_path), *arguments],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1
 
 

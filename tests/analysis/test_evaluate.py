@@ -1,10 +1,16 @@
 """The analysis on the shipped example data: it finds what the generator planted, and its
 numbers can be reproduced by hand from measurements.csv."""
 
+import io
+
 import pandas as pd
 import pytest
 
 from kpilib.catalog.indicators import read_indicators
+from kpilib.core.errors import KpiError
+from kpilib.core.periods import MONTH_NAMES
+
+MONTHS_SHORT = {name[:3] for name in MONTH_NAMES}
 
 
 def _frame(path):
@@ -41,8 +47,15 @@ def test_finds_the_planted_spike_drift_and_misses(shipped):
 
 def test_opportunities_are_ranked_as_an_analyst_would(shipped):
     opportunities = _frame(shipped.opportunities)
-    order = ["consistently_failing", "special_cause_concern", "deteriorating", "not_met", "hit_and_miss",
-             "missing_data", "raise_target"]  # fmt: skip
+    order = [
+        "consistently_failing",
+        "special_cause_concern",
+        "deteriorating",
+        "not_met",
+        "hit_and_miss",
+        "missing_data",
+        "raise_target",
+    ]
     positions = opportunities["kind"].map(order.index)
     assert positions.is_monotonic_increasing or (opportunities["score"].diff().dropna() <= 0).all()
     assert opportunities["rank"].tolist() == list(range(1, len(opportunities) + 1))
@@ -85,10 +98,97 @@ def test_compliance_history_agrees_with_the_summary_for_the_period(shipped):
     from kpilib.core.periods import parse_period
     from kpilib.measurements.ingest import read_measurements
 
-    history = compliance_history(read_indicators(shipped.indicators), read_measurements(shipped.measurements),
-                                 parse_period("2025-S2"))  # fmt: skip
+    history = compliance_history(
+        read_indicators(shipped.indicators), read_measurements(shipped.measurements), parse_period("2025-S2")
+    )
     last = history[history["period"] == "2025-S2"].iloc[0]
     statuses = _frame(shipped.indicator_summary)["status"].value_counts()
     assert (last["met"], last["not_met"]) == (statuses.get("met", 0), statuses.get("not_met", 0))
     assert last["compliance"] == pytest.approx(100 * last["met"] / (last["met"] + last["not_met"]))
     assert history["period"].tolist() == ["2023-S1", "2023-S2", "2024-S1", "2024-S2", "2025-S1", "2025-S2"]
+
+
+def _snapshot(folder):
+    return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_analyse_agrees_with_kpi_evaluate_and_writes_nothing(shipped, tmp_path):
+    import shutil
+
+    from kpilib import analyse
+    from kpilib.analysis.evaluate import run_evaluate
+    from kpilib.core.paths import Paths
+
+    before = _snapshot(shipped.root)
+    analysis = analyse("2025-S1", root=shipped.root)
+    assert _snapshot(shipped.root) == before
+    copy = Paths.at(tmp_path / "copy")
+    shutil.copytree(shipped.root, copy.root)
+    run_evaluate(copy, "2025-S1")
+    for frame, path in [
+        (analysis.evaluation, copy.evaluation),
+        (analysis.spc, copy.spc),
+        (analysis.summary, copy.indicator_summary),
+        (analysis.opportunities, copy.opportunities),
+        (analysis.nonconformities, copy.nonconformities),
+    ]:
+        written = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        expected = pd.read_csv(io.StringIO(frame.to_csv(index=False)), keep_default_na=False, na_values=[""])
+        pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    assert set(analysis.summary["period"]) == {"2025-S1"}
+
+
+def test_the_summary_joins_the_catalog_with_the_period(shipped):
+    from kpilib import analyse
+
+    summary = analyse("2025-S2", root=shipped.root).summary
+    wanted = [
+        "direction",
+        "area",
+        "office",
+        "process",
+        "indicator",
+        "sub_indicator",
+        "target_raw",
+        "target_op",
+        "target_value",
+        "target_unit",
+        "polarity",
+        "value",
+        "status",
+        "margin",
+        "relative_margin",
+        "variation",
+        "assurance",
+        "periods_expected",
+        "periods_measured",
+    ]
+    assert set(wanted) <= set(summary.columns)
+    with_target = summary[summary["target_value"].notna() & (summary["target_value"] != 0)]
+    pd.testing.assert_series_equal(
+        with_target["relative_margin"], with_target["margin"] / with_target["target_value"].abs(), check_names=False
+    )
+    measured = summary["periods_expected"] - summary["periods_missing"]
+    pd.testing.assert_series_equal(summary["periods_measured"], measured, check_names=False, check_dtype=False)
+
+
+def test_the_xmr_chart_is_a_figure_with_italian_months_and_nothing_clipped(shipped):
+    import matplotlib
+
+    from kpilib import analyse
+
+    matplotlib.use("Agg")
+    analysis = analyse("2025-S2", root=shipped.root)
+    visits = _id(shipped, "VISITE EFFETTUATE")
+    figure = analysis.xmr_chart(visits)
+    figure.savefig(io.BytesIO(), format="png")  # as Jupyter shows it: laid out, then drawn
+    ax = figure.axes[0]
+    labels = [label.get_text() for label in ax.get_xticklabels()]
+    assert labels[0] == "gen 2023" and all(label.split()[0] in MONTHS_SHORT for label in labels)
+    box = figure.bbox
+    for text in [*ax.get_xticklabels(), ax.title, ax.yaxis.label]:
+        extent = text.get_window_extent()
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1, text
+    with pytest.raises(KpiError, match="not in the analysis"):
+        analysis.xmr_chart("kpi-nessuno")
+    matplotlib.pyplot.close("all")

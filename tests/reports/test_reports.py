@@ -15,19 +15,21 @@ HOSTILE = "<script>alert('x')</script> ../../Direzione Prova"
 HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
 
 
-@pytest.fixture(scope="module")
-def fixture_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("fixture")
+def _raw_root(root):
+    """A small root: three indicators of two directions (one hostile name), twelve months of values."""
     (root / "data" / "raw" / "catalog").mkdir(parents=True)
     (root / "data" / "raw" / "catalog" / "catalogo.txt").write_text(
-        "\n".join([
-            HEADER,
-            "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tPRESTITI\tPERCENTUALE DI PRESTITI EVASI ENTRO 10 GIORNI\t≥90%",
-            "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tVISITE\tNUMERO DI VISITE GUIDATE SU BASE MENSILE\t≥4",
-            f"{HOSTILE}\t-\tUFFICIO <b>X</b>\tPROCESSO\tTEMPO MASSIMO DI RISPOSTA\t30 GG",
-        ]) + "\n",
+        "\n".join(
+            [
+                HEADER,
+                "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tPRESTITI\tPERCENTUALE DI PRESTITI EVASI ENTRO 10 GIORNI\t≥90%",
+                "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tVISITE\tNUMERO DI VISITE GUIDATE SU BASE MENSILE\t≥4",
+                f"{HOSTILE}\t-\tUFFICIO <b>X</b>\tPROCESSO\tTEMPO MASSIMO DI RISPOSTA\t30 GG",
+            ]
+        )
+        + "\n",
         encoding="utf-8",
-    )  # fmt: skip
+    )
     assert main(["catalog", "--root", str(root)]) == 0
     import pandas as pd
 
@@ -42,32 +44,58 @@ def fixture_root(tmp_path_factory):
     return root
 
 
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """One `kpi run` on its own root, shared read-only by the tests that inspect its output."""
+    root = _raw_root(tmp_path_factory.mktemp("rendered"))
+    before = {name: _snapshot(REPOSITORY_ROOT / name) for name in ("data", "reports", "notebooks")}
+    status = main(["run", "--root", str(root)])
+    after = {name: _snapshot(REPOSITORY_ROOT / name) for name in ("data", "reports", "notebooks")}
+    return root, status, before == after
+
+
 def _snapshot(folder):
     return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} if folder.exists() else {}
 
 
-def test_end_to_end_writes_every_file_in_the_root_and_nothing_elsewhere(fixture_root):
-    before = {name: _snapshot(REPOSITORY_ROOT / name) for name in ("data", "reports", "notebooks")}
-    assert main(["run", "--root", str(fixture_root)]) == 0
-    assert {name: _snapshot(REPOSITORY_ROOT / name) for name in ("data", "reports", "notebooks")} == before
+def test_end_to_end_writes_every_file_in_the_root_and_nothing_elsewhere(rendered):
+    fixture_root, status, repository_untouched = rendered
+    assert status == 0 and repository_untouched
     processed = fixture_root / "data" / "processed"
-    for name in ("indicators.csv", "catalog_rejects.csv", "measurements.csv", "measurement_rejects.csv",
-                 "event_measurements.csv", "event_rejects.csv", "evaluation.csv", "spc.csv",
-                 "indicator_summary.csv", "opportunities.csv", "nonconformities.csv"):  # fmt: skip
+    for name in (
+        "indicators.csv",
+        "catalog_rejects.csv",
+        "measurements.csv",
+        "measurement_rejects.csv",
+        "event_measurements.csv",
+        "event_rejects.csv",
+        "evaluation.csv",
+        "spc.csv",
+        "indicator_summary.csv",
+        "opportunities.csv",
+        "nonconformities.csv",
+    ):
         assert (processed / name).is_file(), name
     out = fixture_root / "reports" / "2025-S2"
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["index.html", "overview.html", "overview.ipynb", "direzione-cultura.html",
-                            "direzione-cultura.ipynb", "script-alert-x-script-direzione-prova.html",
-                            "script-alert-x-script-direzione-prova.ipynb"])  # fmt: skip
+    assert names == sorted(
+        [
+            "index.html",
+            "overview.html",
+            "overview.ipynb",
+            "direzione-cultura.html",
+            "direzione-cultura.ipynb",
+            "script-alert-x-script-direzione-prova.html",
+            "script-alert-x-script-direzione-prova.ipynb",
+        ]
+    )
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("completo") == 3 and "non riuscito" not in index
 
 
-def test_hostile_direction_is_escaped_under_a_safe_name(fixture_root):
+def test_hostile_direction_is_escaped_under_a_safe_name(rendered):
+    fixture_root, _, _ = rendered
     out = fixture_root / "reports" / "2025-S2"
-    if not out.exists():
-        assert main(["run", "--root", str(fixture_root)]) == 0
     page = (out / "script-alert-x-script-direzione-prova.html").read_text(encoding="utf-8")
     assert "<script>alert(" not in page
     assert "&lt;script&gt;alert(" in page
@@ -77,21 +105,23 @@ def test_hostile_direction_is_escaped_under_a_safe_name(fixture_root):
     assert not list(fixture_root.parent.glob("Direzione*"))
 
 
-def test_executed_notebooks_carry_their_parameters_and_html_hides_code(fixture_root):
+def test_executed_notebooks_carry_their_parameters_and_html_hides_code(rendered):
+    fixture_root, _, _ = rendered
     out = fixture_root / "reports" / "2025-S2"
-    if not out.exists():
-        assert main(["run", "--root", str(fixture_root)]) == 0
     executed = nbformat.read(out / "direzione-cultura.ipynb", as_version=4)
     assert executed.metadata["papermill"]["parameters"] == {
-        "direction": "DIREZIONE CULTURA", "period": "2025-S2", "root": str(fixture_root),
-    }  # fmt: skip
+        "direction": "DIREZIONE CULTURA",
+        "period": "2025-S2",
+        "root": str(fixture_root),
+    }
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
     page = (out / "direzione-cultura.html").read_text(encoding="utf-8")
     assert "load_direction" not in page and "injected" not in page.lower()
     assert "Raggiunto" in page and "Opportunità di miglioramento" in page
 
 
-def test_a_failing_report_leaves_the_others_and_exits_1(fixture_root, tmp_path, capsys):
+def test_a_failing_report_leaves_the_others_and_exits_1(tmp_path, capsys):
+    fixture_root = _raw_root(tmp_path / "root")
     notebooks = tmp_path / "notebooks"
     shutil.copytree(REPOSITORY_ROOT / "notebooks", notebooks)
     book = nbformat.read(notebooks / "direction_report.ipynb", as_version=4)
@@ -101,10 +131,8 @@ def test_a_failing_report_leaves_the_others_and_exits_1(fixture_root, tmp_path, 
     from kpilib.reports.reports import run_reports
 
     paths = Paths.at(fixture_root)
-    if not paths.indicator_summary.exists():
-        assert main(["run", "--root", str(fixture_root), "--skip-reports"]) == 0
+    assert main(["run", "--root", str(fixture_root), "--skip-reports"]) == 0
     out = paths.reports / "2025-S2"
-    shutil.rmtree(out, ignore_errors=True)
     assert run_reports(paths, "2025-S2", jobs=2, notebooks=notebooks) == 1
     assert (out / "direzione-cultura.html").is_file()
     failed = out / "script-alert-x-script-direzione-prova.ipynb"

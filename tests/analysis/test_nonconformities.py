@@ -12,15 +12,23 @@ INDICATORS = catalog(indicator("kpi-a", value=80), indicator("kpi-b", unit="days
 
 
 def evaluation(rows):
-    return pd.DataFrame([{"indicator_id": i, "period": p, "value": v, "status": s, "series": True}
-                         for i, p, v, s in rows])  # fmt: skip
+    return pd.DataFrame(
+        [{"indicator_id": i, "period": p, "value": v, "status": s, "series": True} for i, p, v, s in rows]
+    )
 
 
-EVALUATION = evaluation([
-    ("kpi-a", "2025-01", 70, "not_met"), ("kpi-a", "2025-02", 85, "met"), ("kpi-a", "2025-03", 86, "met"),
-    ("kpi-a", "2025-04", 75, "not_met"), ("kpi-a", "2025-05", 90, "met"), ("kpi-a", "2025-06", 81, "met"),
-    ("kpi-b", "2025-05", 12, "not_met"), ("kpi-b", "2025-06", 13, "not_met"),
-])  # fmt: skip
+EVALUATION = evaluation(
+    [
+        ("kpi-a", "2025-01", 70, "not_met"),
+        ("kpi-a", "2025-02", 85, "met"),
+        ("kpi-a", "2025-03", 86, "met"),
+        ("kpi-a", "2025-04", 75, "not_met"),
+        ("kpi-a", "2025-05", 90, "met"),
+        ("kpi-a", "2025-06", 81, "met"),
+        ("kpi-b", "2025-05", 12, "not_met"),
+        ("kpi-b", "2025-06", 13, "not_met"),
+    ]
+)
 
 
 def register(tmp_path, text):
@@ -61,8 +69,10 @@ def test_bad_register_rows_are_rejected_with_reasons(tmp_path):
     assert good.empty
     assert rejects["row"].tolist() == [2, 3, 4]
     assert [reason.split(":")[0] for reason in rejects["reason"]] == [
-        "indicatore sconosciuto", "periodo non riconosciuto", "data di verifica non valida",
-    ]  # fmt: skip
+        "indicatore sconosciuto",
+        "periodo non riconosciuto",
+        "data di verifica non valida",
+    ]
 
 
 def test_the_register_is_never_written(shipped):

@@ -1,0 +1,99 @@
+"""Opportunities on a hand-built direction: one indicator per kind, ranked as the module says."""
+
+import pandas as pd
+
+from kpilib.analysis.opportunities import BASE_SCORE, find_opportunities
+
+PERIOD = "2025-S2"
+
+
+def _row(indicator_id, **figures):
+    row = {
+        "direction": "DIREZIONE",
+        "period": PERIOD,
+        "indicator_id": indicator_id,
+        "office": "UFFICIO",
+        "process": "PROCESSO",
+        "indicator": f"INDICATORE {indicator_id}",
+        "sub_indicator": "",
+        "target_raw": "≥50%",
+        "target_op": ">=",
+        "target_value": 50.0,
+        "target_unit": "percent",
+        "polarity": "higher",
+        "value": 60.0,
+        "status": "met",
+        "assurance": "insufficient_data",
+        "lower_limit": 40.0,
+        "upper_limit": 80.0,
+        "periods_met": 6,
+        "periods_expected": 6,
+        "periods_missing": 0,
+    }
+    row.update(figures)
+    return row
+
+
+def _chart(indicator_id, variation, signals):
+    return {"indicator_id": indicator_id, "period": "2025-12", "variation": variation, "signals": signals}
+
+
+SUMMARY = pd.DataFrame(
+    [
+        _row("raise", assurance="consistently_met", lower_limit=90.0, upper_limit=99.0),
+        _row("missing", periods_missing=1, periods_met=5),
+        _row("hitmiss", assurance="hit_and_miss"),
+        _row("notmet", status="not_met", periods_met=3),
+        _row("deteriorating"),
+        _row("special"),
+        _row("failing", assurance="consistently_failing", lower_limit=10.0, upper_limit=40.0, status="not_met"),
+    ]
+)
+SPC = pd.DataFrame([_chart("deteriorating", "concern", "run"), _chart("special", "concern", "limit")])
+NO_VOLUMES = pd.DataFrame(columns=["indicator_id", "period", "required", "rolled_up", "denominator"])
+
+
+def test_one_opportunity_per_planted_kind_in_the_documented_order():
+    found = find_opportunities(SUMMARY, SPC, NO_VOLUMES)
+    expected = [
+        "consistently_failing",
+        "special_cause_concern",
+        "deteriorating",
+        "not_met",
+        "hit_and_miss",
+        "missing_data",
+        "raise_target",
+    ]
+    assert found["kind"].tolist() == expected
+    assert found["indicator_id"].tolist() == [
+        "failing",
+        "special",
+        "deteriorating",
+        "notmet",
+        "hitmiss",
+        "missing",
+        "raise",
+    ]
+    assert found["rank"].tolist() == list(range(1, 8))
+    assert found["score"].tolist() == [BASE_SCORE[kind] for kind in expected]
+
+
+def test_a_failing_process_is_not_also_listed_as_a_plain_miss():
+    found = find_opportunities(SUMMARY, SPC, NO_VOLUMES)
+    assert found.loc[found["indicator_id"] == "failing", "kind"].tolist() == ["consistently_failing"]
+
+
+def test_within_a_kind_the_larger_volume_comes_first():
+    summary = pd.DataFrame([_row("small", status="not_met"), _row("large", status="not_met")])
+    evaluation = pd.DataFrame(
+        {
+            "indicator_id": ["small", "large"],
+            "period": [PERIOD, PERIOD],
+            "required": [True, True],
+            "rolled_up": [False, False],
+            "denominator": [10.0, 5000.0],
+        }
+    )
+    found = find_opportunities(summary, SPC.iloc[0:0], evaluation)
+    assert found["indicator_id"].tolist() == ["large", "small"]
+    assert found["volume"].tolist() == [5000.0, 10.0]
