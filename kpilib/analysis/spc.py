@@ -31,12 +31,6 @@ LIMIT_FACTOR = 2.66
 RUN_LENGTH = 7
 TREND_LENGTH = 7
 SPC_COLUMNS = ["indicator_id", "period", "value", "mean", "lower_limit", "upper_limit", "variation", "signals"]
-RULE_NAMES = {
-    "limit": "oltre i limiti",
-    "run": "serie di 7 dallo stesso lato",
-    "trend": "7 in crescita o calo",
-    "two_of_three": "2 su 3 vicini al limite",
-}
 
 
 @dataclass(frozen=True)

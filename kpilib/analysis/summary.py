@@ -11,24 +11,14 @@ import math
 
 import pandas as pd
 
+from ..catalog.indicators import INDICATOR_COLUMNS
 from ..core.periods import Period
 from .evaluation import measured_freq_of, required_periods, roll_up
 from .spc import MIN_POINTS, Limits, assurance
 
-SUMMARY_COLUMNS = [
-    "indicator_id",
-    "period",
-    "direction",
-    "area",
-    "office",
-    "process",
-    "indicator",
-    "sub_indicator",
-    "target_raw",
-    "target_op",
-    "target_value",
-    "target_unit",
-    "polarity",
+# The catalog columns an analyst reads beside the figures (see docs/reference.md).
+CATALOG_COLUMNS = INDICATOR_COLUMNS[1 : INDICATOR_COLUMNS.index("polarity") + 1]
+_PERIOD_FIGURES = (
     "value",
     "numerator",
     "denominator",
@@ -37,18 +27,19 @@ SUMMARY_COLUMNS = [
     "periods_met",
     "periods_expected",
     "periods_missing",
+)
+# relative_margin and periods_measured came later: last, so that earlier columns keep their place.
+_ADDED_FIGURES = ("relative_margin", "periods_measured")
+_CHART_FIGURES = ("points", "mean", "lower_limit", "upper_limit", "latest_period", "variation", "signals", "assurance")
+SUMMARY_COLUMNS = [
+    "indicator_id",
+    "period",
+    *CATALOG_COLUMNS,
+    *_PERIOD_FIGURES,
     "previous_value",
     "previous_status",
-    "points",
-    "mean",
-    "lower_limit",
-    "upper_limit",
-    "latest_period",
-    "variation",
-    "signals",
-    "assurance",
-    "relative_margin",
-    "periods_measured",
+    *_CHART_FIGURES,
+    *_ADDED_FIGURES,
 ]
 
 
@@ -57,21 +48,7 @@ def period_status(rows: pd.DataFrame, indicator: dict, period: Period) -> dict:
     if len(rows) != 1:
         return roll_up(rows, len(rows), indicator, period)
     row = rows.iloc[0]
-    return {key: row[key] for key in _PERIOD_FIGURES}
-
-
-_PERIOD_FIGURES = (
-    "value",
-    "numerator",
-    "denominator",
-    "status",
-    "margin",
-    "relative_margin",
-    "periods_met",
-    "periods_expected",
-    "periods_missing",
-    "periods_measured",
-)
+    return {key: row[key] for key in (*_PERIOD_FIGURES, *_ADDED_FIGURES)}
 
 
 def summarize(
@@ -106,23 +83,7 @@ def summarize(
         chart = charts.get(indicator["indicator_id"])
         rows.append(
             {
-                **{
-                    k: indicator[k]
-                    for k in (
-                        "indicator_id",
-                        "direction",
-                        "area",
-                        "office",
-                        "process",
-                        "indicator",
-                        "sub_indicator",
-                        "target_raw",
-                        "target_op",
-                        "target_value",
-                        "target_unit",
-                        "polarity",
-                    )
-                },
+                **{k: indicator[k] for k in ("indicator_id", *CATALOG_COLUMNS)},
                 "period": str(evaluated),
                 **now,
                 "previous_value": before["value"],

@@ -60,7 +60,11 @@ class Target:
     polarity: str
 
     def is_met(self, measured: float) -> bool:
-        """Whether ``measured`` satisfies the threshold, following the comparator exactly."""
+        """Whether ``measured`` satisfies the threshold, following the comparator exactly.
+
+        >>> parse_target("≥80%")[0].is_met(80), parse_target("53 GG")[0].is_met(54)
+        (True, False)
+        """
         return meets(measured, self.op, self.value)
 
 

@@ -13,16 +13,15 @@ import re
 from dataclasses import dataclass
 
 from ..core.text import collapse_whitespace, fold, strip_accents
+from ..core.vocabulary import Basis
 from .targets import parse_number, unit_of
 
-BASES = ("monthly", "quarterly", "semiannual", "annual")
-
 _BASIS_PATTERNS = (
-    ("monthly", r"\bmensil(?:e|i|mente)\b|\bogni mese\b|\bal mese\b|\bper mese\b"),
-    ("quarterly", r"\btrimestral(?:e|i|mente)\b|\bogni trimestre\b"),
-    ("semiannual", r"\bsemestral(?:e|i|mente)\b|\bogni semestre\b"),
+    (Basis.MONTHLY, r"\bmensil(?:e|i|mente)\b|\bogni mese\b|\bal mese\b|\bper mese\b"),
+    (Basis.QUARTERLY, r"\btrimestral(?:e|i|mente)\b|\bogni trimestre\b"),
+    (Basis.SEMIANNUAL, r"\bsemestral(?:e|i|mente)\b|\bogni semestre\b"),
     (
-        "annual",
+        Basis.ANNUAL,
         r"\bannual(?:e|i|mente)\b|\bin un anno\b|\bnell\W?\s*anno\b|\ball\W?\s*anno\b|\bogni anno\b",
     ),
 )
