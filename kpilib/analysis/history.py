@@ -11,8 +11,13 @@ from .rollup import compliance
 
 
 def semesters_up_to(measurements: pd.DataFrame, last: Period) -> list[Period]:
-    """Every semester from the first measured one up to ``last``."""
-    first = min((parse_period(p) for p in measurements["period"].unique()), key=lambda p: p.start)
+    """Every semester from the first measured one up to ``last`` (``last``'s alone without earlier data).
+
+    >>> [str(p) for p in semesters_up_to(pd.DataFrame({"period": []}), parse_period("2025-Q3"))]
+    ['2025-S2']
+    """
+    measured = [parse_period(p) for p in measurements["period"].unique()]
+    first = min([*measured, last], key=lambda p: p.start)
     current, found = period_of(first.start, "semester"), []
     while current.start <= last.start:
         found.append(current)

@@ -31,7 +31,7 @@ import pandas as pd
 from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
 from ..core.files import list_inputs, write_csv
-from ..core.periods import BASIS_FREQ, FREQS, MONTHS_IN
+from ..core.periods import BASIS_FREQ, FIRST_YEAR, FREQS, LAST_YEAR, MONTHS_IN
 from ..core.rejects import REJECT_COLUMNS, rejects_frame
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
 from .files import SUFFIXES, CaseFile, open_case_file, select_sql
@@ -191,6 +191,8 @@ def run_events(
             as_of_date = dt.date.fromisoformat(as_of)
         except ValueError:
             raise KpiError(f"--as-of must be a date as YYYY-MM-DD, not '{as_of}'") from None
+        if not FIRST_YEAR <= as_of_date.year <= LAST_YEAR:
+            raise KpiError(f"--as-of {as_of} is outside the years handled ({FIRST_YEAR}-{LAST_YEAR})")
     indicators = read_indicators(paths.indicators)
     files = [Path(f) for f in files] if files else event_files(paths)
     derived, rejects, used = derive_files(paths, files, indicators, freq, as_of_date)

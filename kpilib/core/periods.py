@@ -13,6 +13,9 @@ from .text import fold, strip_accents
 from .vocabulary import Basis
 
 FREQS = ("month", "quarter", "semester", "year")
+# The years the project handles: Milan's working-day calendar is built for them, and a period
+# read from a file or an argument outside them is a typo ("0000-01", "9999-S2"), not data.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 MONTHS_IN = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
 BASIS_FREQ = {Basis.MONTHLY: "month", Basis.QUARTERLY: "quarter", Basis.SEMIANNUAL: "semester", Basis.ANNUAL: "year"}
 FREQ_BASIS = {freq: basis for basis, freq in BASIS_FREQ.items()}
@@ -139,19 +142,26 @@ def due_periods(basis: str, period: Period) -> list[Period]:
 _CANONICAL = re.compile(r"^(\d{4})(?:-(?:(\d{2})|([sq])([1-4])))?$")
 
 
+class PeriodOutOfRange(ValueError):
+    """A period written correctly but outside the years handled (:data:`FIRST_YEAR`-:data:`LAST_YEAR`)."""
+
+
 def parse_period(text: object) -> Period:
-    """A period from its canonical or Italian form; ``ValueError`` when not understood.
+    """A period from its canonical or Italian form; ``ValueError`` when not understood,
+    :class:`PeriodOutOfRange` when outside the years handled.
 
     >>> [str(parse_period(t)) for t in ["2025-S1", "1° semestre 2025", "gennaio 2025", "II trimestre 2025", "anno 2025"]]
     ['2025-S1', '2025-S1', '2025-01', '2025-Q2', '2025']
     """
-    if isinstance(text, str):
-        return _parse_text(text)
     if isinstance(text, dt.datetime | dt.date):
         if text.day != 1:
             raise ValueError(f"{text:%d/%m/%Y} is a date, not a period")
-        return Period(text.year, "month", text.month)
-    return _parse_text(str(text))
+        period = Period(text.year, "month", text.month)
+    else:
+        period = _parse_text(text if isinstance(text, str) else str(text))
+    if not FIRST_YEAR <= period.year <= LAST_YEAR:
+        raise PeriodOutOfRange(f"period {text!s} is outside the years handled ({FIRST_YEAR}-{LAST_YEAR})")
+    return period
 
 
 @lru_cache(maxsize=4096)

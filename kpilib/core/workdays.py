@@ -15,7 +15,8 @@ from functools import lru_cache
 import holidays
 import numpy as np
 
-FIRST_YEAR, LAST_YEAR = 1990, 2100
+from .periods import FIRST_YEAR, LAST_YEAR
+
 EPOCH = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
 
 
@@ -41,11 +42,13 @@ def is_working_day(date: dt.date) -> bool:
 def working_days_between(opened, closed) -> np.ndarray:
     """Working days ``d`` with ``opened < d <= closed``, element-wise (``datetime64[D]`` arrays).
 
-    Vectorized through a cumulative calendar: one lookup per date, no per-row loop.
+        Vectorized through a cumulative calendar: one lookup per date, no per-row loop.
 
-    >>> import numpy as np
-    >>> int(working_days_between(np.datetime64("2025-12-05"), np.datetime64("2025-12-09")))
-    1
+        >>> import numpy as np
+
+    from .periods import FIRST_YEAR, LAST_YEAR
+        >>> int(working_days_between(np.datetime64("2025-12-05"), np.datetime64("2025-12-09")))
+        1
     """
     index = working_day_index()
     start = (np.asarray(opened, dtype="datetime64[D]") - EPOCH).astype(np.int64)

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..core.labels import UNIT_NAME_IT
-from ..core.periods import BASIS_FREQ, ITALIAN_FREQ, MONTHS_IN, parse_period
+from ..core.periods import (
+    BASIS_FREQ,
+    FIRST_YEAR,
+    ITALIAN_FREQ,
+    LAST_YEAR,
+    MONTHS_IN,
+    PeriodOutOfRange,
+    parse_period,
+)
 from ..core.rejects import reject, rejects_frame, sort_rejects
 from ..core.text import format_number_it
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
@@ -83,6 +91,10 @@ def parse_record(record: dict, indicator: dict | None) -> dict:
         raise Rejected("periodo mancante")
     try:
         period = parse_period(record["period"])
+    except PeriodOutOfRange:
+        raise Rejected(
+            f"periodo fuori dagli anni gestiti ({FIRST_YEAR}-{LAST_YEAR}): '{record['period']}' (errore di battitura?)"
+        ) from None
     except ValueError:
         raise Rejected(
             f"periodo non riconosciuto: '{record['period']}' (esempi: 2025-S1, 1° semestre 2025, gennaio 2025, 2025-03)"
@@ -132,7 +144,7 @@ def parse_record(record: dict, indicator: dict | None) -> dict:
     return {
         "indicator_id": indicator["indicator_id"],
         "period": str(period),
-        "value": measured,
+        "value": measured + 0.0,  # -0 is 0
         "numerator": numerator.value if numerator else math.nan,
         "denominator": denominator.value if denominator else math.nan,
     }

@@ -36,11 +36,19 @@ def _read(path) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
+# File names of the period's own pages: no direction report may take them.
+RESERVED_SLUGS = frozenset({"index", "overview"})
+
+
 def report_slug(direction: str, directions: list[str]) -> str:
-    """A safe file name for a direction's report, unique among ``directions``."""
+    """A safe file name for a direction's report, unique among ``directions`` and never a reserved page.
+
+    >>> report_slug("Direzione Cultura", ["Direzione Cultura"]), report_slug("Index", ["Index"])[:6]
+    ('direzione-cultura', 'index-')
+    """
     slug = slugify(direction)
     clashes = [d for d in directions if slugify(d) == slug and fold(d) != fold(direction)]
-    if clashes:
+    if clashes or slug in RESERVED_SLUGS:
         slug += "-" + hashlib.sha1(fold(direction).encode("utf-8")).hexdigest()[:6]
     return slug
 

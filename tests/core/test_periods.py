@@ -74,3 +74,12 @@ def test_property_every_date_lies_in_its_period_and_the_label_round_trips(date, 
     assert period.start <= date <= period.end
     assert parse_period(str(period)) == period
     assert parse_period(period.label_it()) == period
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0001-S1", "9999-S2", "1989-12", "2101"])
+def test_periods_outside_the_years_handled_are_refused(text):
+    from kpilib.core.periods import PeriodOutOfRange
+
+    with pytest.raises(PeriodOutOfRange, match="outside the years handled"):
+        parse_period(text)
+    assert str(parse_period("1990-01")) == "1990-01" and str(parse_period("2100-S2")) == "2100-S2"

@@ -140,3 +140,14 @@ def test_validation_does_not_mutate_its_inputs():
     validate_measurements(given, CATALOG)
     pd.testing.assert_frame_equal(given, before)
     pd.testing.assert_frame_equal(CATALOG, catalog_before)
+
+
+def test_a_period_outside_the_years_handled_is_rejected_as_a_typo_and_minus_zero_is_zero():
+    indicators = catalog(indicator("kpi-a", unit="number", op=">=", value=1))
+    accepted, rejects = validate_measurements(
+        records(("kpi-a", "0000-01", "3"), ("kpi-a", "2025-01", "-0")), indicators
+    )
+    assert rejects["reason"].tolist() == [
+        "periodo fuori dagli anni gestiti (1990-2100): '0000-01' (errore di battitura?)"
+    ]
+    assert accepted["value"].tolist() == [0.0] and str(accepted["value"].iloc[0]) == "0.0"

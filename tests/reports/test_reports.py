@@ -184,3 +184,32 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch, tmp_path):
     monkeypatch.setattr(papermill, "execute_notebook", dead)
     with pytest.raises(RuntimeError):
         Renderer(tmp_path)._execute(job, tmp_path / "x.ipynb")
+
+
+def test_directions_named_like_the_period_pages_or_alike_get_their_own_files(tmp_path):
+    root = tmp_path / "root"
+    (root / "data" / "raw" / "catalog").mkdir(parents=True)
+    names = ["Index", "OVERVIEW", "Direzione Sport", "Direzione-Sport"]
+    rows = [f"{name}\t-\tUFFICIO\tPROCESSO\tNUMERO DI EVENTI SU BASE MENSILE\t≥4" for name in names]
+    (root / "data" / "raw" / "catalog" / "catalogo.txt").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    assert main(["run", "--root", str(root), "--period", "2025-S1"]) == 0
+    out = root / "reports" / "2025-S1"
+    pages = sorted(p.name for p in out.glob("*.html"))
+    assert len(pages) == 6 and {"index.html", "overview.html"} <= set(pages)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("completo") == 5
+    for name in names:
+        link = next(line for line in index.splitlines() if f">{name}</a>" in line)
+        target = link.split("href='")[1].split("'")[0]
+        assert target not in ("index.html", "overview.html")
+        assert f"<h1>{name}</h1>" in (out / target).read_text(encoding="utf-8")
+    overview = (out / "overview.html").read_text(encoding="utf-8")
+    assert "Panoramica" in overview or "panoramica" in overview
+
+
+def test_a_period_before_any_data_renders_every_page(tmp_path):
+    root = _raw_root(tmp_path / "root")
+    assert main(["run", "--root", str(root), "--period", "2024-S1"]) == 0
+    out = root / "reports" / "2024-S1"
+    assert (out / "overview.html").is_file() and (out / "direzione-cultura.html").is_file()
+    assert "non riuscito" not in (out / "index.html").read_text(encoding="utf-8")
