@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..core.errors import KpiError
 from ..core.rejects import reject, rejects_frame, sort_rejects
-from ..core.text import collapse_whitespace, fold
+from ..core.text import collapse_whitespace, fold, strip_accents
 from ..core.vocabulary import DURATION_UNITS, Unit
 from .sources import FIELDS, CatalogRow
 from .targets import parse_target
@@ -177,3 +177,34 @@ def read_indicators(path: Path) -> pd.DataFrame:
     for column in ("target_value", "deadline_value", "percentile"):
         frame[column] = pd.to_numeric(frame[column].replace("", None))
     return frame
+
+
+def _loose(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", strip_accents(fold(text))).split())
+
+
+def resolve_direction(indicators: pd.DataFrame, direction: str) -> str:
+    """The direction as the catalog writes it, from a name written loosely; the first one when empty.
+
+    Case, accents, spacing and punctuation do not matter; a unique part of the name is enough
+    ("gabinetto del sindaco"). An ambiguous or unknown name is an error listing the candidates.
+    """
+    directions = sorted(indicators["direction"].unique())
+    if not directions:
+        raise KpiError("the catalog has no indicators")
+    if not direction:
+        return directions[0]
+    wanted = _loose(direction)
+    # Closest first: as written, then case folded, then loosely, then a part of the name.
+    for matches in (
+        lambda name: name == direction,
+        lambda name: fold(name) == fold(direction),
+        lambda name: _loose(name) == wanted,
+        lambda name: bool(wanted) and f" {wanted} " in f" {_loose(name)} ",
+    ):
+        found = [name for name in directions if matches(name)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise KpiError(f"direction '{direction}' matches more than one: {'; '.join(found)}")
+    raise KpiError(f"direction '{direction}' is not in the catalog (known: {'; '.join(directions)})")

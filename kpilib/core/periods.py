@@ -199,4 +199,7 @@ def _parse_text(original: str) -> Period:
         ordinal = ordinal.rstrip("o") if ordinal[:-1].isdigit() else ordinal
         if ordinal in _ORDINALS and word in _FREQ_WORDS:
             return Period(int(year), _FREQ_WORDS[word], _ORDINALS[ordinal])
+    hint = original.replace("O", "0").replace("o", "0")
+    if hint != original and _CANONICAL.match(hint.replace(" ", "").lower()):
+        raise ValueError(f"period not understood: {original!r} (letter O for zero? {hint!r})")
     raise ValueError(f"period not understood: {original!r}")

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog.indicators import read_indicators
+from ..catalog.indicators import read_indicators, resolve_direction
 from ..catalog.targets import describe_target
 from ..core.errors import KpiError
 from ..core.files import deterministic_xlsx, write_atomic_bytes
 from ..core.periods import Period, due_periods, parse_period
-from ..core.text import fold, slugify
+from ..core.text import slugify
 from ..core.vocabulary import Unit
 
 SHEET = "Misure"
@@ -53,10 +53,7 @@ INSTRUCTIONS = [
 
 def template_rows(indicators: pd.DataFrame, direction: str, period: Period) -> pd.DataFrame:
     """The rows of the template: one per indicator of ``direction`` and period due."""
-    chosen = indicators[indicators["direction"].map(fold) == fold(direction)]
-    if chosen.empty:
-        known = "; ".join(sorted(indicators["direction"].unique()))
-        raise KpiError(f"direction '{direction}' is not in the catalog (known: {known})")
+    chosen = indicators[indicators["direction"] == resolve_direction(indicators, direction)]
     rows = []
     for indicator in chosen.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
         description = indicator["indicator"] + (
@@ -142,6 +139,7 @@ def run_template(paths, direction: str, period_text: str, out: Path | None = Non
     except ValueError as error:
         raise KpiError(str(error)) from None
     indicators = read_indicators(paths.indicators)
+    direction = resolve_direction(indicators, direction)  # the catalog's spelling goes in the sheet and the name
     rows = template_rows(indicators, direction, period)
     out = Path(out) if out else paths.processed / "templates" / f"modello_{slugify(direction)}_{period}.xlsx"
     write_atomic_bytes(out, build_workbook(rows, direction, period))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..catalog.indicators import read_indicators
+from ..catalog.indicators import read_indicators, resolve_direction
 from ..core.errors import KpiError
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
@@ -51,19 +51,6 @@ def report_slug(direction: str, directions: list[str]) -> str:
     if clashes or slug in RESERVED_SLUGS:
         slug += "-" + hashlib.sha1(fold(direction).encode("utf-8")).hexdigest()[:6]
     return slug
-
-
-def resolve_direction(indicators: pd.DataFrame, direction: str) -> str:
-    """The direction as written in the catalog; the first one when ``direction`` is empty."""
-    directions = sorted(indicators["direction"].unique())
-    if not directions:
-        raise KpiError("the catalog has no indicators")
-    if not direction:
-        return directions[0]
-    for name in directions:
-        if fold(name) == fold(direction):
-            return name
-    raise KpiError(f"direction '{direction}' is not in the catalog (known: {'; '.join(directions)})")
 
 
 def load(root: str = "", period: str = "", direction: str | None = None) -> ReportData:

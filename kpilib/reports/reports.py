@@ -29,12 +29,12 @@ from tqdm import tqdm
 from traitlets.config import Config
 
 from ..analysis.evaluate import run_evaluate
-from ..catalog.indicators import read_indicators
+from ..catalog.indicators import read_indicators, resolve_direction
 from ..core.errors import KpiError
 from ..core.files import write_atomic_bytes
 from ..core.paths import REPOSITORY_ROOT, Paths
 from ..core.periods import parse_period
-from .data import report_slug, resolve_direction
+from .data import report_slug
 
 DIRECTION_NOTEBOOK = "direction_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"

@@ -118,3 +118,36 @@ def test_unknown_direction_or_period_is_a_plain_error(template, capsys):
     assert main(["template", "--root", str(root.root), "--direction", DIRECTION, "--period", "S3"]) == 2
     err = capsys.readouterr().err
     assert "is not in the catalog" in err and "period not understood" in err
+
+
+@pytest.mark.parametrize(
+    "written", ["Gabinetto del Sindaco", "strutture di supporto alle funzioni del sindaco ex gabinetto del sindaco"]
+)
+def test_direction_written_loosely_or_by_a_unique_part_uses_the_catalog_spelling(shipped, tmp_path, written, capsys):
+    from kpilib.measurements.template import run_template
+
+    out = run_template(shipped, written, "2025-S2", tmp_path / "modello.xlsx")
+    catalog_name = read_indicators(shipped.indicators)["direction"].iloc[0]
+    assert f"for {catalog_name}, 2025-S2" in capsys.readouterr().out
+    from openpyxl import load_workbook
+
+    assert catalog_name in load_workbook(out)["Istruzioni"]["A1"].value
+
+
+def test_unknown_and_ambiguous_directions_list_the_candidates(shipped, tmp_path):
+    from kpilib.catalog.indicators import resolve_direction
+    from kpilib.core.errors import KpiError
+
+    indicators = read_indicators(shipped.indicators)
+    with pytest.raises(KpiError, match="not in the catalog \\(known: STRUTTURE"):
+        resolve_direction(indicators, "Direzione Sport")
+    two = pd.concat([indicators, indicators.assign(direction="DIREZIONE DEL SINDACO BIS")])
+    with pytest.raises(KpiError, match="matches more than one: DIREZIONE DEL SINDACO BIS; STRUTTURE"):
+        resolve_direction(two, "sindaco")
+
+
+def test_a_letter_o_in_a_period_gets_a_hint():
+    from kpilib.core.periods import parse_period
+
+    with pytest.raises(ValueError, match="letter O for zero\\? '2026-03'"):
+        parse_period("2O26-03")
