@@ -52,3 +52,15 @@ def records(*rows, source="misure.csv") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out, columns=RAW_COLUMNS)
+
+
+# Opportunity kinds from most to least urgent, as kpilib.analysis.opportunities documents them.
+KINDS_IN_ORDER = [
+    "consistently_failing",
+    "special_cause_concern",
+    "deteriorating",
+    "not_met",
+    "hit_and_miss",
+    "missing_data",
+    "raise_target",
+]

@@ -16,7 +16,7 @@ from ..core.errors import KpiError
 from ..core.files import write_csv
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of
-from ..core.rejects import REJECT_COLUMNS
+from ..core.rejects import reject, rejects_frame
 from ..measurements.ingest import read_measurements
 from .evaluation import evaluate
 from .nonconformities import nonconformities, read_register, reference_date, validate_register
@@ -98,17 +98,17 @@ def _unmatched(register: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     """Register entries for a period that is not (or no longer) a nonconformity."""
     keys = set(zip(found["indicator_id"], found["period"], strict=True))
     rows = [
-        {
-            "source": r["source"],
-            "row": r["row"],
-            "raw": r["raw"],
-            "reason": f"nessuna non conformità per {r['indicator_id']} nel periodo {r['period']} "
+        reject(
+            r["source"],
+            r["row"],
+            f"nessuna non conformità per {r['indicator_id']} nel periodo {r['period']} "
             "(target raggiunto, periodo senza misura o successivo al periodo valutato)",
-        }
+            r["raw"],
+        )
         for r in register.to_dict("records")
         if (r["indicator_id"], r["period"]) not in keys
     ]
-    return pd.DataFrame(rows, columns=REJECT_COLUMNS)
+    return rejects_frame(rows)
 
 
 def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..core.files import list_inputs, read_csv_rows
 from ..core.periods import Period, parse_period
-from ..core.rejects import rejects_frame
+from ..core.rejects import reject, rejects_frame
 from ..core.text import plain_key
 from ..core.vocabulary import Status
 
@@ -104,7 +104,7 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
         elif period is None and reason is None:
             reason = "periodo mancante"
         if reason:
-            rejects.append({"source": record["source"], "row": record["row"], "reason": reason, "raw": record["raw"]})
+            rejects.append(reject(record["source"], record["row"], reason, record["raw"]))
         else:
             good.append(
                 {**record, "indicator_id": record["indicator_id"].lower(), "period": period, "review_date": review}

@@ -32,7 +32,7 @@ from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
 from ..core.files import list_inputs, write_csv
 from ..core.periods import BASIS_FREQ, FIRST_YEAR, FREQS, LAST_YEAR, MONTHS_IN
-from ..core.rejects import REJECT_COLUMNS, rejects_frame
+from ..core.rejects import REJECT_COLUMNS, rejects_frame, rejects_of
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
 from .files import SUFFIXES, CaseFile, open_case_file, select_sql
 from .sql import HISTOGRAM_KEYS, PROBLEMS, calendar_frame, connect, create_views, spelling_table
@@ -151,7 +151,7 @@ def _problem_rows(rows: pd.DataFrame) -> pd.DataFrame:
         PROBLEMS[int(code)].format(indicator=indicator)
         for code, indicator in zip(rows["problem"], rows["indicator_raw"], strict=True)
     ]
-    return pd.DataFrame({"source": rows["source"], "row": rows["row"], "reason": reasons, "raw": rows["raw"]})
+    return rejects_of(rows["source"], rows["row"], reasons, rows["raw"])
 
 
 def _sorted_rejects(rejects: pd.DataFrame) -> pd.DataFrame:

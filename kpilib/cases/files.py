@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from ..core.errors import KpiError
 from ..core.files import read_bytes, sniff_delimiter
+from ..core.rejects import reject
 from ..core.text import plain_key
 
 COLUMNS = ("indicator_id", "case_id", "opened", "closed")
@@ -117,14 +118,8 @@ def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            rejects.append(
-                {
-                    "source": source,
-                    "row": row_number,
-                    "reason": f"numero di campi errato: {len(cells)} invece di {len(header)}",
-                    "raw": " | ".join(cells),
-                }
-            )
+            reason = f"numero di campi errato: {len(cells)} invece di {len(header)}"
+            rejects.append(reject(source, row_number, reason, " | ".join(cells)))
             continue
         batch["row"].append(row_number)
         for field, position in zip(COLUMNS, positions, strict=True):

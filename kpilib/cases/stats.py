@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.periods import Period
-from ..core.rejects import rejects_frame
+from ..core.rejects import rejects_frame, rejects_of
 from ..core.vocabulary import Unit
 from ..core.workdays import working_days_between
 from .sql import HISTOGRAM_KEYS
@@ -79,7 +79,7 @@ def duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         + "): da chiarire"
     )
     out = later_copy | ~identical
-    rejects = pd.DataFrame({"source": rows["source"], "row": rows["row"], "reason": reasons, "raw": rows["raw"]})[out]
+    rejects = rejects_of(rows["source"], rows["row"], reasons, rows["raw"])[out]
     return rejects.reset_index(drop=True), rows[out]
 
 

@@ -28,3 +28,8 @@ def sort_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
 
 def _natural(column: pd.Series) -> pd.Series:
     return pd.to_numeric(column, errors="coerce").fillna(-1) if column.name == "row" else column
+
+
+def rejects_of(source, row, reason, raw) -> pd.DataFrame:
+    """Rejects from four equally long columns (or scalars broadcast over them)."""
+    return pd.DataFrame(dict(zip(REJECT_COLUMNS, (source, row, reason, raw), strict=True)))

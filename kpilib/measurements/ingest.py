@@ -12,7 +12,7 @@ from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
 from ..core.files import list_inputs, write_csv
 from ..core.paths import Paths
-from ..core.rejects import sort_rejects
+from ..core.rejects import rejects_of, sort_rejects
 from ..core.vocabulary import is_missing
 from .files import RAW_COLUMNS, SUFFIXES, read_measurement_file
 from .validate import MEASUREMENT_COLUMNS, validate_measurements
@@ -79,7 +79,7 @@ def _pending_rejects(derived: pd.DataFrame) -> pd.DataFrame:
         for row in derived.to_dict("records")
     ]
     raw = derived_records(derived)["raw"] if len(derived) else []
-    return pd.DataFrame({"source": derived["source"].tolist(), "row": "", "reason": reasons, "raw": list(raw)})
+    return rejects_of(derived["source"].tolist(), "", reasons, list(raw))
 
 
 def _plain(value: float) -> str:

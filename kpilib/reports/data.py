@@ -11,6 +11,7 @@ from ..catalog.indicators import read_indicators, resolve_direction
 from ..core.errors import KpiError
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
+from ..core.rejects import rejects_frame
 from ..core.text import fold, slugify
 
 
@@ -94,5 +95,5 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
 
 def _event_rejects(paths: Paths) -> pd.DataFrame:
     if not paths.event_rejects.exists():
-        return pd.DataFrame(columns=["source", "row", "reason", "raw"])
+        return rejects_frame()
     return _read(paths.event_rejects)

@@ -9,6 +9,7 @@ import pytest
 from kpilib.catalog.indicators import read_indicators
 from kpilib.core.errors import KpiError
 from kpilib.core.periods import MONTH_NAMES
+from tests.helpers import KINDS_IN_ORDER
 
 MONTHS_SHORT = {name[:3] for name in MONTH_NAMES}
 
@@ -47,15 +48,7 @@ def test_finds_the_planted_spike_drift_and_misses(shipped):
 
 def test_opportunities_are_ranked_as_an_analyst_would(shipped):
     opportunities = _frame(shipped.opportunities)
-    order = [
-        "consistently_failing",
-        "special_cause_concern",
-        "deteriorating",
-        "not_met",
-        "hit_and_miss",
-        "missing_data",
-        "raise_target",
-    ]
+    order = KINDS_IN_ORDER  # the order itself is checked on a hand-built case in test_opportunities.py
     positions = opportunities["kind"].map(order.index)
     assert positions.is_monotonic_increasing or (opportunities["score"].diff().dropna() <= 0).all()
     assert opportunities["rank"].tolist() == list(range(1, len(opportunities) + 1))

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from kpilib.analysis.opportunities import BASE_SCORE, find_opportunities
+from tests.helpers import KINDS_IN_ORDER
 
 PERIOD = "2025-S2"
 
@@ -55,15 +56,7 @@ NO_VOLUMES = pd.DataFrame(columns=["indicator_id", "period", "required", "rolled
 
 def test_one_opportunity_per_planted_kind_in_the_documented_order():
     found = find_opportunities(SUMMARY, SPC, NO_VOLUMES)
-    expected = [
-        "consistently_failing",
-        "special_cause_concern",
-        "deteriorating",
-        "not_met",
-        "hit_and_miss",
-        "missing_data",
-        "raise_target",
-    ]
+    expected = KINDS_IN_ORDER
     assert found["kind"].tolist() == expected
     assert found["indicator_id"].tolist() == [
         "failing",
