@@ -48,6 +48,8 @@ def records(*rows, source="misure.csv") -> pd.DataFrame:
                 "numerator": cells[3],
                 "denominator": cells[4],
                 "note": "",
+                "typed": "",
+                "problem": "",
                 "raw": " | ".join(cells),
             }
         )

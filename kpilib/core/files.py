@@ -10,6 +10,7 @@ import re
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -40,20 +41,74 @@ def read_text(path: Path) -> str:
 DELIMITERS = (";", ",", "\t")
 
 
-def sniff_delimiter(first_line: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV file as Italian Excel or anyone else saves it: ``;``, ``,`` or tab.
+
+    Judged on the first lines together, not the first alone: the delimiter is the one that
+    most lines use the same number of times, so a title line with a comma above a ``;``
+    table, or decimal commas in the rows, do not mislead it.
 
     >>> sniff_delimiter("indicatore;periodo;valore"), sniff_delimiter("a,b")
     (';', ',')
+    >>> sniff_delimiter("Misure, anno 2025\\nindicatore;periodo;valore\\nkpi-1;2025-01;92,5\\nkpi-1;2025-02;90")
+    ';'
     """
-    return max(DELIMITERS, key=first_line.count)
+    lines = [line for line in text.splitlines() if line.strip()][:30]
+
+    def steadiness(delimiter: str) -> tuple[int, int]:
+        counts = [line.count(delimiter) for line in lines if line.count(delimiter)]
+        if not counts:
+            return (0, 0)
+        usual = max(set(counts), key=lambda n: (counts.count(n), n))
+        return (counts.count(usual) * min(usual, 2), usual)
+
+    return max(DELIMITERS, key=steadiness)
 
 
-def read_csv_rows(path: Path) -> list[list[str]]:
-    """Every row of a CSV file as text cells (encoding as :func:`read_text`, delimiter sniffed)."""
+class CsvRows(list):
+    """Rows of a CSV file, ``rows[i]`` being the row that starts on line ``i + 1`` (continuation lines of
+    a cell written over several lines are empty rows), and ``problems``: row index -> reason (Italian)."""
+
+    problems: dict[int, str]
+
+
+def read_csv_rows(path: Path) -> CsvRows:
+    """Every row of a CSV file as text cells (encoding as :func:`read_text`, delimiter sniffed).
+
+    A quote that is never closed would swallow every later line into one cell: where the
+    lines it swallowed read as rows of their own, they are kept as rows and the line with
+    the quote is marked in ``problems``, never merged in silence.
+    """
     text = read_text(path)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first)))
+    delimiter = sniff_delimiter(text)
+    physical = text.splitlines()
+    usual = _usual_width(physical, delimiter)
+    rows, problems = CsvRows(), {}
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    start = 0
+    for cells in reader:
+        end = reader.line_num
+        spanned = physical[start:end]
+        if len(spanned) > 1 and any(_width(line, delimiter) == usual > 1 for line in spanned[1:]):
+            for offset, line in enumerate(spanned):
+                rows.append(next(csv.reader([line], delimiter=delimiter), []))
+                if offset == 0:
+                    problems[start] = "virgolette non chiuse: la riga apre una cella tra virgolette e non la chiude"
+        else:
+            rows.append(cells)
+            rows.extend([] for _ in spanned[1:])
+        start = end
+    rows.problems = problems
+    return rows
+
+
+def _width(line: str, delimiter: str) -> int:
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
+def _usual_width(lines: list[str], delimiter: str) -> int:
+    widths = [_width(line, delimiter) for line in lines if line.strip() and line.count('"') % 2 == 0]
+    return max(set(widths), key=widths.count) if widths else 0
 
 
 def read_bytes(path: Path) -> bytes:
@@ -105,6 +160,20 @@ def list_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     )
 
 
+def unreadable_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """Files of ``folder`` that :func:`list_inputs` leaves out for their type (READMEs and hidden files aside)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file()
+        and not path.name.startswith((".", "~$"))
+        and not path.name.lower().startswith("readme")
+        and path.suffix.lower() not in suffixes
+    )
+
+
 def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
@@ -128,23 +197,50 @@ def deterministic_xlsx(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def read_workbook(path: Path) -> dict[str, list[list[str]]]:
-    """Every sheet of an ``.xlsx`` file as rows of the text a person sees in the cells."""
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: the text a person sees in each cell, and what the text alone does not tell."""
+
+    name: str
+    rows: list[list[str]]
+    hidden: bool = False
+    numbers: frozenset[tuple[int, int]] = frozenset()  # (row, column) of cells holding a number, not text
+    unsaved_formulas: frozenset[tuple[int, int]] = frozenset()  # formulas whose value was never saved
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of an ``.xlsx``/``.xlsm`` workbook, hidden ones marked, in the workbook's order."""
     from openpyxl import load_workbook  # here, not at the top: 0.2 s that commands without workbooks never pay
 
     read_bytes(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise KpiError(f"{path}: not a readable Excel workbook ({exc.__class__.__name__})") from None
-    sheets = {
-        sheet.title: [
-            [cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row] for row in sheet.iter_rows()
-        ]
-        for sheet in workbook.worksheets
-    }
-    workbook.close()
+    sheets = []
+    for shown, written in zip(values.worksheets, formulas.worksheets, strict=True):
+        rows, numbers, unsaved = [], set(), set()
+        for r, (row, formula_row) in enumerate(zip(shown.iter_rows(), written.iter_rows(), strict=False)):
+            texts = []
+            for c, cell in enumerate(row):
+                texts.append(cell_text(cell.value, getattr(cell, "number_format", "")))
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    numbers.add((r, c))
+                formula = formula_row[c].value if c < len(formula_row) else None
+                if cell.value is None and isinstance(formula, str) and formula.startswith("="):
+                    unsaved.add((r, c))
+            rows.append(texts)
+        hidden = shown.sheet_state != "visible"
+        sheets.append(Sheet(shown.title, rows, hidden, frozenset(numbers), frozenset(unsaved)))
+    values.close()
+    formulas.close()
     return sheets
+
+
+def read_workbook(path: Path) -> dict[str, list[list[str]]]:
+    """Every visible sheet of a workbook as rows of the text a person sees in the cells."""
+    return {sheet.name: sheet.rows for sheet in read_sheets(path) if not sheet.hidden}
 
 
 def cell_text(value: object, number_format: str | None = "") -> str:

@@ -1,21 +1,26 @@
-"""Reading measurement files (CSV as Italian Excel saves it, XLSX, filled templates) into
-text cells, one record per non-blank row, with the row number a person sees.
+"""Reading measurement files (CSV as Italian Excel saves it, tab-separated text, XLSX/XLSM,
+filled templates) into text records, one per non-blank row, with the row number a person sees.
 
-Nothing is interpreted here beyond turning spreadsheet cells into the text a person
-sees in them: Excel cells formatted as percentages become ``"92.5%"``.
+Nothing is interpreted here beyond turning cells into the text a person sees in them
+(Excel cells formatted as percentages become ``"92.5%"``) and saying what the text alone
+cannot: which cells held numbers rather than text (``typed``), and what makes a row
+unusable before any value is read (``problem``: more cells than the header, a quote never
+closed, a formula whose value was never saved).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.errors import KpiError
-from ..core.files import read_csv_rows, read_workbook
-from ..core.text import plain_key
+from ..core.files import Sheet, read_csv_rows, read_sheets
+from ..core.text import fold, plain_key
 
 FIELDS = ("indicator_id", "period", "value", "numerator", "denominator", "note")
+NUMBER_FIELDS = ("value", "numerator", "denominator")
 REQUIRED = ("indicator_id", "period", "value")
 ALIASES = {
     "indicator_id": {"indicatorid", "indicator", "indicatore", "idindicatore", "codiceindicatore"},
@@ -25,36 +30,79 @@ ALIASES = {
     "denominator": {"denominator", "denominatore"},
     "note": {"note", "nota", "notes"},
 }
-RAW_COLUMNS = ["source", "row", *FIELDS, "raw"]
-SUFFIXES = (".csv", ".xlsx")
+RAW_COLUMNS = ["source", "row", *FIELDS, "typed", "problem", "raw"]
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES
+# The template's own instruction sheet: it has no header on purpose.
+INSTRUCTIONS_SHEET = "istruzioni"
+
+
+@dataclass
+class MeasurementFile:
+    """The records of one file and what a person must be told about it (each a line on the console)."""
+
+    records: pd.DataFrame
+    problems: list[str] = field(default_factory=list)  # a delivery check fails on these
+    remarks: list[str] = field(default_factory=list)  # said, nothing more
 
 
 def _column_map(header: list[str]) -> dict[str, int] | None:
     found: dict[str, int] = {}
     for position, cell in enumerate(header):
         key = plain_key(cell)
-        for field, aliases in ALIASES.items():
-            if key in aliases and field not in found:
-                found[field] = position
-    return found if all(field in found for field in REQUIRED) else None
+        for name, aliases in ALIASES.items():
+            if key in aliases and name not in found:
+                found[name] = position
+    return found if all(name in found for name in REQUIRED) else None
 
 
-def _records(lines: list[list[str]], source: str) -> list[dict] | None:
+def _trimmed(cells: list[str]) -> list[str]:
+    shown = list(cells)
+    while shown and not str(shown[-1]).strip():
+        shown.pop()
+    return shown
+
+
+def _records(sheet: Sheet, source: str, problems: dict[int, str] | None = None) -> list[dict] | None:
     """Records under the first header row, or ``None`` when no row is a header."""
-    for header_index, header in enumerate(lines):
+    problems = problems or {}
+    for header_index, header in enumerate(sheet.rows):
         columns = _column_map(header)
         if columns is None:
             continue
+        width = len(_trimmed(header))
         records = []
-        for index in range(header_index + 1, len(lines)):
-            cells = lines[index]
-            if not any(cell.strip() for cell in cells):
+        for index in range(header_index + 1, len(sheet.rows)):
+            cells = sheet.rows[index]
+            unsaved = sorted(c for r, c in sheet.unsaved_formulas if r == index)
+            if not any(str(cell).strip() for cell in cells) and not unsaved:
                 continue
-            record = {field: _cell(cells, columns.get(field)) for field in FIELDS}
-            shown = list(cells)
-            while shown and not shown[-1].strip():
-                shown.pop()
-            records.append({"source": source, "row": index + 1, **record, "raw": " | ".join(shown)})
+            shown = _trimmed(cells)
+            record = {name: _cell(cells, columns.get(name)) for name in FIELDS}
+            typed = [name for name in NUMBER_FIELDS if (index, columns.get(name, -1)) in sheet.numbers]
+            problem = problems.get(index, "")
+            if not problem and unsaved:
+                problem = (
+                    "formula senza valore salvato (colonna "
+                    + ", ".join(_column_letter(c) for c in unsaved)
+                    + "): aprire il file in Excel e salvarlo, oppure scrivere il valore"
+                )
+            if not problem and len(shown) > width:
+                problem = (
+                    f"più celle ({len(shown)}) che colonne nell'intestazione ({width}): forse un numero con la "
+                    "virgola decimale in un file separato da virgole (es. 1,5 senza virgolette)?"
+                )
+            records.append(
+                {
+                    "source": source,
+                    "row": index + 1,
+                    **record,
+                    "typed": " ".join(typed),
+                    "problem": problem,
+                    "raw": " | ".join(str(cell) for cell in shown),
+                }
+            )
         return records
     return None
 
@@ -62,20 +110,49 @@ def _records(lines: list[list[str]], source: str) -> list[dict] | None:
 def _cell(cells: list[str], position: int | None) -> str:
     if position is None or position >= len(cells):
         return ""
-    return cells[position].strip()
+    return str(cells[position]).strip()
 
 
-def read_measurement_file(path: Path, source: str) -> pd.DataFrame:
-    """Text cells of every non-blank data row of one file (columns :data:`RAW_COLUMNS`)."""
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_measurement_file(path: Path, source: str) -> MeasurementFile:
+    """Text records of every non-blank data row of one file (columns :data:`RAW_COLUMNS`).
+
+    Hidden sheets are not read (a remark), and a visible sheet without the header is not
+    skipped in silence (a problem). A file with no header anywhere is a :class:`KpiError`.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        sheets = {"": read_csv_rows(path)}
-    elif suffix == ".xlsx":
-        sheets = read_workbook(path)
+    problems: list[str] = []
+    remarks: list[str] = []
+    if suffix in TEXT_SUFFIXES:
+        rows = read_csv_rows(path)
+        sheets, row_problems = [Sheet("", list(rows))], {"": rows.problems}
+    elif suffix in WORKBOOK_SUFFIXES:
+        sheets, row_problems = read_sheets(path), {}
     else:
         raise KpiError(f"{path}: unsupported measurement format '{suffix}' (use .csv or .xlsx)")
-    found = {name: records for name, lines in sheets.items() if (records := _records(lines, source)) is not None}
+    found: dict[str, list[dict]] = {}
+    for sheet in sheets:
+        if sheet.hidden:
+            remarks.append(f"{source}: hidden sheet '{sheet.name}' not read (make it visible to have it read)")
+            continue
+        records = _records(sheet, source, row_problems.get(sheet.name))
+        if records is not None:
+            found[sheet.name] = records
+        elif (
+            sheet.name
+            and fold(sheet.name) != INSTRUCTIONS_SHEET
+            and any(any(str(c).strip() for c in row) for row in sheet.rows)
+        ):
+            problems.append(f"{source}: sheet '{sheet.name}' not read: no header row with indicatore, periodo, valore")
     if not found:
         raise KpiError(
             f"{path}: no header row with the columns indicator_id (indicatore), period (periodo), value (valore)"
@@ -85,4 +162,4 @@ def read_measurement_file(path: Path, source: str) -> pd.DataFrame:
         if len(found) > 1:
             records = [{**record, "source": f"{source}:{name}"} for record in records]
         frames.append(pd.DataFrame(records, columns=RAW_COLUMNS))
-    return pd.concat(frames, ignore_index=True)
+    return MeasurementFile(pd.concat(frames, ignore_index=True), problems, remarks)

@@ -3,6 +3,7 @@ validated into ``measurements.csv`` and ``measurement_rejects.csv``."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pandas as pd
 from ..cases.events import derive_from_folder
 from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
-from ..core.files import list_inputs, write_csv
+from ..core.files import list_inputs, unreadable_inputs, write_csv
 from ..core.paths import Paths
 from ..core.rejects import rejects_of, sort_rejects
 from ..core.vocabulary import is_missing
@@ -18,11 +19,31 @@ from .files import RAW_COLUMNS, SUFFIXES, read_measurement_file
 from .validate import MEASUREMENT_COLUMNS, validate_measurements
 
 
-def collect_records(paths: Paths, files: list[Path] | None = None) -> pd.DataFrame:
-    """Text records of the given files, or of every file in ``data/raw/measurements/``."""
-    files = [Path(f) for f in files] if files else list_inputs(paths.measurements_dir, SUFFIXES)
-    frames = [read_measurement_file(path, paths.relative(path)) for path in files]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RAW_COLUMNS)
+def collect_records(paths: Paths, files: list[Path] | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Text records of the given files, or of every file in ``data/raw/measurements/``.
+
+    Returns ``(records, problems, remarks)``: problems are what a delivery check must fail on
+    (a file of a type that cannot be read, a sheet without the header), remarks what is only
+    said (a hidden sheet not read).
+    """
+    problems: list[str] = []
+    if files:
+        files = [Path(f) for f in files]
+    else:
+        files = list_inputs(paths.measurements_dir, SUFFIXES)
+        for other in unreadable_inputs(paths.measurements_dir, SUFFIXES):
+            problems.append(
+                f"{paths.relative(other)}: not read: '{other.suffix or other.name}' files cannot be read "
+                "(save it as .xlsx or .csv)"
+            )
+    frames, remarks = [], []
+    for path in files:
+        found = read_measurement_file(path, paths.relative(path))
+        frames.append(found.records)
+        problems.extend(found.problems)
+        remarks.extend(found.remarks)
+    records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RAW_COLUMNS)
+    return records, problems, remarks
 
 
 def run_ingest(
@@ -34,7 +55,11 @@ def run_ingest(
     them); when ``None`` they are derived here from ``data/raw/events/``.
     """
     indicators = read_indicators(paths.indicators)
-    records = collect_records(paths, files)
+    records, problems, remarks = collect_records(paths, files)
+    for line in remarks:
+        print(f"ingest: {line}", file=sys.stderr)
+    for line in problems:
+        print(f"warning: {line}", file=sys.stderr)
     if derived is None:
         derived = derive_from_folder(paths, indicators)
     computable = derived["value"].notna()
@@ -51,7 +76,7 @@ def run_ingest(
         f"ingest: {len(measurements)} measurement(s) -> {paths.relative(paths.measurements)}, "
         f"{len(rejects)} rejected -> {paths.relative(paths.measurement_rejects)}"
     )
-    return 1 if strict and len(rejects) else 0
+    return 1 if strict and (len(rejects) or problems) else 0
 
 
 def derived_records(derived: pd.DataFrame) -> pd.DataFrame:
@@ -64,6 +89,8 @@ def derived_records(derived: pd.DataFrame) -> pd.DataFrame:
         denominator=derived["denominator"].map(_plain),
         note="",
         row="",
+        typed="value numerator denominator",  # written by us with a decimal point, never ambiguous
+        problem="",
     )
     cells = text[["indicator_id", "period", "value", "numerator", "denominator"]].agg(" | ".join, axis=1)
     counts = " | casi: " + derived["cases"].astype(str) + ", aperti: " + derived["open_cases"].astype(str)

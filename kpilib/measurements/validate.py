@@ -7,8 +7,6 @@ exactly one of its two outputs; rejects carry a reason a clerk can act on, in It
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -25,8 +23,9 @@ from ..core.periods import (
 from ..core.rejects import reject, rejects_frame, sort_rejects
 from ..core.text import format_number_it
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
+from .numbers import POINT, NotANumber, Written, decimal_style, is_not_available, read_number
 
-MEASUREMENT_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "source", "row"]
+MEASUREMENT_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "note", "source", "row"]
 RATIO_TOLERANCE = 0.05  # percentage points between a reported value and numerator/denominator
 
 
@@ -34,55 +33,29 @@ class Rejected(Exception):
     """A record that cannot be used; the message is the reason, in Italian."""
 
 
-@dataclass(frozen=True)
-class ParsedNumber:
-    value: float
-    percent_sign: bool
-
-
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-
-
-def parse_measured_number(text: str) -> ParsedNumber | None:
-    """A number as offices write it: ``92,5``, ``92.5``, ``92,5%``, ``1.234,5``; ``None`` when empty.
-
-    Raises :class:`Rejected` when the text is not a number.
-
-    >>> parse_measured_number("92,5%")
-    ParsedNumber(value=92.5, percent_sign=True)
-    >>> parse_measured_number("1.234,5").value
-    1234.5
-    """
-    cleaned = str(text).replace("\u00a0", "").replace(" ", "").strip()
-    if not cleaned:
-        return None
-    percent = cleaned.endswith("%")
-    cleaned = cleaned.rstrip("%")
-    if "," in cleaned and "." in cleaned:
-        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        cleaned = cleaned.replace(thousands, "")
-    if not _NUMBER.match(cleaned):
-        raise Rejected(f"non è un numero: '{text}'")
-    number = float(cleaned.replace(",", "."))
-    if not math.isfinite(number):
-        raise Rejected(f"non è un numero: '{text}'")
-    return ParsedNumber(number, percent)
-
-
-def _number(text: str, what: str) -> ParsedNumber | None:
+def _number(record: dict, field: str, what: str, decimal: str | None) -> Written | None:
+    """A number cell of the record; a cell that held a number (not text) in a workbook is unambiguous."""
+    style = POINT if field in str(record.get("typed", "")).split() else decimal
     try:
-        return parse_measured_number(text)
-    except Rejected:
-        raise Rejected(f"{what} non numerico: '{text}'") from None
+        return read_number(record[field], style)
+    except NotANumber as reason:
+        text = str(reason)
+        raise Rejected(
+            text if not text.startswith("non è un numero") else f"{what} non numerico: '{record[field]}'"
+        ) from None
 
 
 def _it(value: float) -> str:
     return format_number_it(value, 4)
 
 
-def parse_record(record: dict, indicator: dict | None) -> dict:
-    """One accepted measurement from one record, or :class:`Rejected` with the reason."""
+def parse_record(record: dict, indicator: dict | None, decimal: str | None = None) -> dict:
+    """One accepted measurement from one record, or :class:`Rejected` with the reason.
+
+    ``decimal``: the decimal separator the record's file shows (:func:`~.numbers.decimal_style`).
+    """
+    if not is_missing(record.get("problem")):
+        raise Rejected(record["problem"])
     if not record["indicator_id"]:
         raise Rejected("indicatore mancante")
     if indicator is None:
@@ -107,13 +80,25 @@ def parse_record(record: dict, indicator: dict | None) -> dict:
         )
 
     unit = indicator["target_unit"]
-    value = _number(record["value"], "valore")
-    numerator = _number(record["numerator"], "numeratore")
-    denominator = _number(record["denominator"], "denominatore")
-    if value and value.percent_sign and unit not in (Unit.PERCENT, ""):
+    if is_not_available(record["value"]):
+        if record["numerator"] or record["denominator"]:
+            raise Rejected(
+                f"valore dichiarato non disponibile ('{record['value']}') ma numeratore o denominatore scritti"
+            )
+        return _measurement(indicator, period, math.nan, None, None, record)
+    value = _number(record, "value", "valore", decimal)
+    numerator = _number(record, "numerator", "numeratore", decimal)
+    denominator = _number(record, "denominator", "denominatore", decimal)
+    if value and value.unit and unit and value.unit != unit:
         raise Rejected(
-            f"valore in percentuale ('{record['value']}') per un indicatore espresso in {UNIT_NAME_IT[unit]}"
+            f"valore in {UNIT_NAME_IT[value.unit]} ('{record['value']}') per un indicatore espresso in "
+            f"{UNIT_NAME_IT[unit]}"
         )
+    for part, what in ((numerator, "numeratore"), (denominator, "denominatore")):
+        if part and part.unit:
+            raise Rejected(
+                f"{what} con un'unità di misura ('{record['numerator' if part is numerator else 'denominator']}'): scrivere solo il numero dei casi"
+            )
     ratio = None
     if numerator or denominator:
         if unit not in (Unit.PERCENT, ""):
@@ -141,12 +126,17 @@ def parse_record(record: dict, indicator: dict | None) -> dict:
         raise Rejected(f"percentuale fuori dall'intervallo 0-100: {_it(measured)}")
     if unit in (*DURATION_UNITS, Unit.NUMBER) and measured < 0:
         raise Rejected(f"valore negativo non ammesso per {UNIT_NAME_IT[unit]}: {_it(measured)}")
+    return _measurement(indicator, period, measured, numerator, denominator, record)
+
+
+def _measurement(indicator: dict, period, value: float, numerator, denominator, record: dict) -> dict:
     return {
         "indicator_id": indicator["indicator_id"],
         "period": str(period),
-        "value": measured + 0.0,  # -0 is 0
+        "value": value,
         "numerator": numerator.value if numerator else math.nan,
         "denominator": denominator.value if denominator else math.nan,
+        "note": str(record.get("note") or ""),
     }
 
 
@@ -157,6 +147,7 @@ def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tu
     others; later copies of an identical measurement are rejected as duplicates.
     """
     catalog = {row["indicator_id"].casefold(): row for row in indicators.to_dict("records")}
+    styles = _decimal_styles(records)
     parsed: list[dict] = []
     rejects: list[dict] = []
     for record in records.to_dict("records"):
@@ -164,7 +155,7 @@ def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tu
         try:
             parsed.append(
                 {
-                    **parse_record(record, indicator),
+                    **parse_record(record, indicator, styles.get(record["source"])),
                     "source": record["source"],
                     "row": record["row"],
                     "raw": record["raw"],
@@ -181,10 +172,7 @@ def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tu
         distinct = {_signature(copy) for copy in copies}
         if len(distinct) > 1:
             for copy in copies:
-                others = "; ".join(
-                    f"{_where(other)} (valore {_it(other['value'])})" for other in copies if other is not copy
-                )
-                rejects.append(_reject(copy, f"valori in conflitto per lo stesso indicatore e periodo: {others}"))
+                rejects.append(_reject(copy, _conflict(copy, copies)))
             continue
         accepted.append(copies[0])
         for copy in copies[1:]:
@@ -193,6 +181,37 @@ def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tu
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
     measurements = measurements.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
     return measurements, sort_rejects(rejects_frame(rejects))
+
+
+# A conflict names at most this many other copies: 2,000 copies naming each other would be 4 million names.
+CONFLICTS_NAMED = 3
+
+
+def _conflict(copy: dict, copies: list[dict]) -> str:
+    """The reason of one conflicting copy: the first few others, and how many more there are."""
+    others = [other for other in copies if other is not copy]
+    named = "; ".join(f"{_where(other)} (valore {_value_it(other['value'])})" for other in others[:CONFLICTS_NAMED])
+    more = len(others) - CONFLICTS_NAMED
+    tail = f" e altre {more} righe" if more > 0 else ""
+    return f"valori in conflitto per lo stesso indicatore e periodo: {named}{tail}"
+
+
+def _value_it(value: float) -> str:
+    return "non disponibile" if is_missing(value) else _it(value)
+
+
+def _decimal_styles(records: pd.DataFrame) -> dict[str, str | None]:
+    """Per source file, the decimal separator its text number cells show (cells that held numbers left out)."""
+    styles = {}
+    for source, rows in records.groupby("source", sort=False):
+        texts = [
+            row[field]
+            for row in rows.to_dict("records")
+            for field in ("value", "numerator", "denominator")
+            if field not in str(row.get("typed", "")).split()
+        ]
+        styles[source] = decimal_style(texts)
+    return styles
 
 
 def _where(record: dict) -> str:

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from kpilib.catalog.indicators import read_indicators
 from kpilib.cli import main
-from kpilib.measurements.validate import parse_measured_number
+from kpilib.measurements.numbers import decimal_style, read_number
 
 
 @pytest.fixture
@@ -53,6 +53,7 @@ def test_semicolon_csv_and_excel_percentages(ready, capsys):
         "value",
         "numerator",
         "denominator",
+        "note",
         "source",
         "row",
     ]
@@ -149,11 +150,12 @@ def test_property_nothing_lost_and_no_value_changed(ready, data):
     accounted = measurements["row"].tolist() + rejects["row"].tolist()
     assert sorted(accounted) == sorted(non_blank)
 
+    style = decimal_style(cell for row in rows for cell in row[2:])
     for measured in measurements.to_dict("records"):
         indicator_id, _period, value, numerator, denominator = rows[int(measured["row"]) - 2]
         if value.strip():
-            assert float(measured["value"]) == pytest.approx(parse_measured_number(value).value)
+            assert float(measured["value"]) == pytest.approx(read_number(value, style).value)
         else:
-            n, d = parse_measured_number(numerator).value, parse_measured_number(denominator).value
+            n, d = read_number(numerator, style).value, read_number(denominator, style).value
             assert float(measured["value"]) == pytest.approx(100 * n / d)
         assert measured["indicator_id"].casefold() == indicator_id.casefold()

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from kpilib.measurements.validate import Rejected, parse_measured_number, validate_measurements
+from kpilib.measurements.numbers import NotANumber, Written, read_number
+from kpilib.measurements.validate import validate_measurements
 from tests.helpers import catalog, indicator, records
 
 CATALOG = catalog(
@@ -14,28 +15,31 @@ CATALOG = catalog(
 
 
 @pytest.mark.parametrize(
-    ("text", "value", "percent"),
+    ("text", "value", "unit"),
     [
-        ("92,5", 92.5, False),
-        ("92.5", 92.5, False),
-        ("92,5%", 92.5, True),
-        ("92,5 %", 92.5, True),
-        ("12", 12, False),
-        ("1.234,5", 1234.5, False),
-        ("1,234.5", 1234.5, False),
-        ("-3", -3, False),
-        ("\u00a07 ", 7, False),
+        ("92,5", 92.5, None),
+        ("92.5", 92.5, None),
+        ("92,5%", 92.5, "percent"),
+        ("92,5 %", 92.5, "percent"),
+        ("12", 12, None),
+        ("1.234,5", 1234.5, None),
+        ("1,234.5", 1234.5, None),
+        ("-3", -3, None),
+        ("\u00a07 ", 7, None),
+        ("48 gg", 48, "days"),
+        ("12 giorni", 12, "days"),
+        ("3 gg. lavorativi", 3, "working_days"),
+        ("24 ore", 24, "hours"),
     ],
 )
-def test_numbers_as_offices_write_them(text, value, percent):
-    parsed = parse_measured_number(text)
-    assert (parsed.value, parsed.percent_sign) == (value, percent)
+def test_numbers_as_offices_write_them(text, value, unit):
+    assert read_number(text, None) == Written(value, unit)
 
 
-@pytest.mark.parametrize("text", ["abc", "12a", "1,2,3", "--1", "%", "nan", "inf", "1e5"])
+@pytest.mark.parametrize("text", ["abc", "12a", "1,2,3", "--1", "%", "nan", "inf", "1e5", "5 kg"])
 def test_not_numbers(text):
-    with pytest.raises(Rejected):
-        parse_measured_number(text)
+    with pytest.raises(NotANumber):
+        read_number(text, None)
 
 
 def accepted_and_rejected(*rows):

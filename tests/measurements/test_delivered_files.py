@@ -1,0 +1,184 @@
+"""Files as offices really deliver them: every line seen by a hostile tester is a test here.
+
+Nothing misread, nothing lost: every non-blank row ends in measurements.csv or in the
+rejects with a reason a clerk can act on; what cannot be read is said on the console and
+fails ``--strict``.
+"""
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from kpilib.cli import main
+
+DAYS = "kpi-11141a6a"  # governance lead time, days, no basis
+VISITS = "kpi-3134874b"  # guided visits, percent
+NEWSLETTER = "kpi-05af91ef"  # newsletters sent, number, monthly
+
+
+@pytest.fixture
+def deliver(root):
+    assert main(["catalog", "--root", str(root.root)]) == 0
+    folder = root.measurements_dir
+    folder.mkdir(parents=True)
+
+    def run(name: str, content: str | bytes, *options: str):
+        path = folder / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        status = main(["ingest", "--root", str(root.root), *options])
+        measurements = pd.read_csv(root.measurements, dtype=str, keep_default_na=False)
+        rejects = pd.read_csv(root.measurement_rejects, dtype=str, keep_default_na=False)
+        return status, measurements.set_index("row"), rejects.set_index("row")
+
+    return run
+
+
+def test_italian_thousands_are_read_as_an_italian_writer_means_them(deliver):
+    status, measurements, rejects = deliver(
+        "m.csv",
+        f"indicatore;periodo;valore\n{DAYS};2024-01;1.234\n{DAYS};2024-02;3.000\n{DAYS};2024-03;12,5\n",
+    )
+    assert status == 0 and rejects.empty
+    assert measurements["value"].tolist() == ["1234", "3000", "12.5"]
+
+
+def test_a_file_that_shows_no_decimal_style_rejects_the_ambiguous_number(deliver):
+    _, measurements, rejects = deliver("m.csv", f"indicatore;periodo;valore\n{DAYS};2024-01;1.234\n{DAYS};2024-02;7\n")
+    assert measurements["value"].tolist() == ["7"]
+    assert rejects.loc["2", "reason"].startswith("numero ambiguo: '1.234'")
+    assert "scrivere 1234 oppure 1,234" in rejects.loc["2", "reason"]
+
+
+def test_digits_split_by_a_space_and_an_unquoted_decimal_comma_are_rejected_not_joined(deliver):
+    _, measurements, rejects = deliver(
+        "m.csv", f"indicatore,periodo,valore\n{DAYS},2024-01,12 5\n{DAYS},2024-03,1,5\n{DAYS},2024-04,9\n"
+    )
+    assert measurements.index.tolist() == ["4"]
+    assert rejects.loc["2", "reason"].startswith("cifre separate da spazi: '12 5'")
+    assert rejects.loc["3", "reason"].startswith("più celle (4) che colonne nell'intestazione (3)")
+    assert rejects.loc["3", "raw"] == f"{DAYS} | 2024-03 | 1 | 5"
+
+
+def test_units_in_the_cell_are_accepted_when_they_are_the_indicators(deliver):
+    _, measurements, rejects = deliver(
+        "m.csv",
+        f"indicatore;periodo;valore\n{DAYS};2024-01;48 gg\n{DAYS};2024-02;12 giorni\n{DAYS};2024-03;24 ore\n"
+        f"{VISITS};2024-01;92,5 %\n{VISITS};2024-02;70 gg\n",
+    )
+    assert measurements.loc[["2", "3", "5"], "value"].tolist() == ["48", "12", "92.5"]
+    assert rejects.loc["4", "reason"] == "valore in ore ('24 ore') per un indicatore espresso in giorni"
+    assert rejects.loc["6", "reason"] == "valore in giorni ('70 gg') per un indicatore espresso in percentuale"
+
+
+def test_not_available_keeps_the_row_with_its_note(deliver):
+    status, measurements, rejects = deliver(
+        "m.csv", f"indicatore;periodo;valore;note\n{VISITS};2024-01;n.d.;sala chiusa, bando prorogato a luglio\n"
+    )
+    assert status == 0 and rejects.empty
+    row = measurements.loc["2"]
+    assert (row["value"], row["note"]) == ("", "sala chiusa, bando prorogato a luglio")
+
+
+def test_an_unclosed_quote_does_not_swallow_the_rows_below(deliver):
+    status, measurements, rejects = deliver(
+        "m.csv",
+        f'indicatore,periodo,valore,note\n{DAYS},2024-01,5,"nota aperta\n{DAYS},2024-02,6,ok\n'
+        f"{DAYS},2024-03,7,ok\n{DAYS},2024-04,8,ok\n",
+        "--strict",
+    )
+    assert status == 1
+    assert measurements.index.tolist() == ["3", "4", "5"]
+    assert rejects.loc["2", "reason"].startswith("virgolette non chiuse")
+
+
+def test_a_title_line_with_a_comma_above_a_semicolon_table(deliver):
+    status, measurements, rejects = deliver(
+        "m.csv",
+        f"Misure della direzione, anno 2024\n\nindicatore;periodo;valore\n{DAYS};2024-01;12,5\n{DAYS};2024-02;9\n",
+    )
+    assert status == 0 and rejects.empty and measurements.index.tolist() == ["4", "5"]
+
+
+@pytest.mark.parametrize("name", ["vecchio.xls", "misure.ods", "appunti.docx"])
+def test_files_of_a_type_that_cannot_be_read_are_named_and_fail_strict(deliver, name, capsys):
+    status, _, _ = deliver(name, b"\xd0\xcf\x11\xe0 not really a workbook", "--strict")
+    assert status == 1
+    assert f"warning: data/raw/measurements/{name}: not read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["misure.tsv", "misure.txt"])
+def test_tab_separated_text_is_read(deliver, name):
+    status, measurements, _ = deliver(name, f"indicatore\tperiodo\tvalore\n{DAYS}\t2024-01\t12\n", "--strict")
+    assert status == 0 and measurements["value"].tolist() == ["12"]
+
+
+def _workbook(path, sheets):
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows, state in sheets:
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = state
+    workbook.save(path)
+
+
+def test_hidden_sheets_are_not_read_and_a_sheet_without_header_is_reported(root, capsys):
+    assert main(["catalog", "--root", str(root.root)]) == 0
+    root.measurements_dir.mkdir(parents=True)
+    header = ["indicatore", "periodo", "valore"]
+    _workbook(
+        root.measurements_dir / "m.xlsx",
+        [
+            ("Misure", [header, [DAYS, "2024-01", 12]], "visible"),
+            ("vecchie", [header, [DAYS, "2024-01", 99]], "hidden"),
+            ("bozza", [header, [DAYS, "2024-01", 98]], "veryHidden"),
+            ("Riepilogo", [["totale", 12]], "visible"),
+        ],
+    )
+    assert main(["ingest", "--root", str(root.root), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "hidden sheet 'vecchie' not read" in err and "hidden sheet 'bozza' not read" in err
+    assert "sheet 'Riepilogo' not read: no header row" in err
+    measurements = pd.read_csv(root.measurements)
+    assert measurements["value"].tolist() == [12] and pd.read_csv(root.measurement_rejects).empty
+
+
+def test_a_formula_without_a_saved_value_is_explained(root):
+    assert main(["catalog", "--root", str(root.root)]) == 0
+    root.measurements_dir.mkdir(parents=True)
+    _workbook(
+        root.measurements_dir / "m.xlsx",
+        [("Misure", [["indicatore", "periodo", "valore"], [DAYS, "2024-01", "=10+2"]], "visible")],
+    )
+    assert main(["ingest", "--root", str(root.root)]) == 0
+    rejects = pd.read_csv(root.measurement_rejects)
+    assert rejects["reason"].tolist() == [
+        "formula senza valore salvato (colonna C): aprire il file in Excel e salvarlo, oppure scrivere il valore"
+    ]
+
+
+def test_numbers_typed_in_excel_are_never_ambiguous(root):
+    assert main(["catalog", "--root", str(root.root)]) == 0
+    root.measurements_dir.mkdir(parents=True)
+    _workbook(
+        root.measurements_dir / "m.xlsx",
+        [
+            (
+                "Misure",
+                [["indicatore", "periodo", "valore"], [DAYS, "2024-01", 1.234], [DAYS, "2024-02", 1200]],
+                "visible",
+            )
+        ],
+    )
+    assert main(["ingest", "--root", str(root.root), "--strict"]) == 0
+    assert pd.read_csv(root.measurements)["value"].tolist() == [1.234, 1200]
+
+
+def test_thousands_of_conflicting_copies_name_a_few_others_each(deliver):
+    lines = ["indicatore;periodo;valore"] + [f"{DAYS};2024-01;{n}" for n in range(2000)]
+    _, measurements, rejects = deliver("m.csv", "\n".join(lines) + "\n")
+    assert measurements.empty and len(rejects) == 2000
+    reason = rejects.loc["2", "reason"]
+    assert reason.endswith("e altre 1996 righe") and reason.count("riga ") == 3
+    assert rejects["reason"].str.len().max() < 300
