@@ -37,6 +37,7 @@ EVALUATION_COLUMNS = [
     "periods_missing",
     "relative_margin",
     "periods_measured",
+    "missing_periods",
 ]
 
 
@@ -115,18 +116,20 @@ def _counts_add_up(indicator: dict, period: Period) -> bool:
 
 
 def combined_status(statuses: list[str], has_target: bool) -> str:
-    """The status of a period made of several required periods: met only when every one is.
+    """The status of a period made of several: judged on those measured, met when every one of them is.
 
     >>> combined_status(["met", "not_met", "no_data"], True), combined_status(["met", "no_data"], True)
-    ('not_met', 'no_data')
+    ('not_met', 'met')
+    >>> combined_status(["no_data", "no_data"], True), combined_status(["met"], False)
+    ('no_data', 'no_target')
     """
     if not has_target:
         return Status.NO_TARGET
     if Status.NOT_MET in statuses:
         return Status.NOT_MET
-    if Status.NO_DATA in statuses or not statuses:
-        return Status.NO_DATA
-    return Status.MET
+    if Status.MET in statuses:
+        return Status.MET
+    return Status.NO_DATA
 
 
 def evaluate(
@@ -209,31 +212,42 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
             "periods_expected": 1,
             "periods_missing": 1 - measured_count,
             "periods_measured": measured_count,
+            "missing_periods": "" if measured_count else str(period),
         }
-    parts = [points[p] for p in period.split(step) if p in points]
-    frame = pd.DataFrame(parts, columns=["value", "numerator", "denominator"])
+    expected = period.split(step)
+    parts = [{**points[p], "period": str(p)} for p in expected if p in points]
+    frame = pd.DataFrame(parts, columns=["period", "value", "numerator", "denominator"])
     frame["status"] = [status_of(v, op, target) for v in frame["value"]]
-    return {**base, **roll_up(frame, len(period.split(step)), indicator, period), "rolled_up": True}
+    return {**base, **roll_up(frame, expected, indicator, period), "rolled_up": True}
 
 
-def roll_up(parts: pd.DataFrame, expected: int, indicator: dict, period: Period) -> dict:
-    """A period made of ``expected`` shorter ones, of which ``parts`` were measured (``value``,
-    ``numerator``, ``denominator``, ``status``): pooled value, status, and how many parts met the target.
+def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period: Period) -> dict:
+    """A period made of the ``expected`` shorter ones, from the ``parts`` at hand (``period``, ``value``,
+    ``numerator``, ``denominator``, ``status``, optionally ``missing_periods``): pooled value, status,
+    how many parts met the target, and which were missing.
 
-    With a basis finer than the period it is met only when every part is; without a basis
-    the pooled value is held against the target, which applies to the period itself.
+    A part without a value (not sent, or declared not available) is missing. The period is
+    judged on the parts measured: with a basis finer than the period it is met when every
+    measured part is; without a basis the pooled value is held against the target, which
+    applies to the period itself. Only a period with no part measured is ``no_data``.
     """
     op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    # A part is measured when it has a value, or a verdict without one (percentages rolled up without counts).
+    measured = parts[parts["value"].notna() | parts["status"].isin([Status.MET, Status.NOT_MET])]
+    with_value = measured[measured["value"].notna()]
     value, numerator, denominator = pool(
-        parts["value"], parts["numerator"], parts["denominator"], unit, _counts_add_up(indicator, period)
+        with_value["value"], with_value["numerator"], with_value["denominator"], unit, _counts_add_up(indicator, period)
     )
-    statuses = parts["status"].tolist() + [Status.NO_DATA] * (expected - len(parts))
+    status_by_period = dict(zip(measured["period"], measured["status"], strict=True))
+    statuses = [status_by_period.get(str(p), Status.NO_DATA) for p in expected]
+    missing = [str(p) for p in expected if str(p) not in status_by_period]
+    if "missing_periods" in measured:  # parts that are themselves roll-ups bring their own gaps
+        missing += [gap for gaps in measured["missing_periods"].fillna("") for gap in str(gaps).split(";") if gap]
     if op and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
         status = status_of(value, op, target)
     else:
         status = combined_status(statuses, bool(op))
     margin = margin_of(value, target, polarity)
-    missing = statuses.count(Status.NO_DATA)
     return {
         "value": value,
         "numerator": numerator,
@@ -242,7 +256,8 @@ def roll_up(parts: pd.DataFrame, expected: int, indicator: dict, period: Period)
         "margin": margin,
         "relative_margin": relative_margin_of(margin, target),
         "periods_met": statuses.count(Status.MET),
-        "periods_expected": expected,
-        "periods_missing": missing,
-        "periods_measured": expected - missing,
+        "periods_expected": len(expected),
+        "periods_missing": statuses.count(Status.NO_DATA),
+        "periods_measured": len(expected) - statuses.count(Status.NO_DATA),
+        "missing_periods": ";".join(sorted(set(missing), key=lambda p: parse_period(p).sort_key)),
     }

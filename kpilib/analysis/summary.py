@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..catalog.indicators import INDICATOR_COLUMNS
-from ..core.periods import Period
+from ..core.periods import Period, parse_period
 from .evaluation import measured_freq_of, required_periods, roll_up
 from .spc import MIN_POINTS, Limits, assurance
 
@@ -28,8 +28,8 @@ _PERIOD_FIGURES = (
     "periods_expected",
     "periods_missing",
 )
-# relative_margin and periods_measured came later: last, so that earlier columns keep their place.
-_ADDED_FIGURES = ("relative_margin", "periods_measured")
+# relative_margin, periods_measured and missing_periods came later: last, so that earlier columns keep their place.
+_ADDED_FIGURES = ("relative_margin", "periods_measured", "missing_periods")
 _CHART_FIGURES = ("points", "mean", "lower_limit", "upper_limit", "latest_period", "variation", "signals", "assurance")
 SUMMARY_COLUMNS = [
     "indicator_id",
@@ -46,7 +46,7 @@ SUMMARY_COLUMNS = [
 def period_status(rows: pd.DataFrame, indicator: dict, period: Period) -> dict:
     """Status and pooled value of ``period`` from the evaluation rows of the periods it requires."""
     if len(rows) != 1:
-        return roll_up(rows, len(rows), indicator, period)
+        return roll_up(rows, [parse_period(p) for p in rows["period"]], indicator, period)
     row = rows.iloc[0]
     return {key: row[key] for key in (*_PERIOD_FIGURES, *_ADDED_FIGURES)}
 

@@ -118,7 +118,14 @@ def read_number(text: str, decimal: str | None) -> Written | None:
             f"cifre separate da spazi: '{written}' (scrivere il numero senza spazi, es. "
             f"{body.replace(' ', '')} o con la virgola per i decimali)"
         )
-    value = _value(body, decimal, written)
+    if re.search(r"\s", body):
+        raise NotANumber(f"non è un numero: '{written}'")
+    try:
+        value = _value(body, decimal, written)
+    except ValueError as error:  # a shape the checks above let through: never a traceback, never a guess
+        if isinstance(error, NotANumber):
+            raise
+        raise NotANumber(f"non è un numero: '{written}'") from None
     if match["sign"] == "-":
         value = -value
     if not math.isfinite(value):

@@ -52,6 +52,24 @@ def _trend(row: dict) -> str:
     return f"{arrow} {word} ({value_it(previous, row['target_unit'])})"
 
 
+def parts_it(row: dict) -> str:
+    """How a period made of several was judged: `` (5 su 6; manca 2025-09)``; empty for a single period.
+
+    >>> parts_it({"periods_expected": 6, "periods_met": 5, "missing_periods": "2025-09"})
+    ' (5 su 6; manca 2025-09)'
+    >>> parts_it({"periods_expected": 6, "periods_met": 3, "missing_periods": "2025-08;2025-09"})
+    ' (3 su 6; mancano 2025-08, 2025-09)'
+    """
+    expected = row.get("periods_expected")
+    if is_missing(expected) or expected <= 1:
+        return ""
+    gaps = [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]
+    missing = ""
+    if gaps:
+        missing = f"; {'manca' if len(gaps) == 1 else 'mancano'} {', '.join(gaps)}"
+    return f" ({int(row['periods_met'])} su {int(expected)}{missing})"
+
+
 def _label(row: dict) -> str:
     return row["indicator"] + (f" — {row['sub_indicator']}" if not is_missing(row["sub_indicator"]) else "")
 
@@ -60,9 +78,7 @@ def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator: target, value, margin, status, trend, variation, assurance."""
     rows = []
     for row in summary.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
-        met = ""
-        if row["periods_expected"] and row["periods_expected"] > 1:
-            met = f" ({int(row['periods_met'])} su {int(row['periods_expected'])})"
+        met = parts_it(row)
         rows.append(
             {
                 "Ufficio": row["office"],

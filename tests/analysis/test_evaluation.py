@@ -146,3 +146,34 @@ def test_required_periods_for_bases_longer_than_the_period():
     assert [str(p) for p in required_periods(plain, Period(2025, "quarter", 3), "semester")] == ["2025-S1"]
     assert [str(p) for p in required_periods(plain, Period(2025, "quarter", 4), "semester")] == ["2025-S2"]
     assert [str(p) for p in required_periods(plain, Period(2025, "semester", 2), "month")] == ["2025-S2"]
+
+
+def test_a_period_with_some_months_is_judged_on_them_and_says_what_is_missing():
+    indicators = catalog(indicator("kpi-m", unit="number", op=">=", value=10, basis="monthly"))
+    values = {"2025-07": 12, "2025-08": 11, "2025-10": 15, "2025-11": 10, "2025-12": 13}
+    rows = [("kpi-m", p, v, None, None) for p, v in values.items()] + [("kpi-m", "2025-09", float("nan"), None, None)]
+    summary_row = _summary(indicators, measurements(*rows), Period(2025, "semester", 2))
+    assert summary_row["status"] == "met"
+    assert (summary_row["periods_met"], summary_row["periods_expected"], summary_row["periods_measured"]) == (5, 6, 5)
+    assert summary_row["missing_periods"] == "2025-09"
+    from kpilib.reports.tables import parts_it
+
+    assert "Raggiunto" + parts_it(summary_row) == "Raggiunto (5 su 6; manca 2025-09)"
+    nothing = _summary(indicators, measurements(("kpi-m", "2025-01", 12, None, None)), Period(2025, "semester", 2))
+    assert nothing["status"] == "no_data" and nothing["periods_measured"] == 0
+
+
+def test_a_pooled_percentage_with_a_month_missing_is_judged_on_the_months_sent():
+    indicators = catalog(indicator("kpi-p", value=80))
+    rows = [("kpi-p", "2025-01", 90.0, 9, 10), ("kpi-p", "2025-02", 80.0, 8, 10)]
+    quarter = evaluate(indicators, measurements(*rows), Period(2025, "quarter", 1)).set_index("period").loc["2025-Q1"]
+    assert quarter["value"] == pytest.approx(85) and quarter["status"] == "met"
+    assert quarter["missing_periods"] == "2025-03" and quarter["periods_measured"] == 2
+
+
+def _summary(indicators, measured, period):
+    from kpilib.analysis.spc import spc_table
+    from kpilib.analysis.summary import summarize
+
+    evaluation = evaluate(indicators, measured, period)
+    return summarize(indicators, evaluation, spc_table(evaluation, indicators), period).iloc[0].to_dict()

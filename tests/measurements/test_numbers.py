@@ -37,6 +37,7 @@ def test_a_number_is_read_as_its_file_writes_decimals(text, decimal, value):
         ("12 5", "cifre separate da spazi: '12 5'"),
         ("1 234,5", "cifre separate da spazi"),
         ("1.23.4", "non è un numero"),
+        ("0. 0", "non è un numero"),
         ("7 kg", "unità 'kg' non riconosciuta"),
     ],
 )
@@ -94,3 +95,13 @@ def test_property_a_number_is_read_as_meant_or_rejected_never_misread(cells):
             continue
         if style is None or style == decimal:
             assert read == float(amount), (text, style)
+
+
+@given(st.text(alphabet="0123456789.,%- \u00a0abgore", max_size=12), st.sampled_from([",", ".", None]))
+def test_property_any_cell_is_a_number_or_a_reason_never_a_crash(text, decimal):
+    try:
+        read = read_number(text, decimal)
+    except NotANumber as reason:
+        assert str(reason)
+    else:
+        assert read is None or read.value == read.value  # a number, not NaN
