@@ -53,10 +53,11 @@ class Analysis:
 
 
 def default_period(measurements: pd.DataFrame) -> Period:
-    """The latest semester with data: the semester in which the latest measured period ends."""
-    if measurements.empty:
+    """The latest semester with data: the semester in which the latest period with a value ends."""
+    measured = measurements[measurements["value"].notna()]
+    if measured.empty:
         raise KpiError("no measurements: give --period, or add data to data/raw/measurements/")
-    latest = max((parse_period(text) for text in measurements["period"].unique()), key=lambda p: p.end)
+    latest = max((parse_period(text) for text in measured["period"].unique()), key=lambda p: p.end)
     return period_of(latest.end, "semester")
 
 

@@ -17,9 +17,10 @@ from ..catalog.indicators import read_indicators, resolve_direction
 from ..catalog.targets import describe_target
 from ..core.errors import KpiError
 from ..core.files import deterministic_xlsx, write_atomic_bytes
-from ..core.periods import Period, due_periods, parse_period
+from ..core.periods import FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
 from ..core.text import slugify
-from ..core.vocabulary import Unit
+from ..core.vocabulary import Basis, Unit
+from .ingest import read_measurements
 
 SHEET = "Misure"
 COLUMNS = [
@@ -51,15 +52,34 @@ INSTRUCTIONS = [
 ]
 
 
-def template_rows(indicators: pd.DataFrame, direction: str, period: Period) -> pd.DataFrame:
-    """The rows of the template: one per indicator of ``direction`` and period due."""
+def series_basis(indicator: dict, measurements: pd.DataFrame | None) -> str:
+    """The basis values are asked at: the catalog's; else the finest period the indicator's
+    measurements so far use; else monthly. So every value asked for lands in the series.
+
+    >>> series_basis({"indicator_id": "kpi-a", "basis": ""}, None), series_basis({"basis": "annual"}, None)
+    ('monthly', 'annual')
+    """
+    if indicator["basis"]:
+        return indicator["basis"]
+    if measurements is not None and len(measurements):
+        own = measurements.loc[measurements["indicator_id"] == indicator["indicator_id"], "period"]
+        freqs = {parse_period(p).freq for p in own.unique()}
+        if freqs:
+            return FREQ_BASIS[min(freqs, key=MONTHS_IN.get)]
+    return Basis.MONTHLY
+
+
+def template_rows(
+    indicators: pd.DataFrame, direction: str, period: Period, measurements: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The rows of the template: one per indicator of ``direction`` and period due at its series' basis."""
     chosen = indicators[indicators["direction"] == resolve_direction(indicators, direction)]
     rows = []
     for indicator in chosen.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
         description = indicator["indicator"] + (
             f" — {indicator['sub_indicator']}" if indicator["sub_indicator"] else ""
         )
-        for due in due_periods(indicator["basis"], period):
+        for due in due_periods(series_basis(indicator, measurements), period):
             rows.append(
                 {
                     "indicatore": indicator["indicator_id"],
@@ -140,7 +160,8 @@ def run_template(paths, direction: str, period_text: str, out: Path | None = Non
         raise KpiError(str(error)) from None
     indicators = read_indicators(paths.indicators)
     direction = resolve_direction(indicators, direction)  # the catalog's spelling goes in the sheet and the name
-    rows = template_rows(indicators, direction, period)
+    measured = read_measurements(paths.measurements) if paths.measurements.exists() else None
+    rows = template_rows(indicators, direction, period, measured)
     out = Path(out) if out else paths.processed / "templates" / f"modello_{slugify(direction)}_{period}.xlsx"
     write_atomic_bytes(out, build_workbook(rows, direction, period))
     print(f"template: {len(rows)} row(s) for {direction}, {period} -> {paths.relative(out)}")

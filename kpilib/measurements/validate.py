@@ -26,6 +26,8 @@ from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
 from .numbers import POINT, NotANumber, Written, decimal_style, is_not_available, read_number
 
 MEASUREMENT_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "note", "source", "row"]
+# The note of a value declared not available without a word of why.
+NOT_AVAILABLE_NOTE = "non disponibile"
 RATIO_TOLERANCE = 0.05  # percentage points between a reported value and numerator/denominator
 
 
@@ -85,7 +87,8 @@ def parse_record(record: dict, indicator: dict | None, decimal: str | None = Non
             raise Rejected(
                 f"valore dichiarato non disponibile ('{record['value']}') ma numeratore o denominatore scritti"
             )
-        return _measurement(indicator, period, math.nan, None, None, record)
+        declared = _measurement(indicator, period, math.nan, None, None, record)
+        return {**declared, "note": declared["note"] or NOT_AVAILABLE_NOTE}
     value = _number(record, "value", "valore", decimal)
     numerator = _number(record, "numerator", "numeratore", decimal)
     denominator = _number(record, "denominator", "denominatore", decimal)
@@ -114,8 +117,8 @@ def parse_record(record: dict, indicator: dict | None, decimal: str | None = Non
         if numerator.value > denominator.value:
             raise Rejected(f"numeratore ({_it(numerator.value)}) maggiore del denominatore ({_it(denominator.value)})")
         ratio = 100 * numerator.value / denominator.value
-    if value is None and ratio is None:
-        raise Rejected("valore mancante (né valore né numeratore e denominatore)")
+    if value is None and ratio is None:  # a row left empty (a template's period not measured): missing, not wrong
+        return {**_measurement(indicator, period, math.nan, None, None, record), "_filled": False}
     if value is not None and ratio is not None and abs(value.value - ratio) > RATIO_TOLERANCE + 1e-9:
         raise Rejected(
             f"valore {_it(value.value)} non coerente con numeratore/denominatore "
@@ -169,6 +172,12 @@ def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tu
     for measurement in parsed:
         by_key.setdefault((measurement["indicator_id"], measurement["period"]), []).append(measurement)
     for copies in by_key.values():
+        filled = [copy for copy in copies if copy.get("_filled", True)]
+        if filled and len(filled) < len(copies):  # an empty row gives way to the value written elsewhere
+            for copy in copies:
+                if not copy.get("_filled", True):
+                    rejects.append(_reject(copy, f"riga non compilata: il valore del periodo è in {_where(filled[0])}"))
+            copies = filled
         distinct = {_signature(copy) for copy in copies}
         if len(distinct) > 1:
             for copy in copies:

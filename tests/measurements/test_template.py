@@ -44,14 +44,18 @@ def test_one_row_per_indicator_and_period_due(template):
     rows = pd.DataFrame([[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)], columns=header)
     indicators = read_indicators(root.indicators).set_index("indicator_id")
     basis = rows["indicatore"].map(indicators["basis"])
-    assert sorted(rows.loc[basis == "monthly", "periodo"]) == [f"2025-{m:02d}" for m in range(7, 13)]
+    months = [f"2025-{m:02d}" for m in range(7, 13)]
+    assert sorted(rows.loc[basis == "monthly", "periodo"]) == months
     assert set(rows.loc[basis == "annual", "periodo"]) == {"2025"}
-    assert set(rows.loc[basis.isin(["", "semiannual"]), "periodo"]) == {"2025-S2"}
-    assert rows["indicatore"].nunique() == 15 and len(rows) == 6 + 3 + 11
+    assert set(rows.loc[basis == "semiannual", "periodo"]) == {"2025-S2"}
+    # no basis in the catalog and nothing measured yet: monthly, so that every value lands in a monthly series
+    for _, periods in rows.loc[basis == "", ["indicatore", "periodo"]].groupby("indicatore")["periodo"]:
+        assert sorted(periods) == months
+    assert rows["indicatore"].nunique() == 15 and len(rows) == 6 + 3 + 2 + 9 * 6
     assert rows["valore"].isna().all()
     assert sheet.freeze_panes == "A2"
     visits = rows[rows["descrizione indicatore"].str.startswith("PERCENTUALE DI VISITE")]
-    assert visits["target"].tolist() == ["almeno 70%"]
+    assert visits["target"].tolist() == ["almeno 70%"] * 6
 
 
 def test_value_column_is_validated_and_instructions_are_in_italian(template):
@@ -151,3 +155,49 @@ def test_a_letter_o_in_a_period_gets_a_hint():
 
     with pytest.raises(ValueError, match="letter O for zero\\? '2026-03'"):
         parse_period("2O26-03")
+
+
+def test_without_basis_the_template_asks_at_the_granularity_already_measured(shipped, tmp_path):
+    from kpilib.measurements.ingest import read_measurements
+
+    indicators = read_indicators(shipped.indicators)
+    measured = read_measurements(shipped.measurements)
+    rows = template_rows(indicators, "gabinetto del sindaco", Period(2025, "semester", 2), measured)
+    theses = indicators.loc[indicators["sub_indicator"] != "", "indicator_id"]  # sent once a semester so far
+    assert set(rows.loc[rows["indicatore"].isin(theses), "periodo"]) == {"2025-S2"}
+    visits = indicators.loc[indicators["indicator"].str.contains("VISITE"), "indicator_id"].iloc[0]
+    assert rows.loc[rows["indicatore"] == visits, "periodo"].tolist() == [f"2025-{m:02d}" for m in range(7, 13)]
+
+
+def test_a_partly_filled_template_in_italian_round_trips_into_the_monthly_series(template):
+    """Italian numbers, units and n.d. exactly as written; empty rows are missing, not rejected."""
+    root, out = template
+    workbook = load_workbook(out)
+    sheet = workbook["Misure"]
+    header = [cell.value for cell in sheet[1]]
+    column = {name: header.index(name) + 1 for name in header}
+    days = "kpi-11141a6a"  # governance lead time, days, no basis in the catalog
+    written = {"2025-07": "12,5", "2025-08": "1.200", "2025-09": "9 gg", "2025-10": "n.d.", "2025-11": ""}
+    notes = {"2025-10": "assemblea rinviata"}
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, 1).value == days and sheet.cell(row, 2).value in written:
+            period = sheet.cell(row, 2).value
+            sheet.cell(row, column["valore"]).value = written[period] or None
+            sheet.cell(row, column["valore"]).data_type = "s"
+            sheet.cell(row, column["note"]).value = notes.get(period)
+    root.measurements_dir.mkdir(parents=True)
+    workbook.save(root.measurements_dir / "compilato.xlsx")
+    assert main(["ingest", "--root", str(root.root), "--strict"]) == 0
+    assert pd.read_csv(root.measurement_rejects).empty
+    measurements = pd.read_csv(root.measurements, keep_default_na=False, dtype=str)
+    mine = measurements[measurements["indicator_id"] == days].set_index("period")
+    assert mine.loc[["2025-07", "2025-08", "2025-09"], "value"].tolist() == ["12.5", "1200", "9"]
+    assert (mine.loc["2025-10", "value"], mine.loc["2025-10", "note"]) == ("", "assemblea rinviata")
+    assert mine.loc[["2025-11", "2025-12"], "value"].tolist() == ["", ""]
+    assert main(["evaluate", "--root", str(root.root), "--period", "2025-S2"]) == 0
+    evaluation = pd.read_csv(root.evaluation, keep_default_na=False, dtype=str)
+    series = evaluation[(evaluation["indicator_id"] == days) & (evaluation["series"] == "True")]
+    assert series["period"].tolist()[:3] == ["2025-07", "2025-08", "2025-09"]
+    summary = pd.read_csv(root.indicator_summary, keep_default_na=False, dtype=str).set_index("indicator_id")
+    assert summary.loc[days, "missing_periods"] == "2025-10;2025-11;2025-12"
+    assert summary.loc[days, "status"] == "not_met"  # 1200 days against 12 at most

@@ -82,7 +82,6 @@ def test_ratio_gives_the_value_and_keeps_numerator_and_denominator():
         (("kpi-pct", "semestre 1", "10"), "periodo non riconosciuto"),
         (("kpi-pct", "", "10"), "periodo mancante"),
         (("kpi-pct", "2025-S1", "dieci"), "valore non numerico"),
-        (("kpi-pct", "2025-S1", ""), "valore mancante"),
         (("kpi-pct", "2025-S1", "120"), "fuori dall'intervallo 0-100"),
         (("kpi-pct", "2025-S1", "-1%"), "fuori dall'intervallo 0-100"),
         (("kpi-days", "2025-S1", "-2"), "valore negativo"),
@@ -155,3 +154,22 @@ def test_a_period_outside_the_years_handled_is_rejected_as_a_typo_and_minus_zero
         "periodo fuori dagli anni gestiti (1990-2100): '0000-01' (errore di battitura?)"
     ]
     assert accepted["value"].tolist() == [0.0] and str(accepted["value"].iloc[0]) == "0.0"
+
+
+def test_an_empty_row_is_a_missing_measurement_not_a_reject_and_gives_way_to_a_value():
+    measurements, rejects = validate_measurements(
+        records(("kpi-pct", "2025-S1", ""), ("kpi-days", "2025-S1", "")), CATALOG
+    )
+    assert rejects.empty and measurements["value"].isna().all() and measurements["note"].tolist() == ["", ""]
+    both = pd.concat(
+        [records(("kpi-pct", "2025-S1", ""), source="modello.xlsx"), records(("kpi-pct", "2025-S1", "90"))]
+    )
+    measurements, rejects = validate_measurements(both, CATALOG)
+    assert measurements["value"].tolist() == [90.0] and measurements["source"].tolist() == ["misure.csv"]
+    assert rejects["reason"].tolist() == ["riga non compilata: il valore del periodo è in misure.csv riga 2"]
+
+
+def test_not_available_without_a_word_of_why_says_so_in_the_note():
+    measurements, rejects = validate_measurements(records(("kpi-pct", "2025-S1", "n.d.")), CATALOG)
+    assert rejects.empty and measurements["note"].tolist() == ["non disponibile"]
+    assert measurements["value"].isna().all()
