@@ -13,6 +13,7 @@ from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.rejects import rejects_frame
 from ..core.text import fold, slugify
+from ..measurements.ingest import read_measurements
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ReportData:
     opportunities: pd.DataFrame
     nonconformities: pd.DataFrame
     rejects: pd.DataFrame
+    measurements: pd.DataFrame
 
 
 def _read(path) -> pd.DataFrame:
@@ -90,6 +92,7 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
         opportunities=narrow(_read(paths.opportunities)),
         nonconformities=narrow(_read(paths.nonconformities)),
         rejects=rejects.reset_index(drop=True),
+        measurements=narrow(read_measurements(paths.measurements)),
     )
 
 

@@ -59,6 +59,8 @@ def summary(data: ReportData) -> None:
 
 def indicators(data: ReportData) -> None:
     show_html(tables.indicator_table(data.summary))
+    show_markdown("**Note degli uffici sui valori del periodo**")
+    show_html(tables.notes_table(data.measurements, data.summary, str(data.period)))
 
 
 def show_figure(figure) -> None:
@@ -83,8 +85,8 @@ def nonconformities(data: ReportData) -> None:
 
 
 def data_quality(data: ReportData) -> None:
-    show_markdown("**Misure mancanti nel periodo**")
-    show_html(tables.missing_table(data.evaluation, data.summary))
+    show_markdown("**Misure mancanti nel periodo** (non inviate, o dichiarate non disponibili con il motivo)")
+    show_html(tables.missing_table(data.summary, data.measurements))
     show_markdown("**Righe scartate che riguardano questa direzione** (dai file consegnati e dai casi)")
     show_html(tables.rejects_table(data.rejects))
 

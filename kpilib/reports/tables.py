@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 
 from ..analysis.opportunities import KIND_LABELS
 from ..core.labels import ASSURANCE_IT, STATE_IT, STATUS_COLOURS, STATUS_IT, VARIATION_IT, date_it, margin_it, value_it
+from ..core.periods import parse_period
 from ..core.vocabulary import Polarity, Status, is_missing
 
 _TABLE_STYLES = [
@@ -176,15 +177,57 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     return styled(frame, name, wide=("Indicatore",))
 
 
-def missing_table(evaluation: pd.DataFrame, summary: pd.DataFrame) -> str:
-    required = evaluation[evaluation["required"].astype(bool) & (evaluation["status"] == Status.NO_DATA)]
-    if required.empty:
+def missing_frame(summary: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:
+    """Every period the evaluated one needs that has no value (the gaps the Esito column names),
+    with the office's note where it declared the value not available."""
+    declared = measurements[measurements["value"].isna()].set_index(["indicator_id", "period"])["note"]
+    rows = []
+    for row in summary.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
+        for gap in [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]:
+            note = declared.get((row["indicator_id"], gap), None)
+            rows.append(
+                {
+                    "Indicatore": _label(row),
+                    "Periodo senza misura": gap,
+                    "Perché": f"dichiarato non disponibile: {note}"
+                    if isinstance(note, str) and note
+                    else "non inviato",
+                }
+            )
+    return pd.DataFrame(rows, columns=["Indicatore", "Periodo senza misura", "Perché"])
+
+
+def missing_table(summary: pd.DataFrame, measurements: pd.DataFrame) -> str:
+    frame = missing_frame(summary, measurements)
+    if frame.empty:
         return "<p>Nessuna misura mancante nel periodo.</p>"
+    return styled(frame, "mancanti", wide=("Indicatore", "Perché"))
+
+
+def notes_table(measurements: pd.DataFrame, summary: pd.DataFrame, period: str) -> str:
+    """The offices' notes on the values of the period, beside the value each explains."""
+    evaluated = parse_period(period)
+    inside = [evaluated.contains(parse_period(p)) for p in measurements["period"]]
+    noted = measurements[
+        pd.Series(inside, index=measurements.index, dtype=bool)
+        & measurements["value"].notna()
+        & measurements["note"].fillna("").astype(str).ne("")
+    ]
+    if noted.empty:
+        return "<p>Nessuna nota degli uffici sui valori del periodo.</p>"
     labels = {r["indicator_id"]: _label(r) for r in summary.to_dict("records")}
+    units = summary.set_index("indicator_id")["target_unit"]
     frame = pd.DataFrame(
-        {"Indicatore": required["indicator_id"].map(labels), "Periodo senza misura": required["period"]}
+        {
+            "Indicatore": noted["indicator_id"].map(labels),
+            "Periodo": noted["period"],
+            "Valore": [
+                value_it(v, units.get(i, "")) for v, i in zip(noted["value"], noted["indicator_id"], strict=True)
+            ],
+            "Nota dell'ufficio": noted["note"],
+        }
     )
-    return styled(frame, "mancanti", wide=("Indicatore",))
+    return styled(frame, "note", wide=("Indicatore", "Nota dell'ufficio"))
 
 
 def rejects_table(rejects: pd.DataFrame) -> str:

@@ -34,11 +34,15 @@ def _raw_root(root):
     import pandas as pd
 
     ids = pd.read_csv(root / "data" / "processed" / "indicators.csv").set_index("process")["indicator_id"]
-    lines = ["indicatore;periodo;valore;numeratore;denominatore"]
+    lines = ["indicatore;periodo;valore;numeratore;denominatore;note"]
     for month in range(1, 13):
-        lines.append(f"{ids['PRESTITI']};2025-{month:02d};;{8 + month % 3};10")
-        lines.append(f"{ids['VISITE']};2025-{month:02d};{3 + month % 4};;")
-        lines.append(f"{ids['PROCESSO']};2025-{month:02d};{20 + month};;")
+        if month == 9:  # declared not available, with the reason
+            lines.append(f"{ids['PRESTITI']};2025-09;n.d.;;;sistema dei prestiti fermo per migrazione")
+        else:
+            lines.append(f"{ids['PRESTITI']};2025-{month:02d};;{8 + month % 3};10;")
+        note = "bando prorogato a luglio" if month == 11 else ""
+        lines.append(f"{ids['VISITE']};2025-{month:02d};{3 + month % 4};;;{note}")
+        lines.append(f"{ids['PROCESSO']};2025-{month:02d};{20 + month};;;")
     (root / "data" / "raw" / "measurements").mkdir(parents=True)
     (root / "data" / "raw" / "measurements" / "misure.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
@@ -118,6 +122,16 @@ def test_executed_notebooks_carry_their_parameters_and_html_hides_code(rendered)
     page = (out / "direzione-cultura.html").read_text(encoding="utf-8")
     assert "load_direction" not in page and "injected" not in page.lower()
     assert "Raggiunto" in page and "Opportunità di miglioramento" in page
+
+
+def test_the_offices_notes_and_unavailable_values_are_shown_with_their_reason(rendered):
+    fixture_root, _, _ = rendered
+    page = (fixture_root / "reports" / "2025-S2" / "direzione-cultura.html").read_text(encoding="utf-8")
+    assert "su 6; manca 2025-09)" in page
+    notes = page[page.index("Note degli uffici") :]
+    assert "2025-11" in notes and "bando prorogato a luglio" in notes
+    missing = page[page.index("Misure mancanti nel periodo") :]
+    assert "2025-09" in missing and "dichiarato non disponibile: sistema dei prestiti fermo per migrazione" in missing
 
 
 def test_a_failing_report_leaves_the_others_and_exits_1(tmp_path, capsys):
