@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.files import list_inputs, read_csv_rows
-from ..core.periods import Period, parse_period
+from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period
 from ..core.rejects import reject, rejects_frame
 from ..core.text import plain_key
 from ..core.vocabulary import Status
@@ -86,6 +86,7 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
     """Usable register entries (period canonical, review date parsed) and rejects with Italian reasons."""
     known = set(indicators["indicator_id"])
     good, rejects = [], []
+    first_rows: dict[tuple, dict] = {}
     for record in register.to_dict("records"):
         reason = None
         try:
@@ -99,10 +100,25 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
                 None,
                 reason or f"data di verifica non valida: '{record['review_date']}' (usare GG/MM/AAAA)",
             )
+        if review is not None and not FIRST_YEAR <= review.year <= LAST_YEAR:
+            review, reason = (
+                None,
+                reason
+                or (f"data di verifica fuori dagli anni gestiti ({FIRST_YEAR}-{LAST_YEAR}): '{record['review_date']}'"),
+            )
         if record["indicator_id"].lower() not in known:
             reason = f"indicatore sconosciuto: '{record['indicator_id']}'"
         elif period is None and reason is None:
             reason = "periodo mancante"
+        key = (record["indicator_id"].lower(), period)
+        if reason is None and key in first_rows:
+            first = first_rows[key]
+            reason = (
+                f"riga ripetuta: {first['source']} riga {first['row']} registra già {key[0]} nel periodo {period} "
+                "(unire le due righe in una)"
+            )
+        if reason is None:
+            first_rows[key] = record
         if reason:
             rejects.append(reject(record["source"], record["row"], reason, record["raw"]))
         else:

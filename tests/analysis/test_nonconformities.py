@@ -84,3 +84,20 @@ def test_the_register_is_never_written(shipped):
     assert {path: path.read_bytes() for path in folder.iterdir()} == before
     states = pd.read_csv(shipped.nonconformities)["state"]
     assert {"senza_azione", "azione_scaduta", "rientrata"} <= set(states)
+
+
+def test_a_repeated_register_row_is_rejected_naming_the_first_and_an_impossible_date_too(tmp_path):
+    good, rejects = register(
+        tmp_path,
+        "indicatore;periodo;causa;azione;responsabile;data_verifica\n"
+        "kpi-a;2025-01;causa prima;azione prima;Ufficio A;31/03/2025\n"
+        "kpi-a;gennaio 2025;causa seconda;azione seconda;Ufficio B;30/04/2025\n"
+        "kpi-b;2025-05;x;y;z;0001-01-01\n",
+    )
+    assert good["cause"].tolist() == ["causa prima"]
+    assert rejects["row"].tolist() == [3, 4]
+    assert rejects["reason"].tolist() == [
+        "riga ripetuta: data/raw/nonconformities/registro.csv riga 2 registra già kpi-a nel periodo 2025-01 "
+        "(unire le due righe in una)",
+        "data di verifica fuori dagli anni gestiti (1990-2100): '0001-01-01'",
+    ]
