@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .core.errors import KpiError
 from .core.paths import Paths
+from .core.writes import recover, root_lock
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     paths = Paths.at(args.root)
     try:
-        return _dispatch(args, paths)
+        with root_lock(paths.processed):
+            for line in recover(paths.processed, paths.reports):
+                print(f"kpi: {line}", file=sys.stderr)
+            return _dispatch(args, paths)
     except KpiError as error:
         print(f"kpi {args.command}: error: {error}", file=sys.stderr)
         return 2
@@ -88,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as error:  # unreadable or unwritable files and folders
-        print(f"kpi {args.command}: error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = error.filename or "(the system named no file)"
+        print(f"kpi {args.command}: error: {where}: {error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kpi: interrupted", file=sys.stderr)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
-from ..core.files import write_csv
+from ..core.files import write_csvs
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of
 from ..core.rejects import reject, rejects_frame
@@ -115,12 +115,17 @@ def _unmatched(register: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
 def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
     """``kpi evaluate``: compute and write every analysis file."""
     result = analyse(period, paths.root)
-    write_csv(result.evaluation, paths.evaluation)
-    write_csv(result.spc, paths.spc)
-    write_csv(result.summary, paths.indicator_summary)
-    write_csv(result.opportunities, paths.opportunities)
-    write_csv(result.nonconformities, paths.nonconformities)
-    write_csv(result.register_rejects, paths.nonconformity_rejects)
+    write_csvs(
+        {
+            paths.evaluation: result.evaluation,
+            paths.spc: result.spc,
+            paths.indicator_summary: result.summary,
+            paths.opportunities: result.opportunities,
+            paths.nonconformities: result.nonconformities,
+            paths.nonconformity_rejects: result.register_rejects,
+        },
+        paths.processed,
+    )
     counts = result.summary["status"].value_counts()
     print(
         f"evaluate: {result.period}: {counts.get('met', 0)} met, {counts.get('not_met', 0)} not met, "

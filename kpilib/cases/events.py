@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
-from ..core.files import list_inputs, write_csv
+from ..core.files import list_inputs, write_csvs
 from ..core.periods import BASIS_FREQ, FIRST_YEAR, FREQS, LAST_YEAR, MONTHS_IN
 from ..core.rejects import REJECT_COLUMNS, rejects_frame, rejects_of
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
@@ -197,8 +197,7 @@ def run_events(
     files = [Path(f) for f in files] if files else event_files(paths)
     derived, rejects, used = derive_files(paths, files, indicators, freq, as_of_date)
     out = Path(out) if out else paths.event_measurements
-    write_csv(derived, out)
-    write_csv(rejects, paths.event_rejects)
+    write_csvs({out: derived, paths.event_rejects: rejects}, paths.processed)
     when = f"as of {used:%Y-%m-%d}" if used else "no usable case"
     print(
         f"events: {len(files)} file(s), {int(derived['cases'].sum()) if len(derived) else 0} case(s) used, "

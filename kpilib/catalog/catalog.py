@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import KpiError
-from ..core.files import list_inputs, write_csv
+from ..core.files import list_inputs, write_csvs
 from .indicators import build_indicators
 from .sources import SOURCE_SUFFIXES, CatalogRow, read_catalog_rows
 
@@ -37,8 +37,7 @@ def run_catalog(paths, sources: list[Path] | None = None) -> pd.DataFrame:
     sources = [Path(source) for source in sources] if sources else catalog_sources(paths.catalog_dir)
     indicators, rejects, warnings = load_catalog(sources, paths.relative)
     print_warnings(warnings)
-    write_csv(indicators, paths.indicators)
-    write_csv(rejects, paths.catalog_rejects)
+    write_csvs({paths.indicators: indicators, paths.catalog_rejects: rejects}, paths.processed)
     print(
         f"catalog: {len(indicators)} indicators from {len(sources)} source(s), "
         f"{len(rejects)} rejected line(s), {len(warnings)} warning(s) -> {paths.relative(paths.indicators)}"

@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KpiError
+from .writes import write_one, write_together
 
 
 def read_text(path: Path) -> str:
@@ -126,23 +125,22 @@ def read_bytes(path: Path) -> bytes:
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_one(path, data)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as UTF-8 CSV; same frame, same bytes."""
+    return frame.to_csv(index=False, lineterminator="\n", float_format=_float_format).encode("utf-8")
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` as UTF-8 CSV atomically; same frame, byte-identical file."""
-    text = frame.to_csv(index=False, lineterminator="\n", float_format=_float_format)
-    write_atomic_bytes(path, text.encode("utf-8"))
+    write_one(path, csv_bytes(frame))
+
+
+def write_csvs(frames: dict[Path, pd.DataFrame], journal_dir: Path) -> None:
+    """Write several frames as CSV files together: all replaced, or none (:func:`~.writes.write_together`)."""
+    write_together({path: csv_bytes(frame) for path, frame in frames.items()}, journal_dir)
 
 
 def _float_format(value: float) -> str:
@@ -172,12 +170,6 @@ def unreadable_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
         and not path.name.lower().startswith("readme")
         and path.suffix.lower() not in suffixes
     )
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
 
 
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)

@@ -11,7 +11,7 @@ import pandas as pd
 from ..cases.events import derive_from_folder
 from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
-from ..core.files import list_inputs, unreadable_inputs, write_csv
+from ..core.files import list_inputs, unreadable_inputs, write_csvs
 from ..core.paths import Paths
 from ..core.rejects import rejects_of, sort_rejects
 from ..core.vocabulary import is_missing
@@ -69,8 +69,7 @@ def run_ingest(
     pending = _pending_rejects(derived[~computable])
     if len(pending):
         rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))
-    write_csv(measurements, paths.measurements)
-    write_csv(rejects, paths.measurement_rejects)
+    write_csvs({paths.measurements: measurements, paths.measurement_rejects: rejects}, paths.processed)
     _print_counts(pd.concat([records["source"], pending["source"]]), measurements, rejects)
     print(
         f"ingest: {len(measurements)} measurement(s) -> {paths.relative(paths.measurements)}, "

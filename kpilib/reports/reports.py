@@ -34,6 +34,7 @@ from ..core.errors import KpiError
 from ..core.files import write_atomic_bytes
 from ..core.paths import REPOSITORY_ROOT, Paths
 from ..core.periods import parse_period
+from ..core.writes import write_together
 from .data import report_slug
 
 DIRECTION_NOTEBOOK = "direction_report.ipynb"
@@ -109,8 +110,14 @@ class Renderer:
                     return Outcome(job, False, message, time.perf_counter() - started)
                 executed = nbformat.read(partial, as_version=4)  # what ran, up to the failing cell
                 failure = _first_error(executed) or message
-        self._write_notebook(job, executed)
-        self._write_html(job, executed, failure)
+        # The notebook and its page are replaced together: never a new page beside an old notebook.
+        write_together(
+            {
+                self.out / f"{job.slug}.ipynb": nbformat.writes(executed).encode("utf-8"),
+                self.out / f"{job.slug}.html": self._html(job, executed, failure).encode("utf-8"),
+            },
+            self.out,
+        )
         return Outcome(job, not failure, failure, time.perf_counter() - started)
 
     def _execute(self, job: Job, partial: Path):
@@ -144,11 +151,7 @@ class Renderer:
                 manager.cleanup_resources()
         raise ReportFailed("kernel did not start")
 
-    def _write_notebook(self, job: Job, executed) -> None:
-
-        write_atomic_bytes(self.out / f"{job.slug}.ipynb", nbformat.writes(executed).encode("utf-8"))
-
-    def _write_html(self, job: Job, executed, failure: str) -> None:
+    def _html(self, job: Job, executed, failure: str) -> str:
         body, _ = self.exporter().from_notebook_node(executed, resources={"metadata": {"name": job.title}})
         if failure:
             banner = (
@@ -156,7 +159,7 @@ class Renderer:
                 f"<b>Rapporto incompleto:</b> {html.escape(failure)}</div>"
             )
             body = _after_body(body, banner)
-        write_atomic_bytes(self.out / f"{job.slug}.html", body.encode("utf-8"))
+        return body
 
 
 def _after_body(document: str, insert: str) -> str:

@@ -227,3 +227,25 @@ def test_a_period_before_any_data_renders_every_page(tmp_path):
     out = root / "reports" / "2024-S1"
     assert (out / "overview.html").is_file() and (out / "direzione-cultura.html").is_file()
     assert "non riuscito" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_two_runs_for_different_periods_at_once_both_render(tmp_path):
+    import subprocess
+    import sys
+
+    root = _raw_root(tmp_path / "root")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kpilib", "run", "--root", str(root), "--period", period],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for period in ("2025-S1", "2025-S2")
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    for period in ("2025-S1", "2025-S2"):
+        index = (root / "reports" / period / "index.html").read_text(encoding="utf-8")
+        assert index.count("completo") == 3 and "non riuscito" not in index
+    assert any("waiting: a run is in progress" in err for _, err in outputs)
