@@ -26,6 +26,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from ..catalog.indicators import read_indicators
@@ -34,6 +35,7 @@ from ..core.files import list_inputs, write_csvs
 from ..core.periods import BASIS_FREQ, FIRST_YEAR, FREQS, LAST_YEAR, MONTHS_IN
 from ..core.rejects import REJECT_COLUMNS, rejects_frame, rejects_of
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
+from ..core.workdays import milan_today
 from .files import SUFFIXES, CaseFile, open_case_file, select_sql
 from .sql import HISTOGRAM_KEYS, PROBLEMS, calendar_frame, connect, create_views, spelling_table
 from .stats import DERIVED_COLUMNS, aggregate, duplicates, mark_late, nearest_rank, take_back
@@ -93,9 +95,31 @@ def derive(
     structural = pd.DataFrame([r for f in case_files for r in f.structural_rejects], columns=REJECT_COLUMNS)
     if not case_files:
         return pd.DataFrame(columns=DERIVED_COLUMNS), structural, None
+    connection = connect(scratch)
+    try:
+        return _derive(connection, case_files, indicators, freq, as_of, structural)
+    except duckdb.Error as error:
+        raise KpiError(_unreadable(connection, case_files, error)) from None
+
+
+def _unreadable(connection, case_files: list[CaseFile], error: Exception) -> str:
+    """Which case file DuckDB could not read (each scanned on its own), for a one-line message."""
+    failing = []
+    for number, case_file in enumerate(case_files):
+        try:
+            connection.execute(
+                f"SELECT count(opened), count(closed), count(raw) FROM ({select_sql(case_file, number)})"
+            )
+        except duckdb.Error:
+            failing.append(case_file.source)
+    where = ", ".join(failing) if failing else "a case file"
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
+    return f"{where}: not readable to the end ({first_line}); export the file again"
+
+
+def _derive(connection, case_files, indicators, freq, as_of, structural):
     sources = pd.Series([case_file.source for case_file in case_files])
     table = _indicator_table(indicators, freq)
-    connection = connect(scratch)
     connection.register("cal_df", calendar_frame())
     connection.execute("CREATE TABLE cal AS SELECT CAST(d AS DATE) AS d, CAST(wd AS INTEGER) AS wd FROM cal_df")
     union = " UNION ALL ".join(select_sql(case_file, number) for number, case_file in enumerate(case_files))
@@ -106,7 +130,8 @@ def derive(
     connection.execute("CREATE TABLE ind AS SELECT * FROM ind_df")
     given = dt.datetime.combine(as_of, dt.time(23, 59, 59)) if as_of else None
     is_open = f"closed IS NULL OR closed > TIMESTAMP '{given.isoformat(sep=' ')}'" if given else "closed IS NULL"
-    create_views(connection, "", is_open)
+    today = milan_today()
+    create_views(connection, "", is_open, today)
 
     # Pass 1: the histogram; rejected rows ride along as lists of row numbers.
     histogram = connection.execute(
@@ -132,7 +157,7 @@ def derive(
             select_sql(case_file, number, rows_from="picked") for number, case_file in enumerate(case_files)
         )
         connection.execute(f"CREATE VIEW picked_cases AS {picked_union}")
-        create_views(connection, "picked_", is_open)
+        create_views(connection, "picked_", is_open, today)
         rows = connection.execute("SELECT * FROM picked_keyed").df()
         rows["source"] = rows["file_id"].map(sources)
         bad_rows = _problem_rows(rows[rows["bad"].astype(bool)])

@@ -24,6 +24,7 @@ from ..core.rejects import reject
 from ..core.text import plain_key
 
 COLUMNS = ("indicator_id", "case_id", "opened", "closed")
+DATES = ("opened", "closed")
 ALIASES = {
     "indicator_id": {"indicatorid", "indicatore", "idindicatore"},
     "case_id": {"caseid", "case", "caso", "idcaso", "pratica", "idpratica"},
@@ -41,7 +42,7 @@ class CaseFile:
     source: str
     parquet: Path
     columns: dict[str, str]
-    typed: dict[str, bool]
+    kinds: dict[str, str]  # "opened"/"closed" -> text, timestamp, timestamptz or date
     row_column: str | None
     structural_rejects: tuple[dict, ...] = ()
 
@@ -51,7 +52,11 @@ def _map_columns(names: list[str], path: Path) -> dict[str, str]:
     for name in names:
         key = plain_key(name)
         for field, aliases in ALIASES.items():
-            if (key in aliases or key == plain_key(field)) and field not in found:
+            if key in aliases or key == plain_key(field):
+                if field in found:
+                    raise KpiError(
+                        f"{path}: two columns mean {field}: '{found[field]}' and '{name}' (keep one, rename the other)"
+                    )
                 found[field] = name
     missing = [field for field in COLUMNS if field not in found]
     if missing:
@@ -70,14 +75,27 @@ def open_case_file(path: Path, source: str, scratch: Path) -> CaseFile:
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise KpiError(f"{path}: not a readable Parquet file ({exc.__class__.__name__})") from None
         columns = _map_columns(schema.names, path)
-        typed = {
-            field: not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t))
-            for field, t in ((field, schema.field(columns[field]).type) for field in ("opened", "closed"))
-        }
-        return CaseFile(source, path, columns, typed, None)
+        kinds = {field: _date_kind(schema.field(columns[field]).type, path, columns[field]) for field in DATES}
+        return CaseFile(source, path, columns, kinds, None)
     if suffix == ".csv":
         return _csv_to_parquet(path, source, scratch)
     raise KpiError(f"{path}: unsupported case-record format '{suffix}' (use .csv or .parquet)")
+
+
+def _date_kind(arrow_type, path: Path, column: str) -> str:
+    """How a Parquet date column is read; a type that holds no date is an error naming the column."""
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "text"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamptz" if arrow_type.tz else "timestamp"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    raise KpiError(
+        f"{path}: column '{column}' holds {arrow_type}, not dates: export it as dates, date-times or text "
+        "(AAAA-MM-GG or AAAA-MM-GG HH:MM)"
+    )
 
 
 def _text_lines(path: Path):
@@ -94,7 +112,12 @@ def _text_lines(path: Path):
         if b"\x00" in probe.read(4096):
             raise KpiError(f"{path}: not a text file (binary content or UTF-16); save it as UTF-8")
     with codecs.open(path, encoding=encoding, errors="strict") as handle:
-        yield from handle
+        try:
+            yield from handle
+        except UnicodeDecodeError as error:
+            raise KpiError(
+                f"{path}: unreadable text: neither UTF-8 nor Windows-1252 (byte {error.object[error.start : error.end]!r})"
+            ) from None
 
 
 def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
@@ -133,7 +156,7 @@ def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
         source,
         target,
         {field: field for field in COLUMNS},
-        dict.fromkeys(("opened", "closed"), False),
+        dict.fromkeys(DATES, "text"),
         "row",
         tuple(rejects),
     )
@@ -147,6 +170,30 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+MILAN = "Europe/Rome"
+
+
+def _local_time(column: str, kind: str) -> tuple[str, str, str]:
+    """SQL for a date column: Milan's local time, whether the text is unreadable, whether it has no time.
+
+    A time with an offset, or a UTC timestamp, is converted to Milan's time; a time without
+    one is Milan's already (the connection's time zone is Milan's, whatever the machine's).
+    """
+    if kind == "date":
+        return f"CAST({column} AS TIMESTAMP)", "false", "true"
+    if kind == "timestamp":
+        return f"CAST({column} AS TIMESTAMP)", "false", "false"
+    if kind == "timestamptz":
+        return f"timezone('{MILAN}', {column})", "false", "false"
+    text = f"NULLIF(trim(CAST({column} AS VARCHAR)), '')"
+    parsed = f"TRY_CAST({text} AS TIMESTAMPTZ)"
+    return (
+        f"timezone('{MILAN}', {parsed})",
+        f"({text} IS NOT NULL AND {parsed} IS NULL)",
+        f"coalesce(regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}'), false)",
+    )
+
+
 def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) -> str:
     """A SELECT over one file with the uniform columns described in the module docstring.
 
@@ -156,16 +203,7 @@ def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) 
     """
     c = {field: _quote(name) for field, name in case_file.columns.items()}
     row = f"{case_file.row_column}" if case_file.row_column else "file_row_number + 2"
-    dates = {}
-    for field in ("opened", "closed"):
-        if case_file.typed[field]:
-            dates[field] = (f"CAST({c[field]} AS TIMESTAMP)", "false")
-        else:
-            text = f"NULLIF(trim(CAST({c[field]} AS VARCHAR)), '')"
-            dates[field] = (
-                f"TRY_CAST({text} AS TIMESTAMP)",
-                f"({text} IS NOT NULL AND TRY_CAST({text} AS TIMESTAMP) IS NULL)",
-            )
+    dates = {field: _local_time(c[field], case_file.kinds[field]) for field in DATES}
     raw = " || ' | ' || ".join(f"coalesce(CAST({c[field]} AS VARCHAR), '')" for field in COLUMNS)
     return (
         f"SELECT {int(file_id)} AS file_id, {row} AS row, "
@@ -173,6 +211,7 @@ def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) 
         f"CAST({c['case_id']} AS VARCHAR) AS case_id, "
         f"{dates['opened'][0]} AS opened, {dates['closed'][0]} AS closed, "
         f"{dates['opened'][1]} AS opened_bad, {dates['closed'][1]} AS closed_bad, "
+        f"{dates['opened'][2]} AS opened_date_only, {dates['closed'][2]} AS closed_date_only, "
         f"{raw} AS raw "
         f"FROM read_parquet({_literal(str(case_file.parquet))}"
         f"{', file_row_number = true' if not case_file.row_column else ''})"

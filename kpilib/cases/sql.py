@@ -6,6 +6,7 @@ row the keys of the histogram that :mod:`kpilib.case_stats` turns into measureme
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -24,8 +25,9 @@ def spelling_table(spellings: pd.Series, table: pd.DataFrame) -> pd.DataFrame:
     frame["known"] = normalized.isin(known.index)
     for column in ("kind", "unit", "deadline", "months"):
         frame[column] = normalized.map(known[column])
-    frame["kind"] = frame["kind"].fillna("")
-    frame["unit"] = frame["unit"].fillna("")
+    frame["kind"] = frame["kind"].fillna("").astype(str)  # str even when empty: SQL compares it with text
+    frame["unit"] = frame["unit"].fillna("").astype(str)
+    frame["deadline"] = pd.to_numeric(frame["deadline"]).astype(float)
     frame["months"] = frame["months"].fillna(1).astype(int)
     return frame
 
@@ -43,7 +45,7 @@ def connect(scratch: Path):
     memory = os.environ.get("KPI_DUCKDB_MEMORY", "512MB")
     connection.execute(
         f"SET threads = {threads}; SET memory_limit = '{memory}'; SET preserve_insertion_order = false; "
-        f"SET temp_directory = '{scratch / 'spill'}'"
+        f"SET temp_directory = '{scratch / 'spill'}'; SET TimeZone = 'Europe/Rome'"
     )
     return connection
 
@@ -61,7 +63,9 @@ SELECT c.*, i.indicator_id, i.kind, i.unit, i.deadline, i.months,
     WHEN c.closed_bad THEN 7
     WHEN c.opened < TIMESTAMP '{first}-01-01' OR c.opened >= TIMESTAMP '{last_plus}-01-01'
       OR c.closed < TIMESTAMP '{first}-01-01' OR c.closed >= TIMESTAMP '{last_plus}-01-01' THEN 8
-    WHEN c.closed < c.opened THEN 9
+    WHEN c.opened > TIMESTAMP '{future}' OR c.closed > TIMESTAMP '{future}' THEN 10
+    WHEN (c.opened_date_only OR c.closed_date_only) AND CAST(c.closed AS DATE) < CAST(c.opened AS DATE) THEN 9
+    WHEN NOT (c.opened_date_only OR c.closed_date_only) AND c.closed < c.opened THEN 9
   END AS problem
 FROM {base} c LEFT JOIN ind i ON c.indicator_raw = i.indicator_raw
 """
@@ -76,12 +80,14 @@ PROBLEMS = {
     7: "data di chiusura illeggibile o impossibile (usare AAAA-MM-GG)",
     8: f"data fuori dal calendario gestito ({FIRST_YEAR}-{LAST_YEAR})",
     9: "chiusura precedente all'apertura",
+    10: "data nel futuro (dopo il giorno dell'esecuzione): correggere la data",
 }
 
 KEYED_SQL = """
 CREATE VIEW {name} AS
 WITH v AS NOT MATERIALIZED (
-  SELECT file_id, row, raw, indicator_raw, indicator_id, case_id, opened, closed, kind, unit, deadline, problem,
+  SELECT file_id, row, raw, indicator_raw, indicator_id, case_id, opened, closed, opened_date_only,
+    closed_date_only, kind, unit, deadline, problem,
     problem IS NOT NULL AS bad,
     year(opened) * 12 + (month(opened) - 1) // months * months AS pkey,
     {is_open} AS is_open
@@ -92,7 +98,9 @@ WITH v AS NOT MATERIALIZED (
       CASE v.unit
         WHEN 'days' THEN CAST(date_diff('day', CAST(opened AS DATE), CAST(closed AS DATE)) AS DOUBLE)
         WHEN 'working_days' THEN CAST(ce.wd - co.wd AS DOUBLE)
-        WHEN 'hours' THEN epoch(closed - opened) / 3600.0
+        WHEN 'hours' THEN CASE WHEN opened_date_only OR closed_date_only
+          THEN 24.0 * date_diff('day', CAST(opened AS DATE), CAST(closed AS DATE))
+          ELSE epoch(closed - opened) / 3600.0 END
       END
     END AS elapsed
   FROM v
@@ -112,9 +120,15 @@ FROM e
 HISTOGRAM_KEYS = ["file_id", "indicator_id", "pkey", "is_open", "within", "elapsed", "open_since"]
 
 
-def create_views(connection, prefix: str, is_open: str) -> None:
-    """``{prefix}checked`` and ``{prefix}keyed`` over ``{prefix}cases``."""
+def create_views(connection, prefix: str, is_open: str, today: dt.date) -> None:
+    """``{prefix}checked`` and ``{prefix}keyed`` over ``{prefix}cases``; dates after ``today`` are in the future."""
     connection.execute(
-        CHECKED_SQL.format(name=f"{prefix}checked", base=f"{prefix}cases", first=FIRST_YEAR, last_plus=LAST_YEAR + 1)
+        CHECKED_SQL.format(
+            name=f"{prefix}checked",
+            base=f"{prefix}cases",
+            first=FIRST_YEAR,
+            last_plus=LAST_YEAR + 1,
+            future=f"{today.isoformat()} 23:59:59.999999",
+        )
     )
     connection.execute(KEYED_SQL.format(name=f"{prefix}keyed", base=f"{prefix}checked", is_open=is_open))

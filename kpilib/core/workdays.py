@@ -10,7 +10,9 @@ working day (Monday 8 is the Immacolata, Sunday 7 Sant'Ambrogio).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 import numpy as np
@@ -33,6 +35,13 @@ def working_day_index() -> np.ndarray:
     days = np.arange(EPOCH, np.datetime64(f"{LAST_YEAR + 1}-01-01", "D"))
     working = np.is_busday(days, holidays=milan_holidays())
     return np.cumsum(working).astype(np.int32)
+
+
+def milan_today() -> dt.date:
+    """Today in Milan, whatever the machine's time zone (``KPI_TODAY=YYYY-MM-DD`` overrides it, for tests)."""
+    if os.environ.get("KPI_TODAY"):
+        return dt.date.fromisoformat(os.environ["KPI_TODAY"])
+    return dt.datetime.now(ZoneInfo("Europe/Rome")).date()
 
 
 def is_working_day(date: dt.date) -> bool:
