@@ -11,10 +11,12 @@ import pandas as pd
 from ..cases.events import derive_from_folder
 from ..catalog.indicators import read_indicators
 from ..core.errors import KpiError
-from ..core.files import list_inputs, unreadable_inputs, write_csvs
+from ..core.files import csv_bytes, list_inputs, unreadable_inputs
 from ..core.paths import Paths
 from ..core.rejects import rejects_of, sort_rejects
 from ..core.vocabulary import is_missing
+from ..core.writes import write_together
+from .feedback import FOLDER, feedback_path, feedback_workbooks
 from .files import RAW_COLUMNS, SUFFIXES, read_measurement_file
 from .validate import MEASUREMENT_COLUMNS, validate_measurements
 
@@ -69,12 +71,27 @@ def run_ingest(
     pending = _pending_rejects(derived[~computable])
     if len(pending):
         rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))
-    write_csvs({paths.measurements: measurements, paths.measurement_rejects: rejects}, paths.processed)
+    returns = {
+        feedback_path(paths.processed, source): book
+        for source, book in feedback_workbooks(records, rejects, indicators["indicator_id"].tolist()).items()
+    }
+    write_together(
+        {
+            paths.measurements: csv_bytes(measurements),
+            paths.measurement_rejects: csv_bytes(rejects),
+            **returns,
+        },
+        paths.processed,
+    )
     _print_counts(pd.concat([records["source"], pending["source"]]), measurements, rejects)
     print(
         f"ingest: {len(measurements)} measurement(s) -> {paths.relative(paths.measurements)}, "
         f"{len(rejects)} rejected -> {paths.relative(paths.measurement_rejects)}"
     )
+    if returns:
+        print(
+            f"ingest: {len(returns)} return workbook(s) for the offices -> {paths.relative(paths.processed / FOLDER)}/"
+        )
     return 1 if strict and (len(rejects) or problems) else 0
 
 

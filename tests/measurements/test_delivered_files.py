@@ -182,3 +182,26 @@ def test_thousands_of_conflicting_copies_name_a_few_others_each(deliver):
     reason = rejects.loc["2", "reason"]
     assert reason.endswith("e altre 1996 righe") and reason.count("riga ") == 3
     assert rejects["reason"].str.len().max() < 300
+
+
+def test_each_delivered_file_gets_a_return_workbook_with_reasons_and_suggestions(deliver, root):
+    from openpyxl import load_workbook
+
+    status, _, _ = deliver(
+        "consegna giugno.csv",
+        f"indicatore;periodo;valore;note\n{DAYS};2O26-03;12;\n{DAYS[:-1]};2024-02;7;\n{DAYS};settembre2025;9;\n"
+        f"{DAYS};2024-04;1.200;=SOMMA(A1:A3)\n{DAYS};2024-05;8;tutto regolare\n",
+    )
+    assert status == 0
+    book = root.processed / "ritorno" / "consegna giugno_csv_ritorno.xlsx"
+    sheet = load_workbook(book).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header, body = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert header[:3] == ["riga", "indicatore", "periodo"] and header[-3:] == ["esito", "motivo", "suggerimento"]
+    assert body["2"]["suggerimento"] == "forse 2026-03?"
+    assert body["3"]["suggerimento"] == f"forse {DAYS}?"
+    assert body["4"]["suggerimento"] == "forse 2025-09?"
+    assert (body["5"]["esito"], body["5"]["suggerimento"]) == ("scartata", "scrivere 1200 oppure 1,2")
+    assert body["5"]["note"] == "=SOMMA(A1:A3)"  # kept as text, never run as a formula
+    assert body["6"]["esito"] == "accettata" and body["6"]["motivo"] is None
+    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None)

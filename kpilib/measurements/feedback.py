@@ -1,0 +1,119 @@
+"""The return workbook: what the quality office sends back to an office for each file it delivered.
+
+One workbook per delivered file (``data/processed/ritorno/<file>_ritorno.xlsx``): every row
+of the file with what became of it, and beside each rejected one the reason in Italian and
+a suggestion where one is obvious ("forse 2026-03?", "forse kpi-3134874b?", "scrivere 1200
+oppure 1,2"). Every cell is written as text, so nothing the office wrote runs as a formula.
+``measurement_rejects.csv`` stays the machine-readable record.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from ..core.files import deterministic_xlsx
+from ..core.periods import parse_period
+
+COLUMNS = [
+    ("riga", 7),
+    ("indicatore", 16),
+    ("periodo", 12),
+    ("valore", 12),
+    ("numeratore", 12),
+    ("denominatore", 13),
+    ("note", 30),
+    ("esito", 11),
+    ("motivo", 70),
+    ("suggerimento", 34),
+]
+FOLDER = "ritorno"
+
+
+def suggestion(record: dict, reason: str, known_ids: list[str]) -> str:
+    """What to write instead, where it is obvious; empty otherwise.
+
+    >>> suggestion({"period": "2O26-03"}, "periodo non riconosciuto: '2O26-03'", [])
+    'forse 2026-03?'
+    >>> suggestion({"indicator_id": "kpi-3134874"}, "indicatore sconosciuto: 'kpi-3134874'", ["kpi-3134874b"])
+    'forse kpi-3134874b?'
+    """
+    if reason.startswith("periodo non riconosciuto"):
+        written = str(record["period"])
+        attempts = (written.replace("O", "0").replace("o", "0"), re.sub(r"([A-Za-z])(\d)", r"\1 \2", written))
+        for attempt in attempts:
+            try:
+                return f"forse {parse_period(attempt)}?"
+            except ValueError:
+                continue
+        return "scrivere il periodo come 2025-03, 2025-S1 o marzo 2025"
+    if reason.startswith("indicatore sconosciuto"):
+        close = difflib.get_close_matches(str(record["indicator_id"]).strip().lower(), known_ids, n=1, cutoff=0.8)
+        return f"forse {close[0]}?" if close else "copiare il codice dalla colonna indicatore del modello"
+    ambiguous = re.search(r"scrivere (\S+) oppure (\S+)$", reason)
+    if ambiguous:
+        return f"scrivere {ambiguous[1]} oppure {ambiguous[2]}"
+    if reason.startswith("più celle"):
+        return "mettere il numero tra virgolette o usare il punto e virgola come separatore"
+    return ""
+
+
+def feedback_workbooks(records: pd.DataFrame, rejects: pd.DataFrame, known_ids: list[str]) -> dict[str, bytes]:
+    """Per delivered file (the records' ``source`` before any ``:sheet``): the return workbook's bytes."""
+    reasons = {(r["source"], str(r["row"])): r["reason"] for r in rejects.to_dict("records")}
+    delivered = records[records["row"].astype(str) != ""]
+    books = {}
+    for file, rows in delivered.groupby(delivered["source"].str.split(":").str[0], sort=True):
+        books[file] = _workbook(rows, reasons, known_ids)
+    return books
+
+
+def feedback_path(processed: Path, source: str) -> Path:
+    """Where the return workbook of a delivered file goes."""
+    path = PurePosixPath(source)  # the type is kept in the name: a.csv and a.xlsx get a workbook each
+    return processed / FOLDER / f"{path.stem}_{path.suffix.lstrip('.')}_ritorno.xlsx"
+
+
+def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
+    from openpyxl import Workbook  # here, not at the top: 0.2 s that ingest without deliveries never pays
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for source, sheet_rows in rows.groupby("source", sort=False):
+        name = source.split(":", 1)[1] if ":" in source else "Ritorno"
+        sheet = workbook.create_sheet(name[:31])
+        for position, (title, width) in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row=1, column=position, value=title)
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="1F4E79")
+            sheet.column_dimensions[cell.column_letter].width = width
+        for number, record in enumerate(sheet_rows.to_dict("records"), start=2):
+            reason = reasons.get((record["source"], str(record["row"])), "")
+            values = [
+                record["row"],
+                record["indicator_id"],
+                record["period"],
+                record["value"],
+                record["numerator"],
+                record["denominator"],
+                record["note"],
+                "scartata" if reason else "accettata",
+                reason,
+                suggestion(record, reason, known_ids) if reason else "",
+            ]
+            for position, value in enumerate(values, start=1):
+                cell = sheet.cell(row=number, column=position)
+                cell.value = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+                cell.data_type = "s"  # text, never a formula
+                if reason:
+                    cell.fill = PatternFill("solid", fgColor="F9D6D5")
+            sheet.cell(row=number, column=9).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return deterministic_xlsx(buffer.getvalue())
