@@ -21,10 +21,10 @@ class Run:
 
 
 def scratch_root(folder: Path) -> Path:
-    """A project root in ``folder`` with the shipped catalog, ``indicators.csv`` written."""
+    """A project root in ``folder`` with the published table (the tests' copy, not data/), ``indicators.csv`` written."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copytree(
-        REPOSITORY_ROOT / "data" / "raw" / "catalog", folder / "data" / "raw" / "catalog", dirs_exist_ok=True
+        REPOSITORY_ROOT / "tests" / "fixtures" / "catalog", folder / "data" / "raw" / "catalog", dirs_exist_ok=True
     )
     measure([sys.executable, "-m", "kpilib", "catalog", "--root", str(folder)])
     return folder

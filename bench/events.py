@@ -1,9 +1,12 @@
 """``kpi events`` at scale, against the row-by-row version an analyst would write.
 
-Figures (issue 4): 10 million cases from Parquet in at most 10 s for the whole command
-and at most 3 GB peak memory on 2 cores; at least 50 times the per-case throughput of
-``DataFrame.apply`` with ``numpy.busday_count`` per row on a 200,000-case sample; and
-memory that does not grow with the number of cases (50 million cases, same memory).
+Figures, measured side by side in one run on 2 cores:
+
+- issue 10: on 3 million Parquet cases, the whole command (interpreter start, imports and
+  writing included) at least 50 times the per-case throughput of ``DataFrame.apply`` with
+  ``numpy.busday_count`` per row (timed on a 200,000-case sample of the same file);
+- issue 4: 10 million cases in at most 10 s for the whole command and at most 3 GB peak
+  memory; memory that does not grow with the number of cases (50 million cases).
 """
 
 from __future__ import annotations
@@ -104,7 +107,8 @@ print(time.perf_counter() - start, int(derived["cases"].sum()), len(rejects))
 
 def main(argv: list[str] | None = None) -> bool:
     parser = argparse.ArgumentParser(prog="python -m bench events")
-    parser.add_argument("--cases", type=int, default=10_000_000)
+    parser.add_argument("--cases", type=int, default=3_000_000, help="cases for the speed-up against the naive loop")
+    parser.add_argument("--scale", type=int, default=10_000_000, help="cases for the 10 s target (0 to skip)")
     parser.add_argument("--large", type=int, default=50_000_000, help="cases for the memory check (0 to skip)")
     args = parser.parse_args(argv)
 
@@ -134,32 +138,47 @@ def main(argv: list[str] | None = None) -> bool:
         naive_rate = SAMPLE / naive_seconds
         whole_rate, inner_rate = total / whole.seconds, total / inner_seconds
         checks = [
-            (f"kpi events, whole command ({total:,} rows)", f"{whole.seconds:.2f} s", whole.seconds <= 10, "<= 10 s"),
-            ("kpi events, peak memory", f"{whole.peak_mb:,.0f} MB", whole.peak_mb <= 3072, "<= 3 GB"),
+            (f"kpi events, whole command ({total:,} rows)", f"{whole.seconds:.2f} s", True, ""),
             ("derivation in process (read, check, aggregate)", f"{inner_seconds:.2f} s", True, ""),
             (f"naive apply + busday_count ({SAMPLE:,} rows)", f"{naive_seconds:.2f} s", True, ""),
             ("throughput: naive", f"{naive_rate:,.0f} cases/s", True, ""),
             ("throughput: kpi events in process", f"{inner_rate:,.0f} cases/s", True, ""),
             ("throughput: kpi events whole command", f"{whole_rate:,.0f} cases/s", True, ""),
+            ("speed-up in process vs naive", f"{inner_rate / naive_rate:.0f}x", True, ""),
             (
-                "speed-up in process vs naive",
-                f"{inner_rate / naive_rate:.0f}x",
-                inner_rate / naive_rate >= 50,
+                "speed-up whole command vs naive (startup, imports, writing included)",
+                f"{whole_rate / naive_rate:.0f}x",
+                whole_rate / naive_rate >= 50,
                 ">= 50x",
             ),
-            ("speed-up whole command vs naive", f"{whole_rate / naive_rate:.0f}x", True, "(startup included)"),
         ]
+        reference = whole
+        if args.scale:
+            scaled = Path(folder) / "cases-scale.parquet"
+            write_cases(scaled, args.scale, ids, seed=9)
+            reference = measure([sys.executable, "-m", "kpilib", "events", str(scaled), "--root", str(root)])
+            rows = pq.ParquetFile(scaled).metadata.num_rows
+            scaled.unlink()
+            checks += [
+                (
+                    f"kpi events, whole command ({rows:,} rows)",
+                    f"{reference.seconds:.2f} s",
+                    reference.seconds <= 10,
+                    "<= 10 s",
+                ),
+                ("kpi events, peak memory", f"{reference.peak_mb:,.0f} MB", reference.peak_mb <= 3072, "<= 3 GB"),
+            ]
         if args.large:
             big = Path(folder) / "cases-large.parquet"
             write_cases(big, args.large, ids, seed=8)
             data.unlink()
             large = measure([sys.executable, "-m", "kpilib", "events", str(big), "--root", str(root)])
-            growth = large.peak_mb / whole.peak_mb
+            growth = large.peak_mb / reference.peak_mb
             checks += [
                 (f"kpi events, {args.large:,} cases", f"{large.seconds:.2f} s", True, ""),
                 (
-                    "peak memory, large vs 10M",
-                    f"{large.peak_mb:,.0f} MB vs {whole.peak_mb:,.0f} MB ({growth:.2f}x)",
+                    "peak memory, large vs scale",
+                    f"{large.peak_mb:,.0f} MB vs {reference.peak_mb:,.0f} MB ({growth:.2f}x)",
                     growth <= 1.5,
                     "<= 1.5x",
                 ),

@@ -15,36 +15,39 @@ The package is laid out as the pipeline runs: :mod:`kpilib.catalog` (``kpi catal
 (``kpi reports``), on a small :mod:`kpilib.core`; :mod:`kpilib.cli` is the command line.
 """
 
-# Set before the imports below: the reports read it while the package is still loading.
+import importlib
+
 __version__ = "0.1.0"
 
-from .analysis.evaluate import Analysis, analyse
-from .analysis.rollup import compliance
-from .catalog.indicators import read_indicators
-from .catalog.targets import Target, parse_target
-from .core.errors import KpiError
-from .core.paths import Paths
-from .core.periods import Period, parse_period
-from .core.vocabulary import Assurance, Comparator, Polarity, Status, Unit, Variation
-from .measurements.ingest import read_measurements
+# Where each public name lives. Loaded on first use (PEP 562), so that `kpi events` does not
+# pay for the analysis and `import kpilib` stays quick; `from kpilib import analyse` works as usual.
+_PUBLIC = {
+    "Analysis": "kpilib.analysis.evaluate",
+    "analyse": "kpilib.analysis.evaluate",
+    "compliance": "kpilib.analysis.rollup",
+    "read_indicators": "kpilib.catalog.indicators",
+    "Target": "kpilib.catalog.targets",
+    "parse_target": "kpilib.catalog.targets",
+    "KpiError": "kpilib.core.errors",
+    "Paths": "kpilib.core.paths",
+    "Period": "kpilib.core.periods",
+    "parse_period": "kpilib.core.periods",
+    "Assurance": "kpilib.core.vocabulary",
+    "Comparator": "kpilib.core.vocabulary",
+    "Polarity": "kpilib.core.vocabulary",
+    "Status": "kpilib.core.vocabulary",
+    "Unit": "kpilib.core.vocabulary",
+    "Variation": "kpilib.core.vocabulary",
+    "read_measurements": "kpilib.measurements.ingest",
+}
+__all__ = sorted([*_PUBLIC, "__version__"])
 
-__all__ = [
-    "Analysis",
-    "Assurance",
-    "Comparator",
-    "KpiError",
-    "Paths",
-    "Period",
-    "Polarity",
-    "Status",
-    "Target",
-    "Unit",
-    "Variation",
-    "__version__",
-    "analyse",
-    "compliance",
-    "parse_period",
-    "parse_target",
-    "read_indicators",
-    "read_measurements",
-]
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'kpilib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

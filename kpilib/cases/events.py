@@ -107,9 +107,8 @@ def _unreadable(connection, case_files: list[CaseFile], error: Exception) -> str
     failing = []
     for number, case_file in enumerate(case_files):
         try:
-            connection.execute(
-                f"SELECT count(opened), count(closed), count(raw) FROM ({select_sql(case_file, number)})"
-            )
+            every_column = "max(length(indicator_raw)), max(length(case_id)), count(opened), count(closed)"
+            connection.execute(f"SELECT {every_column} FROM ({select_sql(case_file, number)})").fetchall()
         except duckdb.Error:
             failing.append(case_file.source)
     where = ", ".join(failing) if failing else "a case file"

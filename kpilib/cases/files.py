@@ -212,7 +212,7 @@ def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) 
         f"{dates['opened'][0]} AS opened, {dates['closed'][0]} AS closed, "
         f"{dates['opened'][1]} AS opened_bad, {dates['closed'][1]} AS closed_bad, "
         f"{dates['opened'][2]} AS opened_date_only, {dates['closed'][2]} AS closed_date_only, "
-        f"{raw} AS raw "
+        f"{raw if rows_from else 'CAST(NULL AS VARCHAR)'} AS raw "  # the text of a row, only for the rows picked
         f"FROM read_parquet({_literal(str(case_file.parquet))}"
         f"{', file_row_number = true' if not case_file.row_column else ''})"
         + (f" WHERE {row} IN (SELECT row FROM {rows_from} WHERE file_id = {int(file_id)})" if rows_from else "")

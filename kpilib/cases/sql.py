@@ -57,7 +57,7 @@ SELECT c.*, i.indicator_id, i.kind, i.unit, i.deadline, i.months,
     WHEN c.indicator_raw IS NULL OR i.indicator_id = '' THEN 1
     WHEN NOT i.known THEN 2
     WHEN i.kind = '' THEN 3
-    WHEN c.case_id IS NULL OR trim(c.case_id) = '' THEN 4
+    WHEN c.case_id IS NULL OR c.case_id = '' OR (starts_with(c.case_id, ' ') AND trim(c.case_id) = '') THEN 4
     WHEN c.opened_bad THEN 5
     WHEN c.opened IS NULL THEN 6
     WHEN c.closed_bad THEN 7
