@@ -293,6 +293,9 @@ def write_examples(paths: Paths) -> list[Path]:
     csv_text = cases[protocol].to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
     write_atomic_bytes(target, csv_text.encode("utf-8"))
     written.append(target)
+    target = paths.changes_dir / "ESEMPIO_cambi_processo.csv"
+    write_atomic_bytes(target, _changes_csv(ids))
+    written.append(target)
     target = paths.events_dir / "ESEMPIO_casi_redazione_2025.parquet"
     write_atomic_bytes(target, _parquet_bytes(cases[~protocol]))
     written.append(target)
@@ -323,6 +326,15 @@ def _register_csv(reported: pd.DataFrame, ids: dict) -> bytes:
         ],
     ]
     lines = ["indicatore;periodo;causa;azione;responsabile;data_verifica"] + [";".join(row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _changes_csv(ids: dict) -> bytes:
+    """One recorded process change: online booking of the guided visits from January 2025."""
+    lines = [
+        "indicatore;periodo;motivo",
+        f"{ids['visits_with_spike']};gennaio 2025;prenotazione online delle visite guidate (nuova procedura)",
+    ]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 

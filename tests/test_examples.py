@@ -13,7 +13,7 @@ from kpilib.examples import differences, write_examples
 
 def test_the_generator_writes_the_same_files_twice(root):
     first = {path: path.read_bytes() for path in write_examples(root)}
-    assert len(first) == 6
+    assert len(first) == 7
     assert all(path.name.startswith("ESEMPIO_") for path in first)
     second = write_examples(root)
     assert {path: path.read_bytes() for path in second} == first

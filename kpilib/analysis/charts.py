@@ -35,6 +35,7 @@ def _legend_handles() -> list:
         plt.Line2D([], [], color="#c0392b", linestyle="--", label="target"),
         plt.Line2D([], [], color="#7f8c8d", linestyle="-", label="media"),
         plt.Line2D([], [], color="#7f8c8d", linestyle=":", label="limiti del processo"),
+        plt.Line2D([], [], color="#1f4e79", linestyle="-.", label="cambio di processo (nuovi limiti)"),
         plt.Line2D([], [], color=COLOURS[Variation.CONCERN], marker="o", linestyle="", label="peggioramento anomalo"),
         plt.Line2D(
             [], [], color=COLOURS[Variation.IMPROVEMENT], marker="o", linestyle="", label="miglioramento anomalo"
@@ -89,7 +90,7 @@ def series_charts(spc: pd.DataFrame, summary: pd.DataFrame, columns: int = 2):
         _one_series(ax, spc[spc["indicator_id"] == row["indicator_id"]].reset_index(drop=True), row)
     for ax in list(axes.flat)[len(indicators) :]:
         ax.set_visible(False)
-    figure.legend(handles=_legend_handles(), loc="upper center", ncol=6, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    figure.legend(handles=_legend_handles(), loc="upper center", ncol=7, frameon=False, bbox_to_anchor=(0.5, 1.0))
     # Fixed margins (in inches, whatever the number of rows) instead of tight_layout, which
     # draws the whole figure once more only to measure it.
     height = 3.6 * rows
@@ -123,10 +124,26 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
             )
     if not is_missing(row["target_value"]):
         ax.axhline(row["target_value"], color="#c0392b", linestyle="--", linewidth=1.2)
-    if series["mean"].notna().any():
-        ax.axhline(series["mean"].iloc[0], color="#7f8c8d", linewidth=1)
-        ax.axhline(series["lower_limit"].iloc[0], color="#7f8c8d", linestyle=":", linewidth=1)
-        ax.axhline(series["upper_limit"].iloc[0], color="#7f8c8d", linestyle=":", linewidth=1)
+    segments = series["segment"] if "segment" in series else pd.Series(0, index=series.index)
+    for number in segments.unique():
+        positions = [i for i, s in zip(x, segments, strict=True) if s == number]
+        part = series[segments == number]
+        start, end = positions[0] - 0.4, positions[-1] + 0.4
+        if part["mean"].notna().any():  # a segment's own mean and limits, from its first point to its last
+            ax.hlines(part["mean"].iloc[0], start, end, color="#7f8c8d", linewidth=1)
+            for column in ("lower_limit", "upper_limit"):
+                ax.hlines(part[column].iloc[0], start, end, color="#7f8c8d", linestyle=":", linewidth=1)
+        reason = str(part["change"].iloc[0]) if "change" in part and not is_missing(part["change"].iloc[0]) else ""
+        if reason:  # a recorded process change: the break, and why
+            ax.axvline(positions[0] - 0.5, color="#1f4e79", linestyle="-.", linewidth=1)
+            ax.annotate(
+                "\n".join(textwrap.wrap(f"cambio: {reason}", 28)[:2]),
+                (positions[0] - 0.4, 1.0),
+                xycoords=("data", "axes fraction"),
+                va="top",
+                fontsize=7,
+                color="#1f4e79",
+            )
     step = max(1, len(series) // 6)
     ax.set_xticks(list(x)[::step])
     ax.set_xticklabels([tick(p) for p in series["period"].iloc[::step]], rotation=0, fontsize=8)

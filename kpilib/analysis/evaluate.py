@@ -18,6 +18,7 @@ from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of
 from ..core.rejects import reject, rejects_frame
 from ..measurements.ingest import read_measurements
+from .changes import read_changes
 from .evaluation import evaluate
 from .nonconformities import nonconformities, read_register, reference_date, validate_register
 from .opportunities import find_opportunities
@@ -44,6 +45,8 @@ class Analysis:
     opportunities: pd.DataFrame
     nonconformities: pd.DataFrame
     register_rejects: pd.DataFrame
+    changes: pd.DataFrame
+    change_rejects: pd.DataFrame
 
     def xmr_chart(self, indicator_id: str):
         """The indicator's XmR chart as a matplotlib Figure: series, target, mean, limits, signals."""
@@ -83,7 +86,8 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     except ValueError as error:
         raise KpiError(str(error)) from None
     evaluation = evaluate(indicators, measurements, evaluated)
-    spc = spc_table(evaluation, indicators)
+    changes, change_rejects = read_changes(paths.changes_dir, indicators, paths.relative)
+    spc = spc_table(evaluation, indicators, changes)
     previous = evaluate(indicators, measurements, evaluated.shift(-1))
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
     opportunities = find_opportunities(summary, spc, evaluation)
@@ -91,7 +95,17 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     found = nonconformities(evaluation, register, indicators, reference_date(evaluated))
     register_rejects = pd.concat([register_rejects, _unmatched(register, found)], ignore_index=True)
     return Analysis(
-        evaluated, indicators, measurements, evaluation, spc, summary, opportunities, found, register_rejects
+        evaluated,
+        indicators,
+        measurements,
+        evaluation,
+        spc,
+        summary,
+        opportunities,
+        found,
+        register_rejects,
+        changes,
+        change_rejects,
     )
 
 
@@ -123,6 +137,7 @@ def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
             paths.opportunities: result.opportunities,
             paths.nonconformities: result.nonconformities,
             paths.nonconformity_rejects: result.register_rejects,
+            paths.change_rejects: result.change_rejects,
         },
         paths.processed,
     )

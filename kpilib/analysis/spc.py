@@ -1,19 +1,26 @@
-"""Statistical process control: XmR (individuals) charts as in NHS England's
-"Making Data Count".
+"""Statistical process control: XmR (individuals) charts as NHS England's "Making Data Count"
+defines them, with NHSRplotthedots (R) as the reference implementation.
 
-Over a series of at least :data:`MIN_POINTS` points: mean, mean moving range (mean of
-|x[i] - x[i-1]|), process limits at mean ± 2.66 × mean moving range. A point shows
-special-cause variation when it is part of any of:
+Over a series (or a segment of it, between recorded process changes) of at least
+:data:`MIN_POINTS` points: the mean, the mean moving range (mean of ``|x[i] - x[i-1]|``;
+moving ranges above 3.267 times it left out only when ``screen`` is asked for, as the
+Making Data Count Excel tools do not screen by default), and the process limits at mean ±
+2.66 × mean moving range. The special-cause rules, in their order of priority:
 
-- a point beyond a limit;
-- a run of 7 or more consecutive points on one side of the mean;
-- 7 or more consecutive points each rising (or each falling);
-- 2 of 3 consecutive points beyond two-thirds of the way from the mean to a limit, on
-  the same side.
+1. ``limit``: a point beyond a process limit;
+2. ``trend``: 7 points in a row each rising (or each falling); equal values break it;
+3. ``two_of_three``: 2 of 3 points in a row close to a limit (beyond two-thirds of the way
+   from the mean, not beyond the limit), all three on the same side of the mean;
+4. ``run``: 7 points in a row on one side of the mean; a point on the mean breaks it.
 
-Special causes are ``improvement`` or ``concern`` by the indicator's polarity (above the
-mean, or rising, is an improvement where higher is better); everything else is
-``common_cause``. Assurance compares the target with the limits.
+A point's variation follows the first rule in that order that flags it: above the mean,
+beyond the upper limit or rising is an ``improvement`` where higher is better and a
+``concern`` where lower is better. So a point flagged high by one rule and low by another
+takes the direction of the rule with priority, as NHSRplotthedots does; a point ending a
+rising trend and starting a falling one takes the direction of the step that follows it.
+Everything else is ``common_cause``. Assurance compares the target with the limits of the
+latest segment. Stored and shown limits stay within what the unit allows (0–100% for a
+percentage, 0 or more for durations and counts); the rules use the limits as computed.
 """
 
 from __future__ import annotations
@@ -24,13 +31,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.vocabulary import Assurance, Polarity, Variation, is_missing, meets
+from ..core.periods import Period, parse_period
+from ..core.vocabulary import Assurance, Comparator, Polarity, Unit, Variation, is_missing, meets
 
-MIN_POINTS = 12
+MIN_POINTS = 12  # fewer points: no limits, no signals, assurance "insufficient_data"
 LIMIT_FACTOR = 2.66
+SCREEN_FACTOR = 3.267
 RUN_LENGTH = 7
 TREND_LENGTH = 7
-SPC_COLUMNS = ["indicator_id", "period", "value", "mean", "lower_limit", "upper_limit", "variation", "signals"]
+RULES = ("limit", "trend", "two_of_three", "run")  # in their order of priority
+SPC_COLUMNS = [
+    "indicator_id",
+    "period",
+    "value",
+    "mean",
+    "lower_limit",
+    "upper_limit",
+    "variation",
+    "signals",
+    "segment",
+    "change",
+]
 
 
 @dataclass(frozen=True)
@@ -41,15 +62,19 @@ class Limits:
     mean_moving_range: float
 
 
-def limits(values) -> Limits:
-    """Mean and process limits of a series.
+def limits(values, screen: bool = False) -> Limits:
+    """Mean and process limits of a series; ``screen`` leaves out moving ranges above 3.267 × their mean.
 
     >>> limits([10, 12, 11, 13])
     Limits(mean=11.5, lower=7.066666666666666, upper=15.933333333333334, mean_moving_range=1.6666666666666667)
     """
     x = np.asarray(values, dtype=float)
     mean = float(x.mean())
-    moving_range = float(np.abs(np.diff(x)).mean()) if len(x) > 1 else 0.0
+    ranges = np.abs(np.diff(x))
+    moving_range = float(ranges.mean()) if len(ranges) else 0.0
+    if screen and len(ranges):
+        kept = ranges[ranges < SCREEN_FACTOR * moving_range]
+        moving_range = float(kept.mean()) if len(kept) else moving_range
     return Limits(mean, mean - LIMIT_FACTOR * moving_range, mean + LIMIT_FACTOR * moving_range, moving_range)
 
 
@@ -68,35 +93,47 @@ def _runs(flags: np.ndarray, length: int) -> np.ndarray:
 
 
 def signals(values, bounds: Limits) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """For each rule, the points flagged ``(high, low)``: above/rising versus below/falling."""
+    """For each rule, the points it flags ``(high, low)``: above or rising, versus below or falling."""
     x = np.asarray(values, dtype=float)
     n = len(x)
-    above, below = x > bounds.mean, x < bounds.mean
-    rising = np.zeros(n, dtype=bool)
-    falling = np.zeros(n, dtype=bool)
-    steps_up, steps_down = np.diff(x) > 0, np.diff(x) < 0
+    side = np.sign(x - bounds.mean)
+    rising, falling = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     # a trend of 7 points is 6 consecutive steps the same way; mark the points they join
-    for steps, marks in ((steps_up, rising), (steps_down, falling)):
+    for steps, marks in ((np.diff(x) > 0, rising), (np.diff(x) < 0, falling)):
         run = _runs(steps, TREND_LENGTH - 1)
         marks[1:] |= run
         marks[:-1] |= run
-    near_high = x > bounds.mean + 2 / 3 * (bounds.upper - bounds.mean)
-    near_low = x < bounds.mean - 2 / 3 * (bounds.mean - bounds.lower)
+    outside_high, outside_low = x > bounds.upper, x < bounds.lower
+    close = ~(outside_high | outside_low) & (
+        (x > bounds.mean + 2 / 3 * (bounds.upper - bounds.mean))
+        | (x < bounds.mean - 2 / 3 * (bounds.mean - bounds.lower))
+    )
     two_high, two_low = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     for i in range(n - 2):
-        for near, marks in ((near_high, two_high), (near_low, two_low)):
-            window = near[i : i + 3]
-            if window.sum() >= 2:
-                marks[i : i + 3] |= window
+        window = slice(i, i + 3)
+        same_side = abs(side[window].sum()) == 3
+        if same_side and close[window].sum() >= 2:
+            (two_high if side[i] > 0 else two_low)[window] |= close[window]
     return {
-        "limit": (x > bounds.upper, x < bounds.lower),
-        "run": (_runs(above, RUN_LENGTH), _runs(below, RUN_LENGTH)),
+        "limit": (outside_high, outside_low),
         "trend": (rising, falling),
         "two_of_three": (two_high, two_low),
+        "run": (_runs(side > 0, RUN_LENGTH), _runs(side < 0, RUN_LENGTH)),
     }
 
 
-def classify(values, polarity: str) -> pd.DataFrame:
+def _direction(fired: dict, i: int, x: np.ndarray) -> int:
+    """+1 (high), -1 (low) or 0, from the first rule in order of priority that flags point ``i``."""
+    for rule in RULES:
+        high, low = fired[rule][0][i], fired[rule][1][i]
+        if high and low:  # the top of a rise that turns into a fall: the step after it decides
+            return 1 if i + 1 < len(x) and x[i + 1] > x[i] else -1
+        if high or low:
+            return 1 if high else -1
+    return 0
+
+
+def classify(values, polarity: str, screen: bool = False) -> pd.DataFrame:
     """Per point: ``variation`` and the ``signals`` (rule names) that fired, with the limits."""
     x = np.asarray(values, dtype=float)
     if len(x) < MIN_POINTS:
@@ -104,16 +141,16 @@ def classify(values, polarity: str) -> pd.DataFrame:
             {"mean": math.nan, "lower_limit": math.nan, "upper_limit": math.nan, "variation": "", "signals": ""},
             index=range(len(x)),
         )
-    bounds = limits(x)
+    bounds = limits(x, screen)
     fired = signals(x, bounds)
-    good_high = polarity != Polarity.LOWER
+    better = 1 if polarity != Polarity.LOWER else -1
     variation, names = [], []
     for i in range(len(x)):
-        high = [rule for rule, (up, _) in fired.items() if up[i]]
-        low = [rule for rule, (_, down) in fired.items() if down[i]]
-        good, bad = (high, low) if good_high else (low, high)
-        variation.append(Variation.CONCERN if bad else Variation.IMPROVEMENT if good else Variation.COMMON_CAUSE)
-        names.append(";".join(sorted(set(high + low))))
+        direction = _direction(fired, i, x) * better
+        variation.append(
+            Variation.IMPROVEMENT if direction > 0 else Variation.CONCERN if direction < 0 else Variation.COMMON_CAUSE
+        )
+        names.append(";".join(sorted(rule for rule, (high, low) in fired.items() if high[i] or low[i])))
     return pd.DataFrame(
         {
             "mean": bounds.mean,
@@ -129,14 +166,21 @@ def assurance(bounds: Limits | None, op: str, target: float, points: int) -> str
     """Where the target lies relative to the process limits.
 
     The whole band between the limits meets the target: ``consistently_met``; none of it
-    does: ``consistently_failing``; otherwise ``hit_and_miss``. Fewer than 12 points, or no
-    target: ``insufficient_data``.
+    does: ``consistently_failing``; otherwise ``hit_and_miss``. A target "equal to" is met
+    at one value only: inside the limits it is ``hit_and_miss``, never consistently
+    failing; outside them, ``consistently_failing``. Fewer than :data:`MIN_POINTS` points,
+    or no target: ``insufficient_data``.
 
     >>> assurance(Limits(90, 85, 95, 1.9), ">=", 80, 24), assurance(Limits(90, 85, 95, 1.9), ">=", 92, 24)
     ('consistently_met', 'hit_and_miss')
+    >>> assurance(Limits(90, 85, 95, 1.9), "=", 90, 24), assurance(Limits(90, 85, 95, 1.9), "=", 99, 24)
+    ('hit_and_miss', 'consistently_failing')
     """
     if bounds is None or points < MIN_POINTS or not op or is_missing(target):
         return Assurance.INSUFFICIENT_DATA
+    if op == Comparator.EQUAL:
+        inside = bounds.lower <= float(target) <= bounds.upper
+        return Assurance.HIT_AND_MISS if inside else Assurance.CONSISTENTLY_FAILING
     lower_ok, upper_ok = meets(bounds.lower, op, float(target)), meets(bounds.upper, op, float(target))
     if lower_ok and upper_ok:
         return Assurance.CONSISTENTLY_MET
@@ -145,17 +189,69 @@ def assurance(bounds: Limits | None, op: str, target: float, points: int) -> str
     return Assurance.HIT_AND_MISS
 
 
-def spc_table(evaluation: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """``spc.csv``: one row per point with a value in each indicator's series."""
-    polarity = indicators.set_index("indicator_id")["polarity"]
+def within_unit(limit: float, unit: str) -> float:
+    """A limit as the unit allows it to be shown: 0–100 for a percentage, not below 0 otherwise.
+
+    >>> within_unit(111.3, "percent"), within_unit(-4.0, "days"), within_unit(70.4, "percent")
+    (100.0, 0.0, 70.4)
+    """
+    if is_missing(limit):
+        return limit
+    if unit == Unit.PERCENT:
+        return min(max(limit, 0.0), 100.0)
+    return max(limit, 0.0) if unit else limit
+
+
+def segment_numbers(periods: list[Period], changes: list[Period]) -> list[int]:
+    """For each period of a series, how many recorded process changes came before or at its start.
+
+    >>> p = parse_period
+    >>> segment_numbers([p("2025-01"), p("2025-02"), p("2025-03")], [p("2025-02")])
+    [0, 1, 1]
+    """
+    starts = sorted(change.start for change in changes)
+    return [sum(start <= period.start for start in starts) for period in periods]
+
+
+def spc_table(
+    evaluation: pd.DataFrame, indicators: pd.DataFrame, changes: pd.DataFrame | None = None, screen: bool = False
+) -> pd.DataFrame:
+    """``spc.csv``: one row per point with a value in each indicator's series, segment by segment.
+
+    ``changes``: the process-changes register (``indicator_id``, ``period``, ``reason``); each
+    change starts a new segment with its own mean and limits (rebasing).
+    """
+    catalog = indicators.set_index("indicator_id")
+    recorded = changes if changes is not None else pd.DataFrame(columns=["indicator_id", "period", "reason"])
+    by_indicator = {key: group for key, group in recorded.groupby("indicator_id")}
     points = evaluation[evaluation["series"].astype(bool) & evaluation["value"].notna()]
     frames = []
     for indicator_id, series in points.groupby("indicator_id", sort=True):
-        chart = classify(series["value"].to_numpy(), polarity.get(indicator_id, Polarity.HIGHER))
-        chart.insert(0, "indicator_id", indicator_id)
-        chart.insert(1, "period", series["period"].to_numpy())
-        chart.insert(2, "value", series["value"].to_numpy())
-        frames.append(chart)
+        polarity = catalog["polarity"].get(indicator_id, Polarity.HIGHER)
+        unit = catalog["target_unit"].get(indicator_id, "")
+        periods = [parse_period(p) for p in series["period"]]
+        own = by_indicator.get(indicator_id, recorded.iloc[0:0])
+        reasons = {str(parse_period(p)): r for p, r in zip(own["period"], own["reason"], strict=True)}
+        numbers = segment_numbers(periods, [parse_period(p) for p in reasons])
+        values = series["value"].to_numpy()
+        for number in sorted(set(numbers)):
+            chosen = np.array(numbers) == number
+            chart = classify(values[chosen], polarity, screen)
+            chart["lower_limit"] = [within_unit(v, unit) for v in chart["lower_limit"]]
+            chart["upper_limit"] = [within_unit(v, unit) for v in chart["upper_limit"]]
+            chart.insert(0, "indicator_id", indicator_id)
+            chart.insert(1, "period", series["period"].to_numpy()[chosen])
+            chart.insert(2, "value", values[chosen])
+            chart["segment"] = number
+            first = next(p for p, n in zip(periods, numbers, strict=True) if n == number)
+            chart["change"] = [_change_at(first, reasons) if i == 0 and number else "" for i in range(len(chart))]
+            frames.append(chart)
     if not frames:
         return pd.DataFrame(columns=SPC_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SPC_COLUMNS]
+
+
+def _change_at(first: Period, reasons: dict[str, str]) -> str:
+    """The reason of the latest change starting at or before the segment's first period."""
+    started = [(parse_period(p).start, reason) for p, reason in reasons.items() if parse_period(p).start <= first.start]
+    return max(started)[1] if started else ""

@@ -112,7 +112,8 @@ def _chart_figures(chart: pd.DataFrame | None, indicator: dict) -> dict:
             "assurance": assurance(None, indicator["target_op"], indicator["target_value"], 0),
         }
     latest = chart.iloc[-1]
-    points = len(chart)
+    # the latest segment's points: limits computed before a recorded process change say nothing of now
+    points = int((chart["segment"] == latest["segment"]).sum()) if "segment" in chart else len(chart)
     bounds = None
     if points >= MIN_POINTS:
         bounds = Limits(latest["mean"], latest["lower_limit"], latest["upper_limit"], math.nan)

@@ -46,6 +46,14 @@ class Paths:
         return self.raw / "events"
 
     @property
+    def changes_dir(self) -> Path:
+        return self.raw / "changes"
+
+    @property
+    def change_rejects(self) -> Path:
+        return self.processed / "change_rejects.csv"
+
+    @property
     def nonconformities_dir(self) -> Path:
         return self.raw / "nonconformities"
 

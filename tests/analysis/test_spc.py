@@ -1,6 +1,7 @@
 """XmR limits, the four special-cause rules and assurance, on examples computed by hand."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kpilib.analysis.spc import Limits, assurance, classify, limits, signals
@@ -79,3 +80,122 @@ def test_every_assurance_outcome(bounds, op, target, expected):
 def test_assurance_needs_twelve_points_and_a_target():
     assert assurance(Limits(90, 85, 95, 0), ">=", 80, 11) == "insufficient_data"
     assert assurance(Limits(90, 85, 95, 0), "", None, 24) == "insufficient_data"
+
+
+# Cases from NHSRplotthedots' tests (tests/testthat/test-ptd_calculate_point_type.R), read, not copied:
+# the same inputs, and the outputs its functions give, through this module's rules.
+LIMITS_0_100 = Limits(mean=50, lower=20, upper=80, mean_moving_range=30 / 2.66)  # close: beyond 70 or below 30
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([75, 55, 75], [0, 2]),  # 2 in 3 close, all above the mean
+        ([55, 75, 75], [1, 2]),
+        ([75, 75, 55], [0, 1]),
+        ([52, 52, 75, 55, 75, 52, 52], [2, 4]),
+        ([52, 52, 75, 75, 52, 52, 52], [2, 3]),
+        ([75, 55, 55, 75], []),  # two close points, but never two in any three
+        ([75, 55, 55, 75, 75], [3, 4]),
+    ],
+)
+def test_two_in_three_flags_the_close_points_of_a_same_side_window(values, expected):
+    high, low = signals(values, LIMITS_0_100)["two_of_three"]
+    assert np.flatnonzero(high).tolist() == expected and not low.any()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[75, 45, 75], [55, 25, 75], [75, 25, 55], [55, 45, 75, 45, 75, 45, 55], [45, 55, 25, 75, 45, 55, 45]],
+)
+def test_two_in_three_needs_all_three_on_the_same_side_of_the_mean(values):
+    """NHSRplotthedots issue 143, Making Data Count issue 194: a point across the mean breaks it."""
+    high, low = signals(values, LIMITS_0_100)["two_of_three"]
+    assert not high.any() and not low.any()
+
+
+def test_a_point_beyond_the_limit_is_not_also_close_to_it():
+    high, _ = signals([85, 52, 75], LIMITS_0_100)["two_of_three"]
+    assert not high.any()  # 85 is beyond the limit, not "close": one close point in the window
+
+
+@pytest.mark.parametrize(
+    ("values", "ends"),
+    [
+        (list(range(1, 7)), []),
+        ([1, 2, 3, 3, 4, 5, 6], []),
+        (list(range(1, 8)), list(range(7))),
+        ([2, 1, 2, 3, 4, 5, 6, 7, 3], list(range(1, 8))),
+        ([7, 6, 5, 4, 3, 2, 1], list(range(7))),
+    ],
+)
+def test_seven_point_trends_as_the_reference_marks_them(values, ends):
+    high, low = signals(values, Limits(4, -100, 100, 1))["trend"]
+    assert np.flatnonzero(high | low).tolist() == ends
+
+
+@pytest.mark.parametrize(
+    ("sides", "expected"),
+    [([1] * 6, []), ([1] * 6 + [-1], []), ([1] * 8 + [-1], list(range(8))), ([-1] * 8 + [1], list(range(8)))],
+)
+def test_seven_points_on_one_side_as_the_reference_marks_them(sides, expected):
+    values = [50 + 5 * side for side in sides]
+    high, low = signals(values, LIMITS_0_100)["run"]
+    assert np.flatnonzero(high | low).tolist() == expected
+
+
+def test_a_point_flagged_both_ways_takes_the_direction_of_the_rule_with_priority():
+    # the last point ends a run of 7 above the mean (improvement where higher is better) but falls below the
+    # lower limit: "beyond a limit" comes first, so it is a concern, as in NHSRplotthedots and Making Data Count
+    values = [50] * 5 + [60, 61, 62, 60, 61, 62, 60, -40]
+    chart = classify(values, "higher")
+    assert chart["variation"].iloc[-1] == "concern" and "limit" in chart["signals"].iloc[-1]
+    assert chart["variation"].iloc[-3] == "improvement"
+
+
+def test_screening_leaves_out_the_huge_moving_ranges_only_when_asked():
+    values = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 60, 11]
+    plain, screened = limits(values), limits(values, screen=True)
+    ranges = np.abs(np.diff(values))
+    assert plain.mean_moving_range == pytest.approx(ranges.mean())
+    assert screened.mean_moving_range == pytest.approx(ranges[ranges < 3.267 * ranges.mean()].mean())
+    assert screened.upper < plain.upper
+
+
+def test_a_target_equal_to_a_value_is_never_consistently_failing_inside_the_limits():
+    assert assurance(Limits(5, 3, 7, 0.75), "=", 5, 24) == "hit_and_miss"
+    assert assurance(Limits(5, 3, 7, 0.75), "=", 9, 24) == "consistently_failing"
+
+
+def test_percent_limits_are_shown_within_0_and_100():
+    from kpilib.analysis.spc import spc_table
+
+    evaluation = pd.DataFrame(
+        {
+            "indicator_id": "kpi-p",
+            "period": [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-01"],
+            "value": [99, 80, 99, 78, 99, 80, 99, 79, 99, 80, 99, 81, 99.5],
+            "series": True,
+        }
+    )
+    indicators = pd.DataFrame({"indicator_id": ["kpi-p"], "polarity": ["higher"], "target_unit": ["percent"]})
+    chart = spc_table(evaluation, indicators)
+    assert chart["upper_limit"].max() == 100 and chart["lower_limit"].min() >= 0
+    assert classify(evaluation["value"], "higher")["upper_limit"].iloc[0] > 100  # the rules use the raw limit
+
+
+def test_a_recorded_change_starts_a_segment_with_its_own_limits():
+    from kpilib.analysis.spc import spc_table
+
+    before, after = [10, 12, 11, 13, 10, 12, 11, 13, 10, 12, 11, 13], [30, 32, 31, 33, 30, 32, 31, 33, 30, 32, 31, 33]
+    periods = [f"2024-{m:02d}" for m in range(1, 13)] + [f"2025-{m:02d}" for m in range(1, 13)]
+    evaluation = pd.DataFrame({"indicator_id": "kpi-n", "period": periods, "value": before + after, "series": True})
+    indicators = pd.DataFrame({"indicator_id": ["kpi-n"], "polarity": ["higher"], "target_unit": ["number"]})
+    changes = pd.DataFrame({"indicator_id": ["kpi-n"], "period": ["2025-01"], "reason": ["nuova procedura"]})
+    chart = spc_table(evaluation, indicators, changes)
+    assert chart["segment"].tolist() == [0] * 12 + [1] * 12
+    assert chart["mean"].iloc[0] == pytest.approx(11.5) and chart["mean"].iloc[-1] == pytest.approx(31.5)
+    assert chart["change"].tolist()[12] == "nuova procedura" and set(chart["change"].tolist()[13:]) == {""}
+    assert set(chart["variation"]) == {"common_cause"}  # without the break, the jump would be all special cause
+    unbroken = spc_table(evaluation, indicators)
+    assert (unbroken["variation"] != "common_cause").sum() >= 12
