@@ -65,6 +65,18 @@ def value_it(value, unit: str, decimals: int = 1) -> str:
     return number
 
 
+COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+
+
+def target_it(op: str, value, unit: str) -> str:
+    """A threshold as the published table writes it: ``≥10``, ``≥80%``, ``≤12 giorni``.
+
+    >>> target_it(">=", 80.0, "percent"), target_it("<=", 12.0, "days")
+    ('≥80%', '≤12 giorni')
+    """
+    return f"{COMPARATOR_SIGNS.get(op, op)}{value_it(value, unit, decimals=2)}"
+
+
 def margin_it(value, unit: str) -> str:
     """Signed margin: ``+2,5 punti``, ``-3 giorni``."""
     if is_missing(value):

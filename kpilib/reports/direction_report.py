@@ -11,6 +11,7 @@ import html
 from IPython.display import HTML, Image, Markdown, display
 
 from ..analysis.charts import png, series_charts
+from ..analysis.spc import MIN_POINTS
 from ..core.labels import STATUS_IT
 from ..core.vocabulary import Status
 from . import tables
@@ -69,6 +70,12 @@ def show_figure(figure) -> None:
 
 
 def charts(data: ReportData) -> None:
+    show_markdown(
+        "Ogni grafico mostra i valori misurati, il target (linea rossa tratteggiata) e, quando la serie ha almeno "
+        f"{MIN_POINTS} valori, la media e i limiti naturali del processo (linee grigie); una linea blu tratteggiata "
+        "segna un cambio di processo registrato, dopo il quale media e limiti sono ricalcolati. I punti arancioni "
+        "sono peggioramenti non spiegabili dal caso, quelli blu miglioramenti."
+    )
     figure = series_charts(data.spc, data.summary)
     if figure is None:
         show_markdown("Nessuna serie da mostrare.")
@@ -89,6 +96,25 @@ def data_quality(data: ReportData) -> None:
     show_html(tables.missing_table(data.summary, data.measurements))
     show_markdown("**Righe scartate che riguardano questa direzione** (dai file consegnati e dai casi)")
     show_html(tables.rejects_table(data.rejects))
+
+
+def how_to_read() -> None:
+    """The reading guide of the report, its numbers taken from the code that applies them."""
+    show_markdown(
+        f"""- **Variabilità ordinaria** (icona grigia ~): i valori oscillano per caso, entro i limiti naturali del \
+processo; non serve cercare una causa per ogni oscillazione.
+- **Miglioramento / peggioramento anomalo** (icona blu / arancione; A = valore alto, B = valore basso): un valore \
+fuori dai limiti, 7 valori di fila in crescita o in calo, 2 valori su 3 vicini a un limite con tutti e tre dallo \
+stesso lato della media, o 7 valori di fila dallo stesso lato della media. C'è una causa da individuare; se le regole \
+indicano direzioni diverse vale la prima in quest'ordine.
+- I limiti si calcolano con almeno **{MIN_POINTS} valori**; con meno la serie è «troppo breve» e non si giudica \
+l'affidabilità. Dopo un cambio di processo registrato i limiti si ricalcolano sui soli valori successivi.
+- **Affidabilità**: dove cade il target rispetto ai limiti del processo. **S** target sempre raggiunto; **M** target \
+mai raggiungibile così com'è: il processo va cambiato; **~** a volte sì a volte no, per sola variabilità.
+- Le percentuali complessive sono calcolate sommando numeratori e denominatori, non facendo la media delle \
+percentuali. Un periodo con alcune misure mancanti è giudicato su quelle presenti, e le mancanti sono elencate.
+- Metodo: XmR di *Making Data Count* (NHS England), verificato con NHSRplotthedots; dettagli in `docs/method.md`."""
+    )
 
 
 def provenance_tables(data: ReportData, parameters: dict) -> None:

@@ -10,9 +10,10 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..analysis.opportunities import KIND_LABELS
-from ..core.labels import ASSURANCE_IT, STATE_IT, STATUS_COLOURS, STATUS_IT, VARIATION_IT, date_it, margin_it, value_it
+from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, value_it
 from ..core.periods import parse_period
-from ..core.vocabulary import Polarity, Status, is_missing
+from ..core.vocabulary import Status, is_missing
+from .icons import assurance_icon, variation_icon
 
 _TABLE_STYLES = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 0.92em; margin: 0.5em 0 1.5em 0;"},
@@ -24,10 +25,22 @@ _TABLE_STYLES = [
 ]
 
 
-def styled(frame: pd.DataFrame, name: str, colours: pd.DataFrame | None = None, wide: tuple[str, ...] = ()) -> str:
-    """``frame`` as escaped HTML with the house style; ``colours``: CSS per cell, same shape."""
+def styled(
+    frame: pd.DataFrame,
+    name: str,
+    colours: pd.DataFrame | None = None,
+    wide: tuple[str, ...] = (),
+    markup: tuple[str, ...] = (),
+) -> str:
+    """``frame`` as escaped HTML with the house style; ``colours``: CSS per cell, same shape.
+
+    ``markup``: columns whose cells are HTML made by the project (icons), escaped where it
+    made them; every other cell is escaped here.
+    """
     styler = Styler(frame, uuid=name, cell_ids=False)
     styler = styler.format(escape="html", na_rep="—").format_index(escape="html", axis=0)
+    if markup:
+        styler = styler.format(lambda cell: cell, subset=list(markup), na_rep="—")
     styler = styler.format_index(escape="html", axis=1).hide(axis="index")
     styler = styler.set_table_styles(_TABLE_STYLES)
     for column in wide:
@@ -41,16 +54,6 @@ def status_colours(frame: pd.DataFrame, statuses: pd.Series, column: str) -> pd.
     colours = pd.DataFrame("", index=frame.index, columns=frame.columns)
     colours[column] = [f"background-color: {STATUS_COLOURS.get(s, '')}; font-weight: bold" for s in statuses]
     return colours
-
-
-def _trend(row: dict) -> str:
-    previous, now = row["previous_value"], row["value"]
-    if is_missing(previous) or is_missing(now):
-        return "—"
-    better = (now - previous) * (1 if row["polarity"] == Polarity.HIGHER else -1)
-    arrow = "▲" if now > previous else "▼" if now < previous else "="
-    word = "meglio" if better > 0 else "peggio" if better < 0 else "stabile"
-    return f"{arrow} {word} ({value_it(previous, row['target_unit'])})"
 
 
 def parts_it(row: dict) -> str:
@@ -75,8 +78,20 @@ def _label(row: dict) -> str:
     return row["indicator"] + (f" — {row['sub_indicator']}" if not is_missing(row["sub_indicator"]) else "")
 
 
+def target_shown(row: dict) -> str:
+    """The target as published, or, for one part of a compound target, that part's own threshold.
+
+    >>> target_shown({"sub_indicator": "PREMIO MARRA", "target_raw": "≥10 ≥10", "target_op": ">=",
+    ...               "target_value": 10.0, "target_unit": "number"})
+    '≥10'
+    """
+    if is_missing(row.get("sub_indicator")) or not row.get("target_op"):
+        return row["target_raw"]
+    return target_it(row["target_op"], row["target_value"], row["target_unit"])
+
+
 def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator: target, value, margin, status, trend, variation, assurance."""
+    """One row per indicator: target, value, margin, status, variation and assurance (SPC, not two points)."""
     rows = []
     for row in summary.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
         met = parts_it(row)
@@ -85,13 +100,12 @@ def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:
                 "Ufficio": row["office"],
                 "Processo": row["process"],
                 "Indicatore": _label(row),
-                "Target": row["target_raw"],
+                "Target": target_shown(row),
                 "Valore": value_it(row["value"], row["target_unit"]),
                 "Scarto": margin_it(row["margin"], row["target_unit"]),
                 "Esito": STATUS_IT.get(row["status"], row["status"]) + met,
-                "Rispetto al periodo precedente": _trend(row),
-                "Variazione": VARIATION_IT.get(row["variation"] if isinstance(row["variation"], str) else "", ""),
-                "Affidabilità": ASSURANCE_IT.get(row["assurance"], row["assurance"]),
+                "Variazione": variation_icon(row["variation"], row["polarity"]),
+                "Affidabilità": assurance_icon(row["assurance"]),
                 "_status": row["status"],
             }
         )
@@ -103,7 +117,8 @@ def indicator_table(summary: pd.DataFrame, name: str = "indicatori") -> str:
     if frame.empty:
         return "<p>Nessun indicatore.</p>"
     shown = frame.drop(columns="_status")
-    return styled(shown, name, status_colours(shown, frame["_status"], "Esito"), wide=("Indicatore",))
+    colours = status_colours(shown, frame["_status"], "Esito")
+    return styled(shown, name, colours, wide=("Indicatore",), markup=("Variazione", "Affidabilità"))
 
 
 def counts_table(summary: pd.DataFrame) -> str:
