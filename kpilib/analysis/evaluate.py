@@ -16,7 +16,7 @@ from ..core.errors import KpiError
 from ..core.files import write_csvs
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of
-from ..core.rejects import reject, rejects_frame
+from ..core.rejects import sort_rejects
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
 from .evaluation import evaluate
@@ -92,8 +92,8 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
     opportunities = find_opportunities(summary, spc, evaluation)
     register, register_rejects = validate_register(read_register(paths.nonconformities_dir, paths.relative), indicators)
-    found = nonconformities(evaluation, register, indicators, reference_date(evaluated))
-    register_rejects = pd.concat([register_rejects, _unmatched(register, found)], ignore_index=True)
+    found, unmatched = nonconformities(evaluation, register, indicators, reference_date(evaluated))
+    register_rejects = sort_rejects(pd.concat([register_rejects, unmatched], ignore_index=True))
     return Analysis(
         evaluated,
         indicators,
@@ -107,23 +107,6 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
         changes,
         change_rejects,
     )
-
-
-def _unmatched(register: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
-    """Register entries for a period that is not (or no longer) a nonconformity."""
-    keys = set(zip(found["indicator_id"], found["period"], strict=True))
-    rows = [
-        reject(
-            r["source"],
-            r["row"],
-            f"nessuna non conformità per {r['indicator_id']} nel periodo {r['period']} "
-            "(target raggiunto, periodo senza misura o successivo al periodo valutato)",
-            r["raw"],
-        )
-        for r in register.to_dict("records")
-        if (r["indicator_id"], r["period"]) not in keys
-    ]
-    return rejects_frame(rows)
 
 
 def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
@@ -145,7 +128,8 @@ def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
     print(
         f"evaluate: {result.period}: {counts.get('met', 0)} met, {counts.get('not_met', 0)} not met, "
         f"{counts.get('no_data', 0)} without data, {counts.get('no_target', 0)} without target; "
-        f"{len(result.opportunities)} opportunities, {len(result.nonconformities)} nonconformities "
+        f"{len(result.opportunities)} opportunities, {int(result.nonconformities['open'].sum())} open "
+        f"nonconformities ({len(result.nonconformities)} in all) "
         f"-> {paths.relative(paths.processed)}/"
     )
     return result

@@ -1,13 +1,14 @@
-"""The nonconformity register (ISO 9001, 10.2).
+"""Nonconformities (ISO 9001, 10.2) as episodes, and the register that records what was done.
 
-Every period in which a target was not met is a candidate nonconformity. The quality
-office records cause, action, owner and review date in
-``data/raw/nonconformities/register.csv`` (any ``.csv`` in that folder), which the code
-reads and never writes. The analysis lists every not-met period with what was recorded
-and a state: ``senza_azione`` (no action recorded), ``azione_scaduta`` (review date
-passed, indicator not recovered), ``in_corso`` (action recorded, review date ahead) or
-``rientrata`` (the indicator met its target in at least
-:data:`RECOVERY_SHARE` of the periods measured since).
+A nonconformity is an episode, not a missed month: it opens at the first measured period of
+an indicator's series that misses its target, takes in every later miss, and closes when the
+target is met again in the following :data:`CLOSE_AFTER` measured periods in a row (3 for a
+monthly series, 2 for a quarterly one, 1 otherwise), or when the register records it closed.
+The quality office records cause, action, owner, review date (and, when it closes one by
+decision, the closing date) in ``data/raw/nonconformities/*.csv``, which the code reads and
+never writes. Each register row attaches to the episode that contains its period; one that
+matches none, or repeats an episode already recorded, goes to the rejects with the reason.
+An open episode whose review date has passed is overdue ("scaduta").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.files import list_inputs, read_csv_rows
-from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period
+from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, period_of
 from ..core.rejects import reject, rejects_frame
 from ..core.text import plain_key
 from ..core.vocabulary import Status
@@ -31,24 +32,29 @@ REGISTER_FIELDS = {
     "action": {"action", "azione", "azionecorrettiva"},
     "owner": {"owner", "responsabile"},
     "review_date": {"reviewdate", "verifica", "dataverifica", "datadiverifica", "scadenza"},
+    "closed_on": {"closedon", "closed", "chiusa", "chiusail", "datachiusura", "chiusura"},
 }
 NONCONFORMITY_COLUMNS = [
     "indicator_id",
-    "period",
-    "value",
-    "target_raw",
+    "first_period",
+    "last_period",
+    "periods_not_met",
+    "open",
+    "closed_period",
+    "closed_by",
     "cause",
     "action",
     "owner",
     "review_date",
+    "overdue",
     "state",
-    "recovered",
-    "later_periods_met",
-    "later_periods_measured",
+    "last_value",
+    "target_raw",
     "source",
     "row",
 ]
-RECOVERY_SHARE = 2 / 3
+# Measured periods in a row that must meet the target again to close an episode, by series length.
+CLOSE_AFTER = {"month": 3, "quarter": 2}
 
 
 def read_register(folder: Path, relative=str) -> pd.DataFrame:
@@ -100,6 +106,13 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
                 None,
                 reason or f"data di verifica non valida: '{record['review_date']}' (usare GG/MM/AAAA)",
             )
+        try:
+            closed_on = _date(record["closed_on"]) if record["closed_on"] else None
+        except ValueError:
+            closed_on, reason = (
+                None,
+                reason or f"data di chiusura non valida: '{record['closed_on']}' (usare GG/MM/AAAA)",
+            )
         if review is not None and not FIRST_YEAR <= review.year <= LAST_YEAR:
             review, reason = (
                 None,
@@ -123,7 +136,13 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
             rejects.append(reject(record["source"], record["row"], reason, record["raw"]))
         else:
             good.append(
-                {**record, "indicator_id": record["indicator_id"].lower(), "period": period, "review_date": review}
+                {
+                    **record,
+                    "indicator_id": record["indicator_id"].lower(),
+                    "period": period,
+                    "review_date": review,
+                    "closed_on": closed_on,
+                }
             )
     return (
         pd.DataFrame(good, columns=[*REGISTER_FIELDS, "source", "row", "raw"]),
@@ -131,59 +150,107 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
     )
 
 
+def episodes(evaluation: pd.DataFrame) -> list[dict]:
+    """The nonconformity episodes of every indicator's series, in order, from its measured periods."""
+    measured = evaluation[evaluation["series"].astype(bool) & evaluation["status"].isin([Status.MET, Status.NOT_MET])]
+    found = []
+    for indicator_id, series in measured.groupby("indicator_id", sort=True):
+        current, streak = None, 0
+        for row in series.to_dict("records"):
+            period = parse_period(row["period"])
+            if row["status"] == Status.NOT_MET:
+                if current is None:
+                    current = {"indicator_id": indicator_id, "first": period, "misses": 0, "freq": period.freq}
+                current.update(last=period, misses=current["misses"] + 1, last_value=row["value"])
+                streak = 0
+            elif current is not None:
+                streak += 1
+                if streak >= CLOSE_AFTER.get(current["freq"], 1):
+                    found.append({**current, "closed": period, "closed_by": "target"})
+                    current, streak = None, 0
+        if current is not None:
+            found.append({**current, "closed": None, "closed_by": ""})
+    return found
+
+
 def nonconformities(
     evaluation: pd.DataFrame, register: pd.DataFrame, indicators: pd.DataFrame, reference: dt.date
-) -> pd.DataFrame:
-    """Every not-met period up to the evaluated one, with what the register says and its state.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The nonconformity episodes up to the evaluated period with what the register records, and the
+    register rows that attach to none (or repeat one already recorded).
 
     ``reference``: the date review dates are compared with (the end of the evaluated period,
     so that the same inputs always give the same answer).
     """
     target_raw = indicators.set_index("indicator_id")["target_raw"]
-    entries = {(r["indicator_id"], r["period"]): r for r in register.to_dict("records")}
-    candidates = evaluation[(evaluation["status"] == Status.NOT_MET) & evaluation["series"].astype(bool)]
-    series = evaluation[evaluation["series"].astype(bool)]
-    rows = []
-    for candidate in candidates.to_dict("records"):
-        key = (candidate["indicator_id"], candidate["period"])
-        entry = entries.get(key, {})
-        start = parse_period(candidate["period"])
-        later = series[
-            (series["indicator_id"] == key[0])
-            & series["period"].map(lambda p, s=start: parse_period(p).start > s.start)
-        ]
-        measured = later[later["status"].isin([Status.MET, Status.NOT_MET])]
-        met = int((measured["status"] == Status.MET).sum())
-        recovered = len(measured) > 0 and met >= RECOVERY_SHARE * len(measured)
-        action = entry.get("action", "")
-        review = entry.get("review_date")
-        if not action:
-            state = "senza_azione"
-        elif recovered:
-            state = "rientrata"
-        elif review is not None and review < reference:
-            state = "azione_scaduta"
-        else:
-            state = "in_corso"
-        rows.append(
-            {
-                "indicator_id": key[0],
-                "period": key[1],
-                "value": candidate["value"],
-                "target_raw": target_raw.get(key[0], ""),
-                "cause": entry.get("cause", ""),
-                "action": action,
-                "owner": entry.get("owner", ""),
-                "review_date": review.isoformat() if review else "",
-                "state": state,
-                "recovered": recovered,
-                "later_periods_met": met,
-                "later_periods_measured": len(measured),
-                "source": entry.get("source", ""),
-                "row": entry.get("row", math.nan),
-            }
+    found = episodes(evaluation)
+    by_indicator: dict[str, list[dict]] = {}
+    for episode in found:
+        by_indicator.setdefault(episode["indicator_id"], []).append(episode)
+    rejects = []
+    for entry in register.to_dict("records"):
+        period = parse_period(entry["period"])
+        episode = next(
+            (
+                e
+                for e in by_indicator.get(entry["indicator_id"], [])
+                if e["first"].start <= period.start <= e["last"].end
+            ),
+            None,
         )
-    return pd.DataFrame(rows, columns=NONCONFORMITY_COLUMNS)
+        if episode is None:
+            reason = (
+                f"nessuna non conformità per {entry['indicator_id']} nel periodo {entry['period']} "
+                "(target raggiunto, periodo senza misura o successivo al periodo valutato)"
+            )
+            rejects.append(reject(entry["source"], entry["row"], reason, entry["raw"]))
+        elif "entry" in episode:
+            first = episode["entry"]
+            reason = (
+                f"non conformità {entry['indicator_id']} dal {episode['first']} già registrata in {first['source']} "
+                f"riga {first['row']}: unire le due righe in una"
+            )
+            rejects.append(reject(entry["source"], entry["row"], reason, entry["raw"]))
+        else:
+            episode["entry"] = entry
+    rows = [_row(episode, target_raw.get(episode["indicator_id"], ""), reference) for episode in found]
+    return pd.DataFrame(rows, columns=NONCONFORMITY_COLUMNS), rejects_frame(rejects)
+
+
+def _row(episode: dict, target_raw: str, reference: dt.date) -> dict:
+    entry = episode.get("entry", {})
+    closed, closed_by = episode["closed"], episode["closed_by"]
+    closed_on = entry.get("closed_on")
+    if closed_on is not None and (closed is None or closed_on < closed.start):  # closed by the register's decision
+        closed, closed_by = period_of(closed_on, episode["freq"]), "registro"
+    review = entry.get("review_date")
+    still_open = closed is None
+    overdue = bool(still_open and review is not None and review < reference)
+    if not still_open:
+        state = "chiusa"
+    elif not entry.get("action"):
+        state = "senza_azione"
+    else:
+        state = "azione_scaduta" if overdue else "in_corso"
+    return {
+        "indicator_id": episode["indicator_id"],
+        "first_period": str(episode["first"]),
+        "last_period": str(episode["last"]),
+        "periods_not_met": episode["misses"],
+        "open": still_open,
+        "closed_period": str(closed) if closed else "",
+        "closed_by": closed_by,
+        "cause": entry.get("cause", ""),
+        "action": entry.get("action", ""),
+        "owner": entry.get("owner", ""),
+        "review_date": review.isoformat() if review else "",
+        "overdue": overdue,
+        "state": state,
+        "last_value": episode["last_value"],
+        "target_raw": target_raw,
+        "source": entry.get("source", ""),
+        "row": entry.get("row", math.nan),
+    }
 
 
 def reference_date(evaluated: Period) -> dt.date:

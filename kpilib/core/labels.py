@@ -32,8 +32,8 @@ ASSURANCE_IT = {
 STATE_IT = {
     "senza_azione": "Senza azione",
     "in_corso": "Azione in corso",
-    "azione_scaduta": "Verifica scaduta",
-    "rientrata": "Rientrata",
+    "azione_scaduta": "Azione scaduta",
+    "chiusa": "Chiusa",
 }
 UNIT_NAME_IT = {
     Unit.PERCENT: "percentuale",

@@ -52,7 +52,7 @@ def summary(data: ReportData) -> None:
         f"{int(counts.get('no_data', 0))} senza dati."
     )
     opportunities = len(data.opportunities)
-    open_nc = int((data.nonconformities["state"] != "rientrata").sum())
+    open_nc = int(tables.is_open(data.nonconformities).sum())
     sentence += f" Sono segnalate {opportunities} opportunità di miglioramento e {open_nc} non conformità aperte."
     show_markdown(sentence)
     show_html(tables.counts_table(data.summary))

@@ -166,30 +166,51 @@ def opportunity_table(opportunities: pd.DataFrame, name: str = "opportunita", li
     return styled(frame, name, wide=("Indicatore", "Perché e cosa fare"))
 
 
+def is_open(nonconformities: pd.DataFrame) -> pd.Series:
+    """Which episodes are open, whether the frame came from memory (bools) or from the CSV (text)."""
+    return nonconformities["open"].astype(str).str.lower().eq("true")
+
+
 def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, name: str = "nonconformita") -> str:
-    """Open nonconformities (not yet recovered) with what the register says."""
-    open_ones = nonconformities[nonconformities["state"] != "rientrata"]
+    """Open nonconformity episodes, what the register records for each, and how many were closed."""
+    open_ones = nonconformities[is_open(nonconformities)]
+    closed = len(nonconformities) - len(open_ones)
+    closed_text = (
+        f"<p>{closed} non conformità chius{'a' if closed == 1 else 'e'} (target di nuovo raggiunto, o chius"
+        f"{'a' if closed == 1 else 'e'} nel registro).</p>"
+        if closed
+        else ""
+    )
     if open_ones.empty:
-        return "<p>Nessuna non conformità aperta.</p>"
+        return "<p>Nessuna non conformità aperta.</p>" + closed_text
     units = summary.set_index("indicator_id")["target_unit"]
     labels = {r["indicator_id"]: _label(r) for r in summary.to_dict("records")}
-    ordered = open_ones.sort_values(["state", "period"], ascending=[True, False])
+    targets = {r["indicator_id"]: target_shown(r) for r in summary.to_dict("records")}
+    ordered = open_ones.sort_values(["first_period", "indicator_id"], ascending=[False, True])
     frame = pd.DataFrame(
         {
             "Indicatore": ordered["indicator_id"].map(labels),
-            "Periodo": ordered["period"],
-            "Valore": [
-                value_it(v, units.get(i, "")) for v, i in zip(ordered["value"], ordered["indicator_id"], strict=True)
+            "Dal": ordered["first_period"],
+            "Al": ordered["last_period"],
+            "Periodi non raggiunti": ordered["periods_not_met"].astype(int),
+            "Ultimo valore": [
+                value_it(v, units.get(i, ""))
+                for v, i in zip(ordered["last_value"], ordered["indicator_id"], strict=True)
             ],
-            "Target": ordered["target_raw"],
+            "Target": ordered["indicator_id"].map(targets),
             "Stato": ordered["state"].map(STATE_IT),
             "Causa": ordered["cause"].fillna(""),
             "Azione": ordered["action"].fillna(""),
             "Responsabile": ordered["owner"].fillna(""),
-            "Verifica": ordered["review_date"].fillna("").map(date_it),
+            "Verifica entro": ordered["review_date"].fillna("").map(date_it),
         }
     )
-    return styled(frame, name, wide=("Indicatore",))
+    colours = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    colours["Stato"] = [
+        "background-color: #f9d6d5; font-weight: bold" if state in ("azione_scaduta", "senza_azione") else ""
+        for state in ordered["state"]
+    ]
+    return styled(frame, name, colours, wide=("Indicatore", "Azione")) + closed_text
 
 
 def missing_frame(summary: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:

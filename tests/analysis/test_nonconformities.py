@@ -39,7 +39,7 @@ def register(tmp_path, text):
     return validate_register(raw, INDICATORS)
 
 
-def test_states_of_every_not_met_period(tmp_path):
+def test_a_nonconformity_is_an_episode_and_register_rows_attach_to_it(tmp_path):
     good, rejects = register(
         tmp_path,
         "indicatore;periodo;causa;azione;responsabile;data_verifica\n"
@@ -48,14 +48,61 @@ def test_states_of_every_not_met_period(tmp_path):
         "kpi-b;2025-06;picco;secondo addetto;Ufficio B;31/12/2025\n",
     )
     assert rejects.empty
-    result = nonconformities(EVALUATION, good, INDICATORS, dt.date(2025, 6, 30)).set_index(["indicator_id", "period"])
-    assert result.loc[("kpi-a", "2025-01"), "state"] == "rientrata"  # met in 4 of the 5 periods since
-    assert result.loc[("kpi-a", "2025-04"), "state"] == "senza_azione"
-    assert result.loc[("kpi-b", "2025-05"), "state"] == "azione_scaduta"  # review 31/05 passed, June missed too
-    assert result.loc[("kpi-b", "2025-06"), "state"] == "in_corso"
-    assert len(result) == 4
-    assert result.loc[("kpi-a", "2025-01"), "owner"] == "Ufficio A"
-    assert result.loc[("kpi-a", "2025-01"), "source"] == "data/raw/nonconformities/registro.csv"
+    result, unmatched = nonconformities(EVALUATION, good, INDICATORS, dt.date(2025, 6, 30))
+    result = result.set_index("indicator_id")
+    # kpi-a: missed in January and April; two months met between them are not the three that close it
+    assert result.loc["kpi-a", ["first_period", "last_period", "periods_not_met"]].tolist() == ["2025-01", "2025-04", 2]
+    assert bool(result.loc["kpi-a", "open"]) and result.loc["kpi-a", "owner"] == "Ufficio A"
+    assert result.loc["kpi-a", "state"] == "azione_scaduta" and bool(result.loc["kpi-a", "overdue"])
+    assert result.loc["kpi-a", "source"] == "data/raw/nonconformities/registro.csv"
+    assert result.loc["kpi-b", "state"] == "azione_scaduta" and len(result) == 2  # review 31/05 passed
+    assert unmatched["row"].tolist() == [4]  # the second row of the same episode
+    assert unmatched["reason"].iloc[0].startswith("non conformità kpi-b dal 2025-05 già registrata in")
+
+
+def test_two_runs_of_misses_are_two_episodes_the_first_closed_with_the_registers_cause(tmp_path):
+    statuses = ["met", "not_met", "not_met", "met", "met", "met", "met", "not_met", "not_met", "met"]
+    series = evaluation(
+        [("kpi-a", f"2025-{m:02d}", 70 if s == "not_met" else 90, s) for m, s in enumerate(statuses, start=1)]
+    )
+    good, _ = register(
+        tmp_path,
+        "indicatore;periodo;causa;azione;responsabile;data_verifica\nkpi-a;2025-03;guasto;riparazione;A;30/04/2025\n",
+    )
+    result, unmatched = nonconformities(series, good, INDICATORS, dt.date(2025, 10, 31))
+    assert unmatched.empty
+    assert result[["first_period", "last_period", "periods_not_met", "open", "closed_period"]].to_dict("records") == [
+        {
+            "first_period": "2025-02",
+            "last_period": "2025-03",
+            "periods_not_met": 2,
+            "open": False,
+            "closed_period": "2025-06",
+        },
+        {"first_period": "2025-08", "last_period": "2025-09", "periods_not_met": 2, "open": True, "closed_period": ""},
+    ]
+    assert result["cause"].tolist() == ["guasto", ""] and result["state"].tolist() == ["chiusa", "senza_azione"]
+
+
+def test_the_register_can_close_an_episode_by_decision(tmp_path):
+    good, _ = register(
+        tmp_path,
+        "indicatore;periodo;causa;azione;responsabile;data_verifica;data_chiusura\n"
+        "kpi-b;2025-05;picco;nuovo modulo;B;30/06/2025;15/06/2025\n",
+    )
+    result, _ = nonconformities(EVALUATION, good, INDICATORS, dt.date(2025, 6, 30))
+    closed = result.set_index("indicator_id").loc["kpi-b"]
+    assert (bool(closed["open"]), closed["closed_period"], closed["closed_by"]) == (False, "2025-06", "registro")
+
+
+def test_a_quarterly_series_closes_after_two_quarters_met():
+    series = evaluation(
+        [("kpi-a", p, v, s) for p, v, s in [("2025-Q1", 70, "not_met"), ("2025-Q2", 90, "met"), ("2025-Q3", 90, "met")]]
+    )
+    result, _ = nonconformities(
+        series, pd.DataFrame(columns=["indicator_id", "period"]), INDICATORS, dt.date(2025, 9, 30)
+    )
+    assert result["closed_period"].tolist() == ["2025-Q3"]
 
 
 def test_bad_register_rows_are_rejected_with_reasons(tmp_path):
@@ -75,15 +122,22 @@ def test_bad_register_rows_are_rejected_with_reasons(tmp_path):
     ]
 
 
-def test_the_register_is_never_written(shipped):
-    folder = shipped.raw / "nonconformities"
-    before = {path: path.read_bytes() for path in folder.iterdir()}
+def test_the_register_is_never_written_and_the_examples_give_a_short_list(shipped, tmp_path):
+    import shutil
+
     from kpilib.analysis.evaluate import run_evaluate
 
-    run_evaluate(shipped)
+    copy = Paths.at(tmp_path / "copy")
+    shutil.copytree(shipped.root, copy.root)
+    folder = copy.raw / "nonconformities"
+    before = {path: path.read_bytes() for path in folder.iterdir()}
+    run_evaluate(copy)
     assert {path: path.read_bytes() for path in folder.iterdir()} == before
-    states = pd.read_csv(shipped.nonconformities)["state"]
-    assert {"senza_azione", "azione_scaduta", "rientrata"} <= set(states)
+    episodes = pd.read_csv(copy.nonconformities, keep_default_na=False)
+    assert {"senza_azione", "azione_scaduta", "chiusa"} <= set(episodes["state"])
+    assert episodes["open"].sum() < 15  # a list an auditor can act on, not every missed month since 2023
+    spike = episodes[episodes["first_period"] == "2024-10"].iloc[0]
+    assert spike["cause"] == "chiusura straordinaria delle sale per lavori" and spike["state"] == "chiusa"
 
 
 def test_a_repeated_register_row_is_rejected_naming_the_first_and_an_impossible_date_too(tmp_path):
