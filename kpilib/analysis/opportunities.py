@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from ..core.labels import value_it
+from ..core.labels import target_it, value_it
 from ..core.periods import parse_period
 from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing
 
@@ -27,6 +27,7 @@ OPPORTUNITY_COLUMNS = [
     "indicator",
     "sub_indicator",
     "kind",
+    "kinds",
     "score",
     "volume",
     "reason",
@@ -64,7 +65,9 @@ def find_opportunities(
     found = []
     for row in chosen.to_dict("records"):
         chart = charts.get(row["indicator_id"], spc.iloc[0:0])
-        for kind, reason in _reasons(row, chart):
+        reasons = _reasons(row, chart)
+        if reasons:  # one entry per indicator: its most urgent kind first, every reason in one text
+            kind = min((k for k, _ in reasons), key=lambda k: -BASE_SCORE[k])
             volume = volumes.get(row["indicator_id"], math.nan)
             weight = 1 + (math.log10(1 + volume) / 10 if not is_missing(volume) else 0)
             found.append(
@@ -82,9 +85,10 @@ def find_opportunities(
                         )
                     },
                     "kind": kind,
+                    "kinds": ";".join(k for k, _ in sorted(reasons, key=lambda r: -BASE_SCORE[r[0]])),
                     "score": round(BASE_SCORE[kind] * weight, 2),
                     "volume": volume,
-                    "reason": reason,
+                    "reason": " ".join(text for _, text in sorted(reasons, key=lambda r: -BASE_SCORE[r[0]])),
                 }
             )
     frame = pd.DataFrame(found, columns=[c for c in OPPORTUNITY_COLUMNS if c != "rank"])
@@ -110,7 +114,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
             (
                 "consistently_failing",
                 f"I limiti del processo ({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}) "
-                f"sono tutti dal lato sbagliato del target ({row['target_raw']}): così com'è, il processo non può "
+                f"sono tutti dal lato sbagliato del target ({_target(row)}): così com'è, il processo non può "
                 "raggiungerlo. Serve un'azione correttiva che cambi il processo (ISO 9001, 10.2).",
             )
         )
@@ -118,7 +122,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
     in_period = concerns[concerns["period"].map(lambda p: _inside(p, row["period"]))] if len(concerns) else concerns
     limit_points = in_period[in_period["signals"].str.contains("limit|two_of_three")] if len(in_period) else in_period
     if len(limit_points):
-        periods = ", ".join(limit_points["period"])
+        periods = ", ".join(_prose(p) for p in limit_points["period"])
         reasons.append(
             (
                 "special_cause_concern",
@@ -139,7 +143,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "deteriorating",
-                f"Gli ultimi valori mostrano {kind} (fino a {chart.iloc[-1]['period']}): il processo sta peggiorando "
+                f"Gli ultimi valori mostrano {kind} (fino a {_prose(chart.iloc[-1]['period'])}): il processo sta peggiorando "
                 "in modo non casuale. Individuare la causa prima che il target venga mancato.",
             )
         )
@@ -147,7 +151,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "not_met",
-                f"Target non raggiunto nel periodo {row['period']}: {_met_text(row)}. Registrare la non conformità "
+                f"Target non raggiunto nel {_prose(row['period'])}: {_met_text(row)}. Registrare la non conformità "
                 "e l'azione decisa.",
             )
         )
@@ -155,7 +159,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "hit_and_miss",
-                f"Il target ({row['target_raw']}) sta dentro i limiti del processo "
+                f"Il target ({_target(row)}) sta dentro i limiti del processo "
                 f"({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}): a volte è raggiunto, a "
                 "volte no, solo per variabilità. Ridurre la variabilità del processo.",
             )
@@ -164,15 +168,15 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "missing_data",
-                f"Mancano {int(row['periods_missing'])} misure su {int(row['periods_expected'])} nel periodo "
-                f"{row['period']}: chiedere i dati all'ufficio.",
+                f"{_missing_it(int(row['periods_missing']), int(row['periods_expected']))} nel "
+                f"{_prose(row['period'])}: chiedere i dati all'ufficio.",
             )
         )
     if row["assurance"] == Assurance.CONSISTENTLY_MET and _wide_margin(row):
         reasons.append(
             (
                 "raise_target",
-                f"Il target ({row['target_raw']}) è superato ampiamente in ogni periodo: anche il limite peggiore del "
+                f"Il target ({_target(row)}) è superato ampiamente in ogni periodo: anche il limite peggiore del "
                 f"processo ({value_it(_worst_limit(row), unit)}) lo supera. Valutare di alzare il target "
                 "(miglioramento continuo).",
             )
@@ -181,9 +185,32 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def _met_text(row: dict) -> str:
-    if row["periods_expected"] and row["periods_expected"] > 1:
-        return f"raggiunto in {int(row['periods_met'])} periodi su {int(row['periods_expected'])}"
-    return f"valore {value_it(row['value'], row['target_unit'])} contro {row['target_raw']}"
+    expected = row["periods_expected"]
+    if expected and expected > 1:
+        met = int(row["periods_met"])
+        return f"raggiunto in {met} {'periodo' if met == 1 else 'periodi'} su {int(expected)}"
+    return f"valore {value_it(row['value'], row['target_unit'])} contro {_target(row)}"
+
+
+def _missing_it(missing: int, expected: int) -> str:
+    """``Manca 1 misura su 6``, ``Mancano 2 misure su 6``.
+
+    >>> _missing_it(1, 6), _missing_it(2, 6)
+    ('Manca 1 misura su 6', 'Mancano 2 misure su 6')
+    """
+    return f"Manca 1 misura su {expected}" if missing == 1 else f"Mancano {missing} misure su {expected}"
+
+
+def _prose(period: str) -> str:
+    """A period in Italian prose: ``luglio 2025``, ``2° semestre 2025``, ``anno 2025``."""
+    return parse_period(period).label_it()
+
+
+def _target(row: dict) -> str:
+    """The target as published; for one part of a compound target, that part's own threshold."""
+    if is_missing(row.get("sub_indicator")) or not row.get("sub_indicator") or not row.get("target_op"):
+        return row["target_raw"]
+    return target_it(row["target_op"], row["target_value"], row["target_unit"])
 
 
 def _worst_limit(row: dict) -> float:

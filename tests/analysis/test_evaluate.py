@@ -36,13 +36,14 @@ def test_finds_the_planted_spike_drift_and_misses(shipped):
     drift = spc.loc[governance]
     assert drift.loc["2025-12", "variation"] == "concern" and "run" in drift.loc["2025-12", "signals"]
     opportunities = _frame(shipped.opportunities)
-    governance_kinds = set(opportunities.loc[opportunities["indicator_id"] == governance, "kind"])
+    assert opportunities["indicator_id"].is_unique  # one entry per indicator, its reasons together
+    governance_kinds = set(opportunities.loc[opportunities["indicator_id"] == governance, "kinds"].iloc[0].split(";"))
     assert {"deteriorating", "not_met"} <= governance_kinds
     summary = _frame(shipped.indicator_summary).set_index("indicator_id")
     assert summary.loc[governance, "status"] == "not_met"
     materials = _id(shipped, "CAPACITÀ DI MESSA")
     assert summary.loc[materials, "assurance"] == "consistently_met"
-    assert "raise_target" in set(opportunities.loc[opportunities["indicator_id"] == materials, "kind"])
+    assert "raise_target" in opportunities.loc[opportunities["indicator_id"] == materials, "kinds"].iloc[0]
     assert opportunities["reason"].str.len().gt(40).all()
 
 

@@ -90,3 +90,26 @@ def test_within_a_kind_the_larger_volume_comes_first():
     found = find_opportunities(summary, SPC.iloc[0:0], evaluation)
     assert found["indicator_id"].tolist() == ["large", "small"]
     assert found["volume"].tolist() == [5000.0, 10.0]
+
+
+def test_one_entry_per_indicator_in_italian_prose():
+    row = _row(
+        "many",
+        status="not_met",
+        assurance="hit_and_miss",
+        periods_missing=1,
+        periods_met=4,
+        sub_indicator="PREMIO MARRA",
+        target_raw="≥10 ≥10",
+        target_value=10.0,
+        target_unit="number",
+    )
+    found = find_opportunities(pd.DataFrame([row]), SPC.iloc[0:0], NO_VOLUMES)
+    assert len(found) == 1 and found["kind"].iloc[0] == "not_met"
+    assert found["kinds"].iloc[0] == "not_met;hit_and_miss;missing_data"
+    reason = found["reason"].iloc[0]
+    assert "Target non raggiunto nel 2° semestre 2025: raggiunto in 4 periodi su 6." in reason
+    assert "Manca 1 misura su 6 nel 2° semestre 2025" in reason
+    assert "Il target (≥10) sta dentro" in reason and "≥10 ≥10" not in reason
+    two = find_opportunities(pd.DataFrame([_row("two", periods_missing=2, periods_met=4)]), SPC.iloc[0:0], NO_VOLUMES)
+    assert "Mancano 2 misure su 6 nel 2° semestre 2025" in two["reason"].iloc[0]
