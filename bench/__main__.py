@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import events, reports
+from bench import events, reports, scale
 
-BENCHMARKS = {"events": events.main, "reports": reports.main}
+BENCHMARKS = {"events": events.main, "reports": reports.main, "scale": scale.main}
 
 
 def main() -> int:

@@ -1,7 +1,8 @@
 """The return workbook: what the quality office sends back to an office for each file it delivered.
 
 One workbook per delivered file (``data/processed/ritorno/<file>_ritorno.xlsx``): every row
-of the file with what became of it, and beside each rejected one the reason in Italian and
+of the file with what became of it (only the rejected ones for a file of more than
+:data:`ALL_ROWS_UP_TO` rows, an export rather than an office's sheet), and beside each rejected one the reason in Italian and
 a suggestion where one is obvious ("forse 2026-03?", "forse kpi-3134874b?", "scrivere 1200
 oppure 1,2"). Every cell is written as text, so nothing the office wrote runs as a formula.
 ``measurement_rejects.csv`` stays the machine-readable record.
@@ -32,6 +33,8 @@ COLUMNS = [
     ("suggerimento", 34),
 ]
 FOLDER = "ritorno"
+# Beyond this many rows a file is an export, not an office's sheet: its return lists the rejected rows only.
+ALL_ROWS_UP_TO = 5_000
 
 
 def suggestion(record: dict, reason: str, known_ids: list[str]) -> str:
@@ -79,20 +82,42 @@ def feedback_path(processed: Path, source: str) -> Path:
 
 
 def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
-    from openpyxl import Workbook  # here, not at the top: 0.2 s that ingest without deliveries never pays
+    # openpyxl here, not at the top: 0.2 s that an ingest without deliveries never pays. Write-only mode:
+    # tens of thousands of rows stream out instead of living in memory as cell objects.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
+    rejected_fill, wrapped = PatternFill("solid", fgColor="F9D6D5"), Alignment(wrap_text=True, vertical="top")
+    workbook = Workbook(write_only=True)
     for source, sheet_rows in rows.groupby("source", sort=False):
         name = source.split(":", 1)[1] if ":" in source else "Ritorno"
         sheet = workbook.create_sheet(name[:31])
-        for position, (title, width) in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=1, column=position, value=title)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="1F4E79")
-            sheet.column_dimensions[cell.column_letter].width = width
-        for number, record in enumerate(sheet_rows.to_dict("records"), start=2):
+        for position, (_, width) in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[chr(64 + position)].width = width
+        sheet.freeze_panes = "A2"
+
+        def text(value, fill=None, alignment=None, font=None, sheet=sheet):
+            cell = WriteOnlyCell(
+                sheet, value="" if value is None or (isinstance(value, float) and value != value) else str(value)
+            )
+            cell.data_type = "s"  # text, never a formula
+            if fill:
+                cell.fill = fill
+            if alignment:
+                cell.alignment = alignment
+            if font:
+                cell.font = font
+            return cell
+
+        sheet.append([text(title, header_fill, font=header_font) for title, _ in COLUMNS])
+        records = sheet_rows.to_dict("records")
+        if len(records) > ALL_ROWS_UP_TO:
+            rejected = [r for r in records if (r["source"], str(r["row"])) in reasons]
+            sheet.append([text(f"{len(records) - len(rejected)} righe accettate non sono ripetute qui")])
+            records = rejected
+        for record in records:
             reason = reasons.get((record["source"], str(record["row"])), "")
             values = [
                 record["row"],
@@ -106,14 +131,8 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
                 reason,
                 suggestion(record, reason, known_ids) if reason else "",
             ]
-            for position, value in enumerate(values, start=1):
-                cell = sheet.cell(row=number, column=position)
-                cell.value = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-                cell.data_type = "s"  # text, never a formula
-                if reason:
-                    cell.fill = PatternFill("solid", fgColor="F9D6D5")
-            sheet.cell(row=number, column=9).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2"
+            fill = rejected_fill if reason else None
+            sheet.append([text(v, fill, wrapped if i == 8 else None) for i, v in enumerate(values)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return deterministic_xlsx(buffer.getvalue())

@@ -205,3 +205,22 @@ def test_each_delivered_file_gets_a_return_workbook_with_reasons_and_suggestions
     assert body["5"]["note"] == "=SOMMA(A1:A3)"  # kept as text, never run as a formula
     assert body["6"]["esito"] == "accettata" and body["6"]["motivo"] is None
     assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None)
+
+
+def test_the_return_of_an_export_of_thousands_of_rows_lists_the_rejected_ones(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kpilib.measurements.feedback import ALL_ROWS_UP_TO, feedback_workbooks
+    from tests.helpers import records
+
+    rows = [(DAYS, f"{2000 + n // 12}-{n % 12 + 1:02d}", "5") for n in range(ALL_ROWS_UP_TO)] + [(DAYS, "boh", "5")]
+    delivered = records(*rows)
+    rejects = pd.DataFrame(
+        [{"source": "misure.csv", "row": ALL_ROWS_UP_TO + 2, "reason": "periodo non riconosciuto: 'boh'", "raw": ""}]
+    )
+    book = load_workbook(io.BytesIO(feedback_workbooks(delivered, rejects, [DAYS])["misure.csv"]))
+    values = [[cell.value for cell in row] for row in book.active.iter_rows()]
+    assert values[1][0] == f"{ALL_ROWS_UP_TO} righe accettate non sono ripetute qui"
+    assert len(values) == 3 and values[2][2] == "boh" and values[2][7] == "scartata"
