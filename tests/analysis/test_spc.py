@@ -199,3 +199,29 @@ def test_a_recorded_change_starts_a_segment_with_its_own_limits():
     assert set(chart["variation"]) == {"common_cause"}  # without the break, the jump would be all special cause
     unbroken = spc_table(evaluation, indicators)
     assert (unbroken["variation"] != "common_cause").sum() >= 12
+
+
+def test_the_peer_cases_through_kpi_ingest_and_kpi_evaluate(root):
+    """NHSRplotthedots' opposite-sides case (issue 143) and its limits, from a delivered file to spc.csv."""
+    from kpilib.cli import main
+
+    days = "kpi-11141a6a"  # a duration, lower is better, no basis: a monthly series
+    values = [10, 12, 11, 13, 10, 12, 11, 13, 10, 12, 11, 13, 19.5, 8.0, 19.6]
+    assert main(["catalog", "--root", str(root.root)]) == 0
+    root.measurements_dir.mkdir(parents=True)
+    lines = ["indicatore;periodo;valore"] + [
+        f"{days};{2024 + m // 12}-{m % 12 + 1:02d};{str(v).replace('.', ',')}" for m, v in enumerate(values)
+    ]
+    (root.measurements_dir / "serie.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["ingest", "--root", str(root.root), "--strict"]) == 0
+    assert main(["evaluate", "--root", str(root.root), "--period", "2025-03"]) == 0
+    chart = pd.read_csv(root.spc).set_index("period")
+    mean = np.mean(values)
+    moving = np.abs(np.diff(values)).mean()
+    assert chart["mean"].iloc[0] == pytest.approx(mean)
+    assert chart["upper_limit"].iloc[0] == pytest.approx(mean + 2.66 * moving)
+    assert chart["lower_limit"].iloc[0] == pytest.approx(max(mean - 2.66 * moving, 0))
+    # 19.5 and 19.6 are close to the upper limit, but 8 between them is across the mean: no two-in-three
+    high_close = mean + 2 / 3 * 2.66 * moving
+    assert high_close < 16.0 and high_close < 16.2 and mean > 6.4
+    assert chart.loc[["2025-01", "2025-02", "2025-03"], "variation"].tolist() == ["common_cause"] * 3
