@@ -223,5 +223,5 @@ def test_the_peer_cases_through_kpi_ingest_and_kpi_evaluate(root):
     assert chart["lower_limit"].iloc[0] == pytest.approx(max(mean - 2.66 * moving, 0))
     # 19.5 and 19.6 are close to the upper limit, but 8 between them is across the mean: no two-in-three
     high_close = mean + 2 / 3 * 2.66 * moving
-    assert high_close < 16.0 and high_close < 16.2 and mean > 6.4
+    assert high_close < 19.5 and high_close < 19.6 and mean > 8.0
     assert chart.loc[["2025-01", "2025-02", "2025-03"], "variation"].tolist() == ["common_cause"] * 3
