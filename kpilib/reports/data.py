@@ -31,6 +31,7 @@ class ReportData:
     nonconformities: pd.DataFrame
     rejects: pd.DataFrame
     measurements: pd.DataFrame
+    all_directions: tuple[str, ...] = ()
 
 
 def _read(path) -> pd.DataFrame:
@@ -93,6 +94,7 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
         nonconformities=narrow(_read(paths.nonconformities)),
         rejects=rejects.reset_index(drop=True),
         measurements=narrow(read_measurements(paths.measurements)),
+        all_directions=tuple(sorted(indicators["direction"].unique())),
     )
 
 

@@ -15,7 +15,7 @@ from ..analysis.spc import MIN_POINTS
 from ..core.labels import STATUS_IT
 from ..core.vocabulary import Status
 from . import tables
-from .data import ReportData, load
+from .data import ReportData, load, report_slug
 from .provenance import file_hashes, provenance
 
 
@@ -36,10 +36,24 @@ def load_direction(root: str = "", period: str = "", direction: str = "") -> Rep
 
 def heading(data: ReportData) -> None:
     show_html(
+        f"<p>{_links(data)}</p>"
         f"<h1>{html.escape(data.direction)}</h1>"
         f"<p style='font-size:1.1em'>Rapporto sugli indicatori di qualità (ISO 9001:2015) — "
         f"<b>{html.escape(data.period.label_it())}</b></p>"
     )
+
+
+def _links(data: ReportData) -> str:
+    """Back to the period's index and the archive; to the same report of the previous period, where rendered."""
+    links = ["<a href='index.html'>Indice del periodo</a>", "<a href='../index.html'>Tutti i periodi</a>"]
+    directions = sorted(data.all_directions)
+    slug = report_slug(data.direction, directions)
+    previous = data.period.shift(-1)
+    if (data.paths.reports / str(previous) / f"{slug}.html").is_file():
+        links.append(
+            f"<a href='../{previous}/{html.escape(slug)}.html'>Stesso rapporto, {html.escape(previous.label_it())}</a>"
+        )
+    return " · ".join(links)
 
 
 def summary(data: ReportData) -> None:

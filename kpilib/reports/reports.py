@@ -237,6 +237,7 @@ def run_reports(
             outcomes.append(future.result())
             progress.update()
     write_atomic_bytes(out / "index.html", index_page(period, outcomes).encode("utf-8"))
+    write_atomic_bytes(paths.reports / "index.html", archive_page(paths.reports).encode("utf-8"))
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"reports: FAILED {outcome.job.title}: {outcome.message}")
@@ -244,6 +245,41 @@ def run_reports(
         f"reports: {len(outcomes) - len(failed)} rendered, {len(failed)} failed -> {paths.relative(out / 'index.html')}"
     )
     return 1 if failed else 0
+
+
+def rendered_periods(reports: Path) -> list[str]:
+    """The periods rendered so far under ``reports`` (a folder named as a period, with its index), newest first."""
+    found = []
+    for folder in reports.iterdir() if reports.is_dir() else []:
+        try:
+            period = parse_period(folder.name)
+        except ValueError:
+            continue
+        if str(period) == folder.name and (folder / "index.html").is_file():
+            found.append(period)
+    return [str(p) for p in sorted(found, key=lambda p: (p.end, -p.start.toordinal()), reverse=True)]
+
+
+def archive_page(reports: Path) -> str:
+    """``reports/index.html``: every period rendered so far, newest first, each linking to its index."""
+    rows = "\n".join(
+        f"<tr><td><a href='{html.escape(p)}/index.html'>{html.escape(parse_period(p).label_it())}</a></td>"
+        f"<td>{html.escape(p)}</td></tr>"
+        for p in rendered_periods(reports)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="it"><head><meta charset="utf-8"><title>Rapporti qualità — archivio</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }} th, td {{ padding: 0.5em 0.8em; border-bottom: 1px solid #ddd; text-align: left; }}
+th {{ background: #1f4e79; color: white; }}
+</style></head><body>
+<h1>Rapporti sugli indicatori di qualità — archivio</h1>
+<p>Comune di Milano. Ogni periodo rendicontato finora, dal più recente; ogni periodo ha il suo indice.</p>
+<table><thead><tr><th>Periodo</th><th>Codice</th></tr></thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""
 
 
 def index_page(period: str, outcomes: list[Outcome]) -> str:
@@ -270,6 +306,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; c
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ padding: 0.5em 0.8em; border-bottom: 1px solid #ddd; text-align: left; }}
 th {{ background: #1f4e79; color: white; }} .ok {{ color: #1e7b34; font-weight: bold; }} .ko {{ color: #c0392b; font-weight: bold; }}
 </style></head><body>
+<p><a href="../index.html">← Tutti i periodi</a></p>
 <h1>Rapporti sugli indicatori di qualità</h1>
 <p>Comune di Milano — {label}. Ogni rapporto è una pagina a sé: si legge nel browser, senza installare nulla.</p>
 <table><thead><tr><th>Rapporto</th><th>Stato</th><th>Sorgente</th></tr></thead><tbody>

@@ -249,3 +249,17 @@ def test_two_runs_for_different_periods_at_once_both_render(tmp_path):
         index = (root / "reports" / period / "index.html").read_text(encoding="utf-8")
         assert index.count("completo") == 3 and "non riuscito" not in index
     assert any("waiting: a run is in progress" in err for _, err in outputs)
+
+
+def test_the_archive_lists_every_period_and_reports_link_back_and_to_the_previous_period(tmp_path):
+    root = _raw_root(tmp_path / "root")
+    assert main(["run", "--root", str(root), "--period", "2025-S1"]) == 0
+    assert main(["run", "--root", str(root), "--period", "2025-S2"]) == 0
+    archive = (root / "reports" / "index.html").read_text(encoding="utf-8")
+    assert archive.index("2025-S2/index.html") < archive.index("2025-S1/index.html")  # newest first
+    assert "2° semestre 2025" in archive and (root / "reports" / "2025-S1" / "direzione-cultura.html").is_file()
+    page = (root / "reports" / "2025-S2" / "direzione-cultura.html").read_text(encoding="utf-8")
+    assert 'href="../2025-S1/direzione-cultura.html"' in page and 'href="../index.html"' in page
+    first = (root / "reports" / "2025-S1" / "direzione-cultura.html").read_text(encoding="utf-8")
+    assert "2024-S2/direzione-cultura.html" not in first  # never rendered: no link to it
+    assert 'href="../index.html"' in (root / "reports" / "2025-S2" / "index.html").read_text(encoding="utf-8")
