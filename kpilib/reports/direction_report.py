@@ -78,9 +78,9 @@ def indicators(data: ReportData) -> None:
     show_html(tables.notes_table(data.measurements, data.summary, str(data.period)))
 
 
-def show_figure(figure) -> None:
-
-    display(Image(data=png(figure)))
+def show_figure(figure, description: str) -> None:
+    """The figure as a PNG, with its description as the image's alternative text."""
+    display(Image(data=png(figure), metadata={"alt": description}))
 
 
 def charts(data: ReportData) -> None:
@@ -94,7 +94,11 @@ def charts(data: ReportData) -> None:
     if figure is None:
         show_markdown("Nessuna serie da mostrare.")
         return
-    show_figure(figure)
+    show_figure(
+        figure,
+        f"Grafici dell'andamento nel tempo di {data.summary['indicator_id'].nunique()} indicatori della direzione "
+        f"{data.direction}: valori misurati, target, media e limiti del processo, variazioni anomale evidenziate.",
+    )
 
 
 def opportunities(data: ReportData) -> None:

@@ -32,7 +32,11 @@ def history(data: ReportData) -> pd.DataFrame:
 
 def heatmap(data: ReportData) -> None:
     past = history(data)
-    show_figure(compliance_heatmap(past))
+    show_figure(
+        compliance_heatmap(past),
+        f"Mappa di calore: quota di indicatori con target raggiunto per {past['direction'].nunique()} direzioni "
+        f"e {past['period'].nunique()} semestri; i valori sono anche nella tabella che segue.",
+    )
     frame = pd.DataFrame(
         {
             "Direzione": past["direction"],

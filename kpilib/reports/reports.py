@@ -37,6 +37,8 @@ from ..core.periods import parse_period
 from ..core.writes import write_together
 from .data import report_slug
 
+# The project's own nbconvert template: Italian, nothing fetched from the network, images described.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 DIRECTION_NOTEBOOK = "direction_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
 KERNEL = "python3"
@@ -92,6 +94,9 @@ class Renderer:
             config.HTMLExporter.exclude_input = True
             config.HTMLExporter.exclude_input_prompt = True
             config.HTMLExporter.exclude_output_prompt = True
+            config.HTMLExporter.language_code = "it"
+            config.HTMLExporter.template_name = "kpi"
+            config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
             self._local.exporter = HTMLExporter(config=config)
         return self._local.exporter
 

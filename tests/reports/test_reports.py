@@ -263,3 +263,17 @@ def test_the_archive_lists_every_period_and_reports_link_back_and_to_the_previou
     first = (root / "reports" / "2025-S1" / "direzione-cultura.html").read_text(encoding="utf-8")
     assert "2024-S2/direzione-cultura.html" not in first  # never rendered: no link to it
     assert 'href="../index.html"' in (root / "reports" / "2025-S2" / "index.html").read_text(encoding="utf-8")
+
+
+def test_pages_are_italian_self_contained_and_describe_their_images(rendered):
+    import re
+
+    fixture_root, _, _ = rendered
+    for page in (fixture_root / "reports" / "2025-S2").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="it">' in text, page.name
+        fetched = re.findall(r'(?:src|href)="https?://[^"]*"|url\(["\']?https?://|@import', text)
+        assert fetched == [], (page.name, fetched)  # nothing from a CDN, no font or style from the network
+        assert "<script src=" not in text and "No description has been provided" not in text
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', text):
+            assert len(alt) > 40, alt  # says what the chart shows
