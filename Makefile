@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 
-.PHONY: help setup reports processed test lint bench notebooks lab examples check-examples screenshots clean
+.PHONY: help setup reports pdf processed test lint bench notebooks lab examples check-examples screenshots clean
 FIXTURE := build/fixture-root
 
 help:  ## list the targets
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml
 reports: setup  ## the whole pipeline on data/raw, latest period (PERIOD=2025-S1 for another)
 	$(BIN)/kpi run $(if $(PERIOD),--period $(PERIOD))
 	@echo "Open reports/$$(ls -t reports | grep -v gitkeep | head -n 1)/index.html in a browser."
+
+pdf: setup  ## the pipeline, then a PDF beside each rendered page (needs Debian's chromium)
+	$(BIN)/kpi run --skip-reports $(if $(PERIOD),--period $(PERIOD))
+	$(BIN)/kpi reports --pdf $(if $(PERIOD),--period $(PERIOD))
 
 lint: setup  ## ruff check and format check of the whole tree
 	$(BIN)/ruff check .

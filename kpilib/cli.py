@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     reports.add_argument("--period", default=None, help="period to report (default: the one last evaluated)")
     reports.add_argument("--direction", action="append", default=None, help="only this direction (repeatable)")
     reports.add_argument("--jobs", type=int, default=None, help="reports rendered at once (default: one per core)")
+    reports.add_argument("--pdf", action="store_true", help="also print each page to PDF (needs Chromium)")
 
     template = commands.add_parser(
         "template", parents=[common], help="write an Excel collection template for one direction"
@@ -126,7 +127,7 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
 
         if args.jobs is not None and args.jobs < 1:
             raise KpiError("--jobs must be at least 1")
-        return run_reports(paths, args.period, args.direction, args.jobs)
+        return run_reports(paths, args.period, args.direction, args.jobs, pdf=args.pdf)
     if args.command == "template":
         from .measurements.template import run_template
 

@@ -46,6 +46,10 @@ class Paths:
         return self.raw / "events"
 
     @property
+    def document_settings(self) -> Path:
+        return self.raw / "documento.csv"
+
+    @property
     def changes_dir(self) -> Path:
         return self.raw / "changes"
 

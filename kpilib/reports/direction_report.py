@@ -16,6 +16,7 @@ from ..core.labels import STATUS_IT
 from ..core.vocabulary import Status
 from . import tables
 from .data import ReportData, load, report_slug
+from .document import document_block
 from .provenance import file_hashes, provenance
 
 
@@ -35,8 +36,13 @@ def load_direction(root: str = "", period: str = "", direction: str = "") -> Rep
 
 
 def heading(data: ReportData) -> None:
+    block = document_block(
+        data.paths,
+        "Rapporto sugli indicatori di qualità (ISO 9001:2015)",
+        [("Direzione", data.direction), ("Periodo", data.period.label_it())],
+    )
     show_html(
-        f"<p>{_links(data)}</p>"
+        f"<p>{_links(data)}</p>{block}"
         f"<h1>{html.escape(data.direction)}</h1>"
         f"<p style='font-size:1.1em'>Rapporto sugli indicatori di qualità (ISO 9001:2015) — "
         f"<b>{html.escape(data.period.label_it())}</b></p>"

@@ -13,6 +13,7 @@ from ..measurements.ingest import read_measurements
 from . import tables
 from .data import ReportData, load, report_slug
 from .direction_report import show_figure, show_html, show_markdown
+from .document import document_block
 
 
 def load_overview(root: str = "", period: str = "") -> ReportData:
@@ -20,8 +21,14 @@ def load_overview(root: str = "", period: str = "") -> ReportData:
 
 
 def heading(data: ReportData) -> None:
+    block = document_block(
+        data.paths,
+        "Panoramica degli indicatori di qualità (ISO 9001:2015)",
+        [("Direzione", "tutte le direzioni"), ("Periodo", data.period.label_it())],
+    )
     show_html(
-        "<h1>Indicatori di qualità — panoramica</h1>"
+        "<p><a href='index.html'>Indice del periodo</a> · <a href='../index.html'>Tutti i periodi</a></p>"
+        f"{block}<h1>Indicatori di qualità — panoramica</h1>"
         f"<p style='font-size:1.1em'>Comune di Milano, tutte le direzioni — <b>{html.escape(data.period.label_it())}</b></p>"
     )
 

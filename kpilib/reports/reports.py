@@ -12,12 +12,14 @@ from __future__ import annotations
 import html
 import logging
 import os
+import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 import pandas as pd
@@ -36,6 +38,7 @@ from ..core.paths import REPOSITORY_ROOT, Paths
 from ..core.periods import parse_period
 from ..core.writes import write_together
 from .data import report_slug
+from .pdf import print_pdfs
 
 # The project's own nbconvert template: Italian, nothing fetched from the network, images described.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -97,7 +100,9 @@ class Renderer:
             config.HTMLExporter.language_code = "it"
             config.HTMLExporter.template_name = "kpi"
             config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
-            self._local.exporter = HTMLExporter(config=config)
+            exporter = HTMLExporter(config=config)
+            exporter.register_filter("heading_id", heading_id)
+            self._local.exporter = exporter
         return self._local.exporter
 
     def run(self, job: Job) -> Outcome:
@@ -167,6 +172,11 @@ class Renderer:
         return body
 
 
+def heading_id(text: str) -> str:
+    """The id nbconvert gives a markdown heading, for the table of contents' links."""
+    return quote(text.replace(" ", "-"), safe="?/:@!$&'()*+,;=")
+
+
 def _after_body(document: str, insert: str) -> str:
     start = document.find("<body")
     end = document.find(">", start) + 1
@@ -218,10 +228,12 @@ def run_reports(
     directions: list[str] | None = None,
     jobs: int | None = None,
     notebooks: Path | None = None,
+    pdf: bool = False,
 ) -> int:
     """``kpi reports``: render every report; 0 when all rendered, 1 when any failed.
 
-    ``notebooks``: where the report notebooks are (default: this repository's ``notebooks/``).
+    ``notebooks``: where the report notebooks are (default: this repository's ``notebooks/``);
+    ``pdf``: also print each page to a PDF beside it (headless Chromium).
     """
 
     period = _evaluated_period(paths, period)
@@ -249,6 +261,14 @@ def run_reports(
     print(
         f"reports: {len(outcomes) - len(failed)} rendered, {len(failed)} failed -> {paths.relative(out / 'index.html')}"
     )
+    if pdf:
+        pages = [out / f"{o.job.slug}.html" for o in sorted(outcomes, key=lambda o: o.job.slug)]
+        written, problems = print_pdfs(pages)
+        for problem in problems:
+            print(f"reports: {problem}", file=sys.stderr)
+        print(f"reports: {len(written)} PDF(s) -> {paths.relative(out)}/")
+        if problems:
+            return 1
     return 1 if failed else 0
 
 

@@ -277,3 +277,60 @@ def test_pages_are_italian_self_contained_and_describe_their_images(rendered):
         assert "<script src=" not in text and "No description has been provided" not in text
         for alt in re.findall(r'<img [^>]*alt="([^"]*)"', text):
             assert len(alt) > 40, alt  # says what the chart shows
+
+
+CHROMIUM = shutil.which("chromium") and shutil.which("pdftotext") and shutil.which("pdfinfo")
+
+
+@pytest.mark.skipif(
+    not CHROMIUM, reason="Chromium or poppler-utils not installed (apt-get install chromium poppler-utils)"
+)
+def test_printed_to_a4_pdf_the_indicator_table_keeps_every_column(rendered, tmp_path):
+    import subprocess
+
+    from kpilib.reports.pdf import browser, print_pdf
+
+    fixture_root, _, _ = rendered
+    page = tmp_path / "direzione-cultura.html"
+    shutil.copy(fixture_root / "reports" / "2025-S2" / "direzione-cultura.html", page)
+    pdf = print_pdf(page, browser())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    width, height = (float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x "))
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    header = next(line for line in text.splitlines() if "Ufficio" in line and "Esito" in line)
+    for column in (
+        "Ufficio",
+        "Processo",
+        "Indicatore",
+        "Target",
+        "Valore",
+        "Scarto",
+        "Esito",
+        "Variazione",
+        "Affidabilità",
+    ):
+        assert column in header, column  # every column on the page, none cut at the right edge
+    assert "Organizzazione" in text and "Redatto da" in text and "Approvato da" in text
+
+
+def test_asked_for_pdf_without_chromium_says_how_to_get_it(monkeypatch, tmp_path):
+    from kpilib.reports import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    written, problems = pdf.print_pdfs([tmp_path / "x.html"])
+    assert written == [] and problems == [pdf.HOW_TO_GET_IT]
+    assert "apt-get install chromium" in problems[0]
+
+
+def test_the_document_block_takes_names_from_the_settings_file(tmp_path):
+    from kpilib.core.paths import Paths
+    from kpilib.reports.document import TO_SIGN, document_block
+
+    paths = Paths.at(tmp_path)
+    block = document_block(paths, "Rapporto", [("Periodo", "2° semestre 2025")])
+    assert block.count(TO_SIGN) == 2 and "Comune di Milano" in block  # lines to sign where nobody is set
+    paths.raw.mkdir(parents=True)
+    paths.document_settings.write_text("voce;valore\nredatto_da;Ufficio Qualità <Rossi>\napprovato_da;Direttore\n")
+    block = document_block(paths, "Rapporto", [])
+    assert "Ufficio Qualità &lt;Rossi&gt;" in block and "Direttore" in block and TO_SIGN not in block
