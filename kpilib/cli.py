@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--period", required=True, help="period the template covers, e.g. 2025-S2")
     template.add_argument("--out", type=Path, default=None, help="where to write the .xlsx")
 
+    review = commands.add_parser(
+        "review", parents=[common], help="render the management review pack (ISO 9001 9.3) for a year"
+    )
+    review.add_argument("--year", required=True, help="the year reviewed, e.g. 2025")
+    review.add_argument("--pdf", action="store_true", help="also print it to PDF (needs Chromium)")
+
     run = commands.add_parser("run", parents=[common], help="run the whole pipeline")
     run.add_argument("--period", default=None, help="period to report (default: the latest semester with data)")
     run.add_argument("--skip-reports", action="store_true", help="stop after evaluate (no notebooks rendered)")
@@ -133,6 +139,10 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
 
         run_template(paths, args.direction, args.period, args.out)
         return 0
+    if args.command == "review":
+        from .reports.reports import run_review
+
+        return run_review(paths, args.year, pdf=args.pdf)
     if args.command == "run":
         from .run import run_all
 

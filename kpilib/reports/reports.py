@@ -43,6 +43,7 @@ from .pdf import print_pdfs
 # The project's own nbconvert template: Italian, nothing fetched from the network, images described.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DIRECTION_NOTEBOOK = "direction_report.ipynb"
+REVIEW_NOTEBOOK = "review.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
 KERNEL = "python3"
 
@@ -270,6 +271,42 @@ def run_reports(
         if problems:
             return 1
     return 1 if failed else 0
+
+
+def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool = False) -> int:
+    """``kpi review``: the management review pack of ``year`` in ``reports/<year>/riesame.html``."""
+    try:
+        period = parse_period(year)
+    except ValueError as error:
+        raise KpiError(str(error)) from None
+    if period.freq != "year":
+        raise KpiError(f"--year takes a year (e.g. 2025), not '{year}'")
+    if not paths.measurements.exists():
+        raise KpiError(f"{paths.relative(paths.measurements)}: not found; run 'kpi run' (or 'kpi ingest') first")
+    job = Job(
+        f"Riesame della direzione {period.year}",
+        (notebooks or REPOSITORY_ROOT / "notebooks") / REVIEW_NOTEBOOK,
+        "riesame",
+        {"year": str(period.year), "root": str(paths.root)},
+    )
+    check_parameters(job.notebook, job.parameters)
+    out = paths.reports / str(period.year)
+    out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    outcome = Renderer(out).run(job)
+    write_atomic_bytes(out / "index.html", index_page(str(period.year), [outcome]).encode("utf-8"))
+    write_atomic_bytes(paths.reports / "index.html", archive_page(paths.reports).encode("utf-8"))
+    if not outcome.ok:
+        print(f"review: FAILED {job.title}: {outcome.message}")
+        return 1
+    print(f"review: {job.title} -> {paths.relative(out / 'riesame.html')}")
+    if pdf:
+        _, problems = print_pdfs([out / "riesame.html"])
+        for problem in problems:
+            print(f"review: {problem}", file=sys.stderr)
+        return 1 if problems else 0
+    return 0
 
 
 def rendered_periods(reports: Path) -> list[str]:

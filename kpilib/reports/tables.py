@@ -74,7 +74,8 @@ def parts_it(row: dict) -> str:
     return f" ({int(row['periods_met'])} su {int(expected)}{missing})"
 
 
-def _label(row: dict) -> str:
+def label(row: dict) -> str:
+    """An indicator as a reader names it: its text, and the part of a compound target."""
     return row["indicator"] + (f" — {row['sub_indicator']}" if not is_missing(row["sub_indicator"]) else "")
 
 
@@ -99,7 +100,7 @@ def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:
             {
                 "Ufficio": row["office"],
                 "Processo": row["process"],
-                "Indicatore": _label(row),
+                "Indicatore": label(row),
                 "Target": target_shown(row),
                 "Valore": value_it(row["value"], row["target_unit"]),
                 "Scarto": margin_it(row["margin"], row["target_unit"]),
@@ -159,7 +160,7 @@ def opportunity_table(opportunities: pd.DataFrame, name: str = "opportunita", li
             "N.": chosen["rank"].astype(int),
             "Tipo": chosen["kind"].map(KIND_LABELS),
             "Ufficio": chosen["office"],
-            "Indicatore": [_label(r) for r in chosen.to_dict("records")],
+            "Indicatore": [label(r) for r in chosen.to_dict("records")],
             "Perché e cosa fare": chosen["reason"],
         }
     )
@@ -184,7 +185,7 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     if open_ones.empty:
         return "<p>Nessuna non conformità aperta.</p>" + closed_text
     units = summary.set_index("indicator_id")["target_unit"]
-    labels = {r["indicator_id"]: _label(r) for r in summary.to_dict("records")}
+    labels = {r["indicator_id"]: label(r) for r in summary.to_dict("records")}
     targets = {r["indicator_id"]: target_shown(r) for r in summary.to_dict("records")}
     ordered = open_ones.sort_values(["first_period", "indicator_id"], ascending=[False, True])
     frame = pd.DataFrame(
@@ -223,7 +224,7 @@ def missing_frame(summary: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataF
             note = declared.get((row["indicator_id"], gap), None)
             rows.append(
                 {
-                    "Indicatore": _label(row),
+                    "Indicatore": label(row),
                     "Periodo senza misura": gap,
                     "Perché": f"dichiarato non disponibile: {note}"
                     if isinstance(note, str) and note
@@ -251,7 +252,7 @@ def notes_table(measurements: pd.DataFrame, summary: pd.DataFrame, period: str) 
     ]
     if noted.empty:
         return "<p>Nessuna nota degli uffici sui valori del periodo.</p>"
-    labels = {r["indicator_id"]: _label(r) for r in summary.to_dict("records")}
+    labels = {r["indicator_id"]: label(r) for r in summary.to_dict("records")}
     units = summary.set_index("indicator_id")["target_unit"]
     frame = pd.DataFrame(
         {

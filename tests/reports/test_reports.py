@@ -334,3 +334,27 @@ def test_the_document_block_takes_names_from_the_settings_file(tmp_path):
     paths.document_settings.write_text("voce;valore\nredatto_da;Ufficio Qualità <Rossi>\napprovato_da;Direttore\n")
     block = document_block(paths, "Rapporto", [])
     assert "Ufficio Qualità &lt;Rossi&gt;" in block and "Direttore" in block and TO_SIGN not in block
+
+
+def test_the_management_review_pack_names_9_3_and_its_inputs(rendered, capsys):
+    fixture_root, _, _ = rendered
+    assert main(["review", "--root", str(fixture_root), "--year", "2025"]) == 0
+    page = (fixture_root / "reports" / "2025" / "riesame.html").read_text(encoding="utf-8")
+    assert '<html lang="it">' in page and "Riesame della direzione 2025" in page
+    for words in (
+        "9.3.2",
+        "Obiettivi per la qualità",
+        "Quota 2024",
+        "Non conformità e azioni correttive",
+        "Aperte a fine anno",
+        "Efficacia delle azioni",
+        "Opportunità di miglioramento",
+        "9.3.3",
+        "Risorse necessarie",
+        "Approvato da",
+    ):
+        assert words in page, words
+    archive = (fixture_root / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "2025/index.html" in archive
+    assert main(["review", "--root", str(fixture_root), "--year", "2025-S1"]) == 2
+    assert "--year takes a year" in capsys.readouterr().err
