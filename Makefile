@@ -55,15 +55,8 @@ examples: setup  ## regenerate the illustrative ESEMPIO_* files in data/raw
 check-examples: setup  ## check that the shipped ESEMPIO_* files are what the generator writes
 	$(BIN)/python -m kpilib.examples --check
 
-screenshots:  ## PNG of the latest rendered pages in headless Chromium (needs Debian's chromium)
-	@command -v chromium >/dev/null || { echo "chromium is not installed (apt-get install chromium)"; exit 1; }
-	@latest=$$(ls -td reports/*/ | head -n 1); mkdir -p "$$latest/screenshots"; \
-	for page in "$$latest"*.html; do \
-		name=$$(basename "$$page" .html); \
-		chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
-			--disable-component-update --disable-sync --user-data-dir="$$(mktemp -d)" --window-size=1400,4000 \
-			--screenshot="$$latest/screenshots/$$name.png" "file://$$PWD/$$page" 2>/dev/null; \
-	done; echo "screenshots in $$latest""screenshots/"
+screenshots: setup  ## whole-page PNG of each page of the latest period, as a reviewer sees it (needs Debian's chromium)
+	$(BIN)/python -m kpilib.reports.screenshots reports
 
 clean:  ## remove data/processed/* and reports/* (folders kept)
 	rm -rf data/processed/* reports/*

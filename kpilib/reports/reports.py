@@ -358,7 +358,7 @@ def index_page(period: str, outcomes: list[Outcome]) -> str:
         )
         rows.append(
             f"<tr><td><a href='{slug}.html'>{html.escape(outcome.job.title)}</a></td><td>{status}</td>"
-            f"<td><a href='{slug}.ipynb'>notebook</a></td></tr>"
+            f"<td><a href='{slug}.ipynb' download>quaderno Jupyter (.ipynb)</a></td></tr>"
         )
     label = html.escape(parse_period(period).label_it())
     return f"""<!DOCTYPE html>
@@ -371,7 +371,7 @@ th {{ background: #1f4e79; color: white; }} .ok {{ color: #1e7b34; font-weight: 
 <p><a href="../index.html">← Tutti i periodi</a></p>
 <h1>Rapporti sugli indicatori di qualità</h1>
 <p>Comune di Milano — {label}. Ogni rapporto è una pagina a sé: si legge nel browser, senza installare nulla.</p>
-<table><thead><tr><th>Rapporto</th><th>Stato</th><th>Sorgente</th></tr></thead><tbody>
+<table><thead><tr><th>Rapporto</th><th>Stato</th><th>Per chi usa Jupyter: il quaderno eseguito</th></tr></thead><tbody>
 {chr(10).join(rows)}
 </tbody></table></body></html>
 """
