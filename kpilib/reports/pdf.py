@@ -35,23 +35,18 @@ def browser() -> str | None:
     return next((found for name in BROWSERS if (found := shutil.which(name))), None)
 
 
+def run_browser(executable: str, scratch: str, *arguments: str, timeout: int = 180) -> None:
+    """Headless Chromium with a fresh profile in ``scratch`` and the quiet flags, on ``arguments``."""
+    command = [executable, *FLAGS, f"--user-data-dir={scratch}/profile", *arguments]
+    subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+
+
 def print_pdf(page: Path, executable: str, timeout: int = 180) -> Path:
     """``page`` (an HTML file) printed to ``page`` with ``.pdf``, written atomically; returns the PDF's path."""
     target = page.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="kpi-pdf-") as scratch:
         printed = Path(scratch) / "page.pdf"
-        subprocess.run(
-            [
-                executable,
-                *FLAGS,
-                f"--user-data-dir={scratch}/profile",
-                f"--print-to-pdf={printed}",
-                page.resolve().as_uri(),
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
+        run_browser(executable, scratch, f"--print-to-pdf={printed}", page.resolve().as_uri(), timeout=timeout)
         if not printed.is_file() or printed.stat().st_size == 0:
             raise RuntimeError(f"{page.name}: Chromium wrote no PDF")
         write_one(target, printed.read_bytes())

@@ -6,7 +6,6 @@ below the content is cut off, so the PNG is as long as the page itself.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import numpy as np
 
-from .pdf import FLAGS, HOW_TO_GET_IT, browser
+from .pdf import HOW_TO_GET_IT, browser, run_browser
 
 WIDTH, TALLEST = 1400, 16000
 
@@ -23,19 +22,13 @@ def whole_page(page: Path, target: Path, executable: str) -> Path:
     """``page`` shot at full length into ``target`` (PNG)."""
     with tempfile.TemporaryDirectory(prefix="kpi-shot-") as scratch:
         shot = Path(scratch) / "shot.png"
-        subprocess.run(
-            [
-                executable,
-                *FLAGS,
-                f"--user-data-dir={scratch}/profile",
-                f"--window-size={WIDTH},{TALLEST}",
-                "--hide-scrollbars",
-                f"--screenshot={shot}",
-                page.resolve().as_uri(),
-            ],
-            capture_output=True,
-            timeout=180,
-            check=False,
+        run_browser(
+            executable,
+            scratch,
+            f"--window-size={WIDTH},{TALLEST}",
+            "--hide-scrollbars",
+            f"--screenshot={shot}",
+            page.resolve().as_uri(),
         )
         image = mpimg.imread(shot)
     content = np.flatnonzero((image[:, :, :3] < 0.98).any(axis=(1, 2)))
