@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 reports: setup  ## the whole pipeline on data/raw, latest period (PERIOD=2025-S1 for another)
 	$(BIN)/kpi run $(if $(PERIOD),--period $(PERIOD))
-	@echo "Open reports/$$(ls -t reports | grep -v gitkeep | head -n 1)/index.html in a browser."
+	@echo "Open reports/index.html in a browser: every period rendered so far, the latest first."
 
 pdf: setup  ## the pipeline, then a PDF beside each rendered page (needs Debian's chromium)
 	$(BIN)/kpi run --skip-reports $(if $(PERIOD),--period $(PERIOD))
