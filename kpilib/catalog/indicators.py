@@ -18,6 +18,7 @@ from ..core.errors import KpiError
 from ..core.rejects import reject, rejects_frame, sort_rejects
 from ..core.text import collapse_whitespace, fold, strip_accents
 from ..core.vocabulary import DURATION_UNITS, Unit
+from .aliases import renamed
 from .sources import FIELDS, CatalogRow
 from .targets import parse_target
 from .wording import basis_of, deadline_of, percentile_of, sub_indicator_labels
@@ -65,7 +66,9 @@ def _display_spelling(values: pd.Series) -> pd.Series:
     return values.map(lambda value: best[fold(value)])
 
 
-def build_indicators(rows: list[CatalogRow]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def build_indicators(
+    rows: list[CatalogRow], renames: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Indicators, rejects and warnings from catalog rows.
 
     Returns ``(indicators, rejects, warnings)``: indicators sorted by id with the columns
@@ -81,6 +84,10 @@ def build_indicators(rows: list[CatalogRow]) -> tuple[pd.DataFrame, pd.DataFrame
             rejects.append(_reject(row, f"numero di campi errato: {len(row.fields)} invece di {len(FIELDS)}"))
             continue
         values = dict(zip(FIELDS, (collapse_whitespace(cell) for cell in row.fields), strict=True))
+        if renames:  # an old name is read as the new one before the id is derived: one series across a rename
+            values = {
+                name: renamed(value, renames) if name != "target_raw" else value for name, value in values.items()
+            }
         if _AREA_PLACEHOLDER.match(values["area"]):
             values["area"] = ""
         missing = [name for name in ("direction", "office", "process", "indicator") if not values[name]]

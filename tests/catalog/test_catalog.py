@@ -134,3 +134,26 @@ def test_xlsx_percentage_cells_keep_their_meaning(root, tmp_path):
     assert indicators[["target_raw", "target_op", "target_value", "target_unit"]].to_dict("records") == [
         {"target_raw": "90%", "target_op": ">=", "target_value": "90", "target_unit": "percent"}
     ]
+
+
+def test_a_renamed_office_keeps_its_indicator_id_through_the_aliases_file(tmp_path):
+    from kpilib.catalog.indicators import indicator_id, read_indicators
+    from kpilib.core.paths import Paths
+
+    catalog = tmp_path / "data" / "raw" / "catalog"
+    catalog.mkdir(parents=True)
+    header = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
+    row = "DIREZIONE X\t-\tUFFICIO VISITE\tVISITE GUIDATE\tPERCENTUALE DI VISITE EFFETTUATE\t≥70%"
+    (catalog / "tabella.txt").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    (catalog / "aliases.csv").write_text(
+        "vecchio;nuovo\nUfficio  visite;UFFICIO VALORIZZAZIONE PALAZZO MARINO\n;manca il vecchio\n", encoding="utf-8"
+    )
+    assert main(["catalog", "--root", str(tmp_path)]) == 0
+    indicators = read_indicators(Paths.at(tmp_path).indicators)
+    expected = indicator_id(
+        "DIREZIONE X", "UFFICIO VALORIZZAZIONE PALAZZO MARINO", "VISITE GUIDATE", "PERCENTUALE DI VISITE EFFETTUATE", ""
+    )
+    assert indicators["indicator_id"].tolist() == [expected]
+    assert indicators["office"].tolist() == ["UFFICIO VALORIZZAZIONE PALAZZO MARINO"]
+    rejects = pd.read_csv(Paths.at(tmp_path).catalog_rejects)
+    assert rejects[["source", "row"]].to_dict("records") == [{"source": "data/raw/catalog/aliases.csv", "row": 3}]

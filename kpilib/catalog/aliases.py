@@ -1,0 +1,58 @@
+"""Renamed units: ``data/raw/catalog/aliases.csv`` maps an old name to the new one.
+
+Two columns, ``old`` and ``new`` (Italian ``vecchio`` and ``nuovo``): a direction, area,
+office, process or indicator text written the old way is read as the new one before the
+indicator's id is derived, so a series keeps its id across a rename. Names are compared
+folded (case and spacing do not matter). The file is read, never written; a row that cannot
+be used goes to ``catalog_rejects.csv``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.files import read_csv_rows
+from ..core.rejects import reject
+from ..core.text import collapse_whitespace, fold, plain_key
+
+FILE_NAME = "aliases.csv"
+_HEADERS = {"old": {"old", "vecchio", "vecchionome"}, "new": {"new", "nuovo", "nuovonome"}}
+
+
+def read_aliases(path: Path, source: str) -> tuple[dict[str, str], list[dict]]:
+    """The renames (folded old name -> new name as written) and the rows that could not be used."""
+    if not Path(path).is_file():
+        return {}, []
+    rows = read_csv_rows(path)
+    keys = [plain_key(cell) for cell in (rows[0] if rows else [])]
+    where = {
+        name: next((i for i, key in enumerate(keys) if key in aliases), None) for name, aliases in _HEADERS.items()
+    }
+    if None in where.values():
+        return {}, [reject(source, 1, "intestazione mancante: servono le colonne vecchio e nuovo (old, new)", "")]
+    renames, rejects = {}, []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        old, new = (collapse_whitespace(cells[i]) if i < len(cells) else "" for i in (where["old"], where["new"]))
+        raw = " | ".join(cells)
+        if not old or not new:
+            rejects.append(reject(source, number, "nome vecchio o nuovo mancante", raw))
+        elif fold(old) in renames and fold(renames[fold(old)]) != fold(new):
+            rejects.append(reject(source, number, f"'{old}' è già rinominato in '{renames[fold(old)]}'", raw))
+        else:
+            renames[fold(old)] = new
+    return renames, rejects
+
+
+def renamed(name: str, renames: dict[str, str]) -> str:
+    """``name`` under its new name, following chains of renames (a -> b -> c), once each.
+
+    >>> renamed("Ufficio Stampa", {"ufficio stampa": "Ufficio Comunicazione"})
+    'Ufficio Comunicazione'
+    """
+    seen = set()
+    while fold(name) in renames and fold(name) not in seen:
+        seen.add(fold(name))
+        name = renames[fold(name)]
+    return name
