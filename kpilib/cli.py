@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     paths = Paths.at(args.root)
     try:
+        if not paths.root.is_dir():  # a mistyped --root must not grow folders where nobody looks
+            raise KpiError(f"{paths.root}: the root folder does not exist (it holds data/ and reports/)")
         with root_lock(paths.processed):
             for line in recover(paths.processed, paths.reports):
                 print(f"kpi: {line}", file=sys.stderr)

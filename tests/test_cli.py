@@ -25,3 +25,12 @@ def test_out_of_range_arguments_are_one_plain_line(shipped, tmp_path, arguments,
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_root_that_does_not_exist_is_one_plain_line_and_nothing_is_created(tmp_path):
+    missing = tmp_path / "radice-sbagliata"
+    result = subprocess.run(
+        [sys.executable, "-m", "kpilib", "catalog", "--root", str(missing)], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "the root folder does not exist" in result.stderr
+    assert not missing.exists()
