@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog.indicators import read_indicators
+from ..catalog.indicators import read_indicator_versions
+from ..catalog.versions import in_force, newest
 from ..core.errors import KpiError
 from ..core.files import write_csvs
 from ..core.paths import Paths
@@ -30,6 +31,9 @@ from .summary import summarize
 class Analysis:
     """One period analysed: what ``kpi evaluate`` writes, as frames, plus the XmR chart of any indicator.
 
+    ``indicators``: the catalog in force at the end of the period (one row per indicator);
+    ``evaluation`` holds each period against the target in force at its end (its
+    ``target_op``/``target_value`` columns), so a raised target shows where it changed.
     ``summary`` has one row per indicator: the catalog columns (direction, office, process,
     target…) joined with the period's value, status, margin, ``relative_margin``, variation,
     assurance, ``periods_expected`` and ``periods_measured``. ``evaluation``, ``spc``,
@@ -79,20 +83,25 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     [['UNITÀ AFFARI LEGALI NOMINE INCARICHI', 'not_met']]
     """
     paths = Paths.at(root)
-    indicators = read_indicators(paths.indicators)
+    versions = read_indicator_versions(paths.indicators)
     measurements = read_measurements(paths.measurements)
     try:
         evaluated = parse_period(period) if period else default_period(measurements)
     except ValueError as error:
         raise KpiError(str(error)) from None
-    evaluation = evaluate(indicators, measurements, evaluated)
-    changes, change_rejects = read_changes(paths.changes_dir, indicators, paths.relative)
+    # The indicators in force at the end of P; their series judged period by period against
+    # the version of the catalog in force then.
+    indicators = in_force(versions, evaluated)
+    history = versions[versions["indicator_id"].isin(indicators["indicator_id"])]
+    known = newest(versions)
+    evaluation = evaluate(history, measurements, evaluated)
+    changes, change_rejects = read_changes(paths.changes_dir, known, paths.relative)
     spc = spc_table(evaluation, indicators, changes)
-    previous = evaluate(indicators, measurements, evaluated.shift(-1))
+    previous = evaluate(history, measurements, evaluated.shift(-1))
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
     opportunities = find_opportunities(summary, spc, evaluation)
-    register, register_rejects = validate_register(read_register(paths.nonconformities_dir, paths.relative), indicators)
-    found, unmatched = nonconformities(evaluation, register, indicators, reference_date(evaluated))
+    register, register_rejects = validate_register(read_register(paths.nonconformities_dir, paths.relative), known)
+    found, unmatched = nonconformities(evaluation, register, history, reference_date(evaluated))
     register_rejects = sort_rejects(pd.concat([register_rejects, unmatched], ignore_index=True))
     return Analysis(
         evaluated,

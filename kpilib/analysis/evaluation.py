@@ -13,6 +13,7 @@ from collections import Counter
 
 import pandas as pd
 
+from ..catalog.versions import version_at
 from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
 from ..core.vocabulary import Polarity, Status, is_missing, meets
 from .rollup import pool
@@ -142,15 +143,26 @@ def evaluate(
     """
     by_indicator = {key: group for key, group in measurements.groupby("indicator_id")}
     rows = []
-    for indicator in indicators.to_dict("records"):
-        own = by_indicator.get(indicator["indicator_id"], measurements.iloc[0:0])
-        rows.extend(_indicator_rows(indicator, own, evaluated, also_required_by))
+    for versions in versions_by_indicator(indicators):
+        own = by_indicator.get(versions[0]["indicator_id"], measurements.iloc[0:0])
+        rows.extend(_indicator_rows(versions, own, evaluated, also_required_by))
     frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
     frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
     return frame.reset_index(drop=True)
 
 
-def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period, others: tuple = ()) -> list[dict]:
+def versions_by_indicator(indicators: pd.DataFrame) -> list[list[dict]]:
+    """The catalog's rows grouped by indicator, oldest version first (one each without versions)."""
+    grouped: dict[str, list[dict]] = {}
+    for record in indicators.to_dict("records"):
+        grouped.setdefault(record["indicator_id"], []).append(record)
+    return list(grouped.values())
+
+
+def _indicator_rows(versions: list[dict], measured: pd.DataFrame, evaluated: Period, others: tuple = ()) -> list[dict]:
+    """Rows of one indicator's series and required periods, each held against the version of the
+    catalog in force at its end; periods in which no version is in force are left out."""
+    indicator = versions[-1]
     points = {
         parse_period(text): row for text, row in zip(measured["period"], measured.to_dict("records"), strict=True)
     }
@@ -161,7 +173,9 @@ def _indicator_rows(indicator: dict, measured: pd.DataFrame, evaluated: Period, 
     extra = {period for other in others for period in required_periods(indicator, other, freq)}
     rows = []
     for period in sorted(set(series) | set(required) | extra, key=lambda p: p.sort_key):
-        rows.append({**_row(indicator, period, points, freq, period in required), "series": period in series})
+        version = version_at(versions, period)
+        if version is not None:
+            rows.append({**_row(version, period, points, freq, period in required), "series": period in series})
     return rows
 
 

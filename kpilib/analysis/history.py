@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..catalog.versions import version_at
 from ..core.periods import Period, parse_period, period_of
 from ..core.vocabulary import Status
-from .evaluation import combined_status, evaluate, measured_freq_of, required_periods
+from .evaluation import combined_status, evaluate, measured_freq_of, required_periods, versions_by_indicator
 from .rollup import compliance
 
 
@@ -29,7 +30,9 @@ def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, las
     """Per direction and semester: met, not met, no data, and the compliance share (pooled counts).
 
     Each semester's status of an indicator is the one the summary would give for it: its
-    required periods, met only when every one is.
+    required periods, met only when every one is, against the target in force then.
+    ``indicators`` may hold several versions of the catalog (one row per indicator and
+    version); an indicator counts only in the semesters in which a version of it is in force.
     """
     semesters = semesters_up_to(measurements, last)
     evaluation = evaluate(indicators, measurements, last, tuple(semesters))
@@ -38,9 +41,13 @@ def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, las
     )
     measured = measured_freq_of(evaluation)
     rows = []
-    for indicator in indicators.to_dict("records"):
-        has_target = bool(indicator["target_op"])
+    for versions in versions_by_indicator(indicators):
+        indicator = versions[-1]
         for semester in semesters:
+            version = version_at(versions, semester)
+            if version is None:  # not in force then: neither expected nor judged
+                continue
+            has_target = bool(version["target_op"])
             wanted = [str(p) for p in required_periods(indicator, semester, measured.get(indicator["indicator_id"]))]
             statuses = [status.get((indicator["indicator_id"], p), Status.NO_DATA) for p in wanted]
             rows.append(
@@ -50,4 +57,4 @@ def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, las
                     "status": combined_status(statuses, has_target),
                 }
             )
-    return compliance(pd.DataFrame(rows), ["direction", "period"])
+    return compliance(pd.DataFrame(rows, columns=["direction", "period", "status"]), ["direction", "period"])

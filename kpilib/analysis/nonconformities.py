@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..catalog.versions import version_at
 from ..core.files import list_inputs, read_csv_rows
 from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, period_of
 from ..core.rejects import reject, rejects_frame
 from ..core.text import plain_key
 from ..core.vocabulary import Status
+from .evaluation import versions_by_indicator
 
 REGISTER_FIELDS = {
     "indicator_id": {"indicatorid", "indicatore"},
@@ -182,7 +184,7 @@ def nonconformities(
     ``reference``: the date review dates are compared with (the end of the evaluated period,
     so that the same inputs always give the same answer).
     """
-    target_raw = indicators.set_index("indicator_id")["target_raw"]
+    versions = {group[0]["indicator_id"]: group for group in versions_by_indicator(indicators)}
     found = episodes(evaluation)
     by_indicator: dict[str, list[dict]] = {}
     for episode in found:
@@ -213,8 +215,15 @@ def nonconformities(
             rejects.append(reject(entry["source"], entry["row"], reason, entry["raw"]))
         else:
             episode["entry"] = entry
-    rows = [_row(episode, target_raw.get(episode["indicator_id"], ""), reference) for episode in found]
+    rows = [_row(episode, _target_raw(versions, episode), reference) for episode in found]
     return pd.DataFrame(rows, columns=NONCONFORMITY_COLUMNS), rejects_frame(rejects)
+
+
+def _target_raw(versions: dict[str, list[dict]], episode: dict) -> str:
+    """The target as published in the version of the catalog in force at the episode's last period."""
+    own = versions.get(episode["indicator_id"], [])
+    version = version_at(own, episode["last"]) or (own[-1] if own else None)
+    return version["target_raw"] if version else ""
 
 
 def _row(episode: dict, target_raw: str, reference: dt.date) -> dict:

@@ -1,8 +1,14 @@
-"""``kpi catalog``: read every source, build the catalog, write ``indicators.csv`` and its rejects."""
+"""``kpi catalog``: read every source, build the catalog, write ``indicators.csv`` and its rejects.
+
+Sources dated with a year are versions of the table (:mod:`.versions`): each is built on
+its own, after the renames of ``aliases.csv``, and ``indicators.csv`` gets one row per
+indicator and version with the years it is in force.
+"""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -10,32 +16,81 @@ import pandas as pd
 from ..core.errors import KpiError
 from ..core.files import list_inputs, write_csvs
 from ..core.rejects import rejects_frame, sort_rejects
+from ..core.text import collapse_whitespace
 from .aliases import FILE_NAME as ALIASES_FILE
 from .aliases import read_aliases
-from .indicators import build_indicators
+from .indicators import INDICATOR_COLUMNS, build_indicators
 from .sources import SOURCE_SUFFIXES, CatalogRow, read_catalog_rows
+from .versions import VERSION_COLUMNS, aliased_names, changes_between, source_year, versions_of
+
+CATALOG_COLUMNS = [*INDICATOR_COLUMNS, *VERSION_COLUMNS]
 
 
-def load_catalog(
-    sources: list[Path], relative=str, aliases: Path | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Read every source and build the catalog; ``relative`` names a path in messages and rejects;
-    ``aliases``: the renames file, applied before the ids are derived."""
+@dataclass(frozen=True)
+class CatalogBuild:
+    """What ``kpi catalog`` makes of its sources.
+
+    ``indicators``: the rows of ``indicators.csv`` (one per indicator and version);
+    ``rejects``: ``catalog_rejects.csv``; ``warnings``: for stderr; ``changes``: what each
+    version changed against the one before, for the console.
+    """
+
+    indicators: pd.DataFrame
+    rejects: pd.DataFrame
+    warnings: list[str]
+    changes: list[str]
+
+
+def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None, folder: Path | None = None):
+    """Read every source and build the catalog, version by version (:class:`CatalogBuild`).
+
+    ``relative`` names a path in messages and rejects; ``aliases``: the renames file, applied
+    before the ids are derived; ``folder``: where dated subfolders (``2025/…``) are looked for.
+    """
     if not sources:
         raise KpiError("no catalog source found (put the published table in data/raw/catalog/)")
-    rows: list[CatalogRow] = []
-    for path in sources:
-        rows.extend(read_catalog_rows(path, relative(path)))
     renames, alias_rejects = read_aliases(aliases, relative(aliases)) if aliases else ({}, [])
-    indicators, rejects, warnings = build_indicators(rows, renames)
-    if alias_rejects:
-        rejects = sort_rejects(pd.concat([rejects, rejects_frame(alias_rejects)], ignore_index=True))
-    return indicators, rejects, warnings
+    years = [source_year(path, folder) for path in sources]
+    versions = versions_of(years)
+    rows_by_year: dict[int | None, list[CatalogRow]] = {year: [] for year in versions}
+    for path, year in zip(sources, years, strict=True):
+        rows_by_year[year].extend(read_catalog_rows(path, relative(path)))
+    frames, rejects, warnings, changes = [], [], [], []
+    previous = None
+    for year in sorted(versions, key=lambda y: -1 if y is None else y):
+        version = versions[year]
+        built, built_rejects, built_warnings = build_indicators(rows_by_year[year], renames)
+        frames.append(built.assign(valid_from=version.valid_from, valid_to=version.valid_to))
+        rejects.append(built_rejects)
+        warnings += built_warnings
+        names = {collapse_whitespace(cell) for row in rows_by_year[year] for cell in row.fields[:5]}
+        if previous is not None:
+            before, before_names, before_label = previous
+            lines, likely = changes_between(before, built, before_label, version.label)
+            renamed_lines = [
+                f"catalogo {version.label} rispetto a {before_label}: rinominato (aliases.csv): '{old}' -> '{new}'"
+                for old, new in aliased_names(before_names, names, renames)
+            ]
+            changes += renamed_lines + lines
+            warnings += likely
+        previous = (built, names, version.label)
+    indicators = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for column in VERSION_COLUMNS:
+        indicators[column] = indicators[column].astype("Int64")
+    indicators = indicators.sort_values(["indicator_id", "valid_from"], kind="stable", na_position="first")
+    all_rejects = pd.concat([*rejects, rejects_frame(alias_rejects)], ignore_index=True)
+    return CatalogBuild(
+        indicators[CATALOG_COLUMNS].reset_index(drop=True), sort_rejects(all_rejects), warnings, changes
+    )
 
 
 def catalog_sources(folder: Path) -> list[Path]:
-    """The published tables in ``folder``: every source but the renames file."""
-    return [path for path in list_inputs(folder, SOURCE_SUFFIXES) if path.name.lower() != ALIASES_FILE]
+    """The published tables in ``folder`` and its year folders (``2025/…``): every source but the renames file."""
+    found = [path for path in list_inputs(folder, SOURCE_SUFFIXES) if path.name.lower() != ALIASES_FILE]
+    if folder.is_dir():
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir() and source_year(p / "x", folder) is not None):
+            found += [path for path in list_inputs(sub, SOURCE_SUFFIXES) if path.name.lower() != ALIASES_FILE]
+    return found
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -46,11 +101,17 @@ def print_warnings(warnings: list[str]) -> None:
 def run_catalog(paths, sources: list[Path] | None = None) -> pd.DataFrame:
     """``kpi catalog``: read the sources, write ``indicators.csv`` and ``catalog_rejects.csv``."""
     sources = [Path(source) for source in sources] if sources else catalog_sources(paths.catalog_dir)
-    indicators, rejects, warnings = load_catalog(sources, paths.relative, paths.catalog_dir / ALIASES_FILE)
-    print_warnings(warnings)
-    write_csvs({paths.indicators: indicators, paths.catalog_rejects: rejects}, paths.processed)
+    built = load_catalog(sources, paths.relative, paths.catalog_dir / ALIASES_FILE, paths.catalog_dir)
+    print_warnings(built.warnings)
+    for line in built.changes:
+        print(line)
+    write_csvs({paths.indicators: built.indicators, paths.catalog_rejects: built.rejects}, paths.processed)
+    indicators = built.indicators
+    count = indicators["indicator_id"].nunique()
+    versions = indicators[["valid_from", "valid_to"]].drop_duplicates()
+    in_versions = f" in {len(versions)} versions" if len(versions) > 1 else ""
     print(
-        f"catalog: {len(indicators)} indicators from {len(sources)} source(s), "
-        f"{len(rejects)} rejected line(s), {len(warnings)} warning(s) -> {paths.relative(paths.indicators)}"
+        f"catalog: {count} indicators{in_versions} from {len(sources)} source(s), "
+        f"{len(built.rejects)} rejected line(s), {len(built.warnings)} warning(s) -> {paths.relative(paths.indicators)}"
     )
     return indicators

@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import KpiError
+from ..core.periods import Period
 from ..core.rejects import reject, rejects_frame, sort_rejects
 from ..core.text import collapse_whitespace, fold, strip_accents
 from ..core.vocabulary import DURATION_UNITS, Unit
 from .aliases import renamed
 from .sources import FIELDS, CatalogRow
 from .targets import parse_target
+from .versions import in_force, newest
 from .wording import basis_of, deadline_of, percentile_of, sub_indicator_labels
 
 _AREA_PLACEHOLDER = re.compile(r"^[\s/\-–—]*$")
@@ -176,14 +178,25 @@ def _drop_conflicting_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]
     return frame[~clashing], rejects
 
 
-def read_indicators(path: Path) -> pd.DataFrame:
-    """``indicators.csv`` as written by ``kpi catalog``, with its dtypes."""
+def read_indicator_versions(path: Path) -> pd.DataFrame:
+    """``indicators.csv`` as written by ``kpi catalog``, with its dtypes: one row per indicator and
+    version, ``valid_from`` / ``valid_to`` as nullable years (empty: open)."""
     if not Path(path).exists():
         raise KpiError(f"{path}: not found; run 'kpi catalog' first")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     for column in ("target_value", "deadline_value", "percentile"):
         frame[column] = pd.to_numeric(frame[column].replace("", None))
+    for column in ("valid_from", "valid_to"):  # a catalog written before versions existed has neither
+        values = frame[column] if column in frame else pd.Series("", index=frame.index)
+        frame[column] = pd.to_numeric(values.replace("", None)).astype("Int64")
     return frame
+
+
+def read_indicators(path: Path, period: Period | None = None) -> pd.DataFrame:
+    """One row per indicator: the version in force at the end of ``period``, or without a period
+    the latest version of every indicator (retired ones too)."""
+    versions = read_indicator_versions(path)
+    return newest(versions) if period is None else in_force(versions, period)
 
 
 def _loose(text: str) -> str:

@@ -158,7 +158,7 @@ def run_template(paths, direction: str, period_text: str, out: Path | None = Non
         period = parse_period(period_text)
     except ValueError as error:
         raise KpiError(str(error)) from None
-    indicators = read_indicators(paths.indicators)
+    indicators = read_indicators(paths.indicators, period)  # the catalog in force in that period
     direction = resolve_direction(indicators, direction)  # the catalog's spelling goes in the sheet and the name
     measured = read_measurements(paths.measurements) if paths.measurements.exists() else None
     rows = template_rows(indicators, direction, period, measured)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..catalog.indicators import read_indicators, resolve_direction
+from ..catalog.indicators import read_indicator_versions, resolve_direction
+from ..catalog.versions import in_force
 from ..core.errors import KpiError
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
@@ -32,6 +33,9 @@ class ReportData:
     rejects: pd.DataFrame
     measurements: pd.DataFrame
     all_directions: tuple[str, ...] = ()
+    # Every version of the catalog (of the direction's indicators): the history judged
+    # against the targets in force at the time, retired indicators included.
+    versions: pd.DataFrame | None = None
 
 
 def _read(path) -> pd.DataFrame:
@@ -63,13 +67,16 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
     ``direction=None`` keeps every direction (the overview); ``""`` picks the first one.
     """
     paths = Paths.at(root or None)
-    indicators = read_indicators(paths.indicators)
+    versions = read_indicator_versions(paths.indicators)
     summary = _read(paths.indicator_summary)
     if summary.empty:
         raise KpiError(f"{paths.indicator_summary}: no indicator evaluated; run 'kpi evaluate'")
     evaluated = str(summary["period"].iloc[0])
     if period and str(parse_period(period)) != evaluated:
         raise KpiError(f"the processed analysis is for {evaluated}, not {period}: run 'kpi evaluate --period {period}'")
+    indicators = in_force(versions, parse_period(evaluated))
+    if indicators.empty:
+        raise KpiError(f"no indicator of the catalog is in force in {evaluated}")
     chosen = None if direction is None else resolve_direction(indicators, direction)
     ids = set(
         indicators["indicator_id"]
@@ -95,6 +102,7 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
         rejects=rejects.reset_index(drop=True),
         measurements=narrow(read_measurements(paths.measurements)),
         all_directions=tuple(sorted(indicators["direction"].unique())),
+        versions=versions if chosen is None else versions[versions["indicator_id"].isin(ids)].reset_index(drop=True),
     )
 
 

@@ -34,7 +34,8 @@ def heading(data: ReportData) -> None:
 
 
 def history(data: ReportData) -> pd.DataFrame:
-    return compliance_history(data.indicators, read_measurements(data.paths.measurements), data.period)
+    versions = data.versions if data.versions is not None else data.indicators
+    return compliance_history(versions, read_measurements(data.paths.measurements), data.period)
 
 
 def heatmap(data: ReportData) -> None:

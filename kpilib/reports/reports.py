@@ -195,7 +195,7 @@ def _first_error(notebook) -> str:
 def plan(paths: Paths, period: str, directions: list[str] | None, notebooks: Path) -> tuple[list[Job], Job]:
     """The direction jobs (all, or those named) and the overview job."""
 
-    indicators = read_indicators(paths.indicators)
+    indicators = read_indicators(paths.indicators, parse_period(period) if period else None)
     every = sorted(indicators["direction"].unique())
     chosen = [resolve_direction(indicators, d) for d in directions] if directions else every
     root = str(paths.root)

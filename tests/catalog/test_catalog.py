@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from kpilib.catalog.indicators import INDICATOR_COLUMNS
+from kpilib.catalog.catalog import CATALOG_COLUMNS
 from kpilib.cli import main
 
 HEADER = ["DIREZIONE", "AREA", "UNITÀ/UFFICIO", "TITOLO PROCESSO", "INDICATORE", "TARGET OBIETTIVO"]
@@ -16,7 +16,8 @@ HEADER = ["DIREZIONE", "AREA", "UNITÀ/UFFICIO", "TITOLO PROCESSO", "INDICATORE"
 def test_catalog_writes_indicators_and_rejects(root, capsys):
     assert main(["catalog", "--root", str(root.root)]) == 0
     indicators = pd.read_csv(root.indicators, dtype=str, keep_default_na=False)
-    assert indicators.columns.tolist() == INDICATOR_COLUMNS
+    assert indicators.columns.tolist() == CATALOG_COLUMNS
+    assert (indicators[["valid_from", "valid_to"]] == "").all().all()  # one undated version: always in force
     assert len(indicators) == 15
     rejects = pd.read_csv(root.catalog_rejects)
     assert rejects.columns.tolist() == ["source", "row", "reason", "raw"] and rejects.empty

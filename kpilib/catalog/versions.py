@@ -1,0 +1,201 @@
+"""Catalog versions: which published table is in force in which period.
+
+A source whose file or folder name carries a year (``catalogo_2024.txt``, ``2025/tabella.xlsx``)
+is the version of that year: it applies from the year's first period until the next dated
+version. Sources without a year apply to the periods no dated version covers (those before
+the first one; every period when there is none). ``indicators.csv`` has one row per
+indicator and version, ``valid_from`` / ``valid_to`` being years (empty where open).
+
+:func:`in_force` picks, for a period, the version of each indicator in force at its end;
+:func:`newest` the latest version of every indicator, retired ones included.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.periods import FIRST_YEAR, LAST_YEAR, Period
+from ..core.text import fold
+from .aliases import renamed
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+VERSION_COLUMNS = ["valid_from", "valid_to"]
+
+
+def source_year(path: Path, folder: Path | None = None) -> int | None:
+    """The year a catalog source is dated with: in its file name, else in the nearest folder below ``folder``.
+
+    >>> source_year(Path("catalogo_2024.txt")), source_year(Path("cat/2025/tabella.xlsx"), Path("cat"))
+    (2024, 2025)
+    >>> source_year(Path("000_c9ad083143a4659c.txt")) is None
+    True
+    """
+    path = Path(path)
+    inside = path.relative_to(folder) if folder is not None and path.is_relative_to(folder) else Path(path.name)
+    for part in [inside.stem, *reversed(inside.parent.parts)]:
+        years = [int(y) for y in _YEAR.findall(part) if FIRST_YEAR <= int(y) <= LAST_YEAR]
+        if years:
+            return years[-1]
+    return None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of the catalog: its year (``None``: undated) and the years it is in force."""
+
+    year: int | None
+    valid_from: int | None
+    valid_to: int | None
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``2025``, or ``senza data`` with the years it covers."""
+        if self.year is not None:
+            return str(self.year)
+        return "senza data" + (f" (fino al {self.valid_to})" if self.valid_to is not None else "")
+
+
+def versions_of(years: list[int | None]) -> dict[int | None, Version]:
+    """The validity of each version, given the years of the sources (``None`` for undated ones).
+
+    >>> [(v.valid_from, v.valid_to) for v in versions_of([None, 2024, 2025]).values()]
+    [(None, 2023), (2024, 2024), (2025, None)]
+    """
+    dated = sorted({year for year in years if year is not None})
+    found: dict[int | None, Version] = {}
+    if None in years:
+        found[None] = Version(None, None, dated[0] - 1 if dated else None)
+    for position, year in enumerate(dated):
+        following = dated[position + 1] if position + 1 < len(dated) else None
+        found[year] = Version(year, year, following - 1 if following is not None else None)
+    return found
+
+
+def _year_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    return pd.to_numeric(frame[column].replace("", None)).astype("Int64")
+
+
+def _in_force_at(frame: pd.DataFrame, year: int) -> pd.Series:
+    starts, ends = _year_column(frame, "valid_from"), _year_column(frame, "valid_to")
+    return (starts.isna() | (starts <= year)).fillna(False) & (ends.isna() | (ends >= year)).fillna(False)
+
+
+def in_force(indicators: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The indicators in force at the end of ``period``, one row each (the version then in force)."""
+    chosen = indicators[_in_force_at(indicators, period.end.year).to_numpy()]
+    return chosen.drop_duplicates("indicator_id", keep="last").reset_index(drop=True)
+
+
+def version_at(versions: list[dict], period: Period) -> dict | None:
+    """Of one indicator's versions (as records), the one in force at the end of ``period``, if any."""
+    year = period.end.year
+    for version in reversed(versions):
+        start, end = version.get("valid_from"), version.get("valid_to")
+        if (_open(start) or int(start) <= year) and (_open(end) or int(end) >= year):
+            return version
+    return None
+
+
+def _open(year) -> bool:
+    return year is None or year == "" or bool(pd.isna(year))
+
+
+def newest(indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator: its latest version (retired indicators too), sorted by id."""
+    starts = _year_column(indicators, "valid_from").fillna(FIRST_YEAR - 1)
+    order = indicators.assign(_start=starts.to_numpy()).sort_values(["indicator_id", "_start"], kind="stable")
+    return order.drop_duplicates("indicator_id", keep="last").drop(columns="_start").reset_index(drop=True)
+
+
+# What a version changed against the one before: for `kpi catalog` to print.
+
+_NAME_FIELDS = ("direction", "area", "office", "process", "indicator")
+
+
+def _describe(row: dict) -> str:
+    text = row["indicator"] + (f" — {row['sub_indicator']}" if row.get("sub_indicator") else "")
+    return f"{row['indicator_id']} ({row['office']}: {text[:70]}{'…' if len(text) > 70 else ''})"
+
+
+def changes_between(
+    before: pd.DataFrame, after: pd.DataFrame, label_before: str, label_after: str
+) -> tuple[list[str], list[str]]:
+    """What changed from one version to the next (lines to print) and likely renames (warnings).
+
+    Targets raised or lowered (by the comparator's direction), indicators added and retired.
+    An indicator that disappears while a very similar one appears is a likely rename
+    without an alias: a warning names both, so that ``aliases.csv`` can join the series.
+    """
+    old = {row["indicator_id"]: row for row in before.to_dict("records")}
+    new = {row["indicator_id"]: row for row in after.to_dict("records")}
+    lines = []
+    for key in sorted(old.keys() & new.keys()):
+        was, now = old[key], new[key]
+        if (was["target_op"], _number(was["target_value"])) == (now["target_op"], _number(now["target_value"])):
+            if was["target_raw"] != now["target_raw"]:
+                lines.append(f"target riscritto: {_describe(now)}: '{was['target_raw']}' -> '{now['target_raw']}'")
+            continue
+        lines.append(f"{_target_move(was, now)}: {_describe(now)}: '{was['target_raw']}' -> '{now['target_raw']}'")
+    added = sorted(new.keys() - old.keys())
+    retired = sorted(old.keys() - new.keys())
+    lines += [f"nuovo indicatore: {_describe(new[key])}" for key in added]
+    lines += [f"indicatore ritirato: {_describe(old[key])}" for key in retired]
+    header = f"catalogo {label_after} rispetto a {label_before}: "
+    lines = [header + line for line in lines]
+    warnings = [
+        f"catalog {label_after}: {gone} (in {label_before}) disappears and {come} appears, "
+        f"{similarity:.0%} alike: if it is the same indicator renamed, add the old name to aliases.csv"
+        for gone, come, similarity in likely_renames([old[k] for k in retired], [new[k] for k in added])
+    ]
+    return lines, warnings
+
+
+def _number(value) -> float | None:
+    return None if _open(value) else float(value)
+
+
+def _target_move(was: dict, now: dict) -> str:
+    before, after = _number(was["target_value"]), _number(now["target_value"])
+    if before is None or after is None or was["target_op"] != now["target_op"]:
+        return "target cambiato"
+    harder = after > before if now["polarity"] == "higher" else after < before
+    return "target alzato" if harder else "target abbassato"
+
+
+def _key(row: dict) -> str:
+    return " | ".join(fold(str(row.get(field, ""))) for field in (*_NAME_FIELDS, "sub_indicator"))
+
+
+def likely_renames(gone: list[dict], come: list[dict], threshold: float = 0.85) -> list[tuple[str, str, float]]:
+    """Pairs (retired, added) whose names are at least ``threshold`` alike, best match first, each used once."""
+    scored = []
+    for old in gone:
+        for new in come:
+            similarity = difflib.SequenceMatcher(None, _key(old), _key(new), autojunk=False).ratio()
+            if similarity >= threshold:
+                scored.append((similarity, old, new))
+    pairs, used = [], set()
+    for similarity, old, new in sorted(scored, key=lambda s: -s[0]):
+        if old["indicator_id"] in used or new["indicator_id"] in used:
+            continue
+        used |= {old["indicator_id"], new["indicator_id"]}
+        pairs.append((_describe(old), _describe(new), similarity))
+    return pairs
+
+
+def aliased_names(before_names: set[str], after_names: set[str], renames: dict[str, str]) -> list[tuple[str, str]]:
+    """Old names used by one version that ``aliases.csv`` renames to a name the next version uses."""
+    after = {fold(name) for name in after_names}
+    found = []
+    for name in sorted(before_names):
+        new = renamed(name, renames)
+        if fold(new) != fold(name) and fold(new) in after:
+            found.append((name, new))
+    return found

@@ -1,0 +1,223 @@
+"""Catalog versions and renames: the table in force at each period, one series across a rename."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpilib.analysis.evaluate import analyse
+from kpilib.analysis.history import compliance_history
+from kpilib.catalog.indicators import read_indicator_versions, read_indicators
+from kpilib.catalog.versions import in_force, newest, source_year, versions_of
+from kpilib.cli import main
+from kpilib.core.paths import Paths
+from kpilib.core.periods import parse_period
+
+HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
+DIRECTION = "DIREZIONE TEST"
+VISITS = "PERCENTUALE DI VISITE EFFETTUATE RISPETTO ALLA DISPONIBILITÀ"
+OLD_OFFICE, NEW_OFFICE = "UFFICIO VALORIZZAZIONE", "UFFICIO VALORIZZAZIONE E VISITE"
+
+
+def _table(*rows: tuple[str, str, str, str]) -> str:
+    """A page export: (office, process, indicator, target) rows under the header."""
+    lines = ["Tabella dei processi", "", HEADER]
+    lines += [
+        f"{DIRECTION}\tAREA AFFARI GENERALI\t{office}\t{process}\t{text}\t{target}"
+        for office, process, text, target in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _visits(office: str, target: str) -> tuple[str, str, str, str]:
+    return (office, "VISITE GUIDATE A PALAZZO MARINO", VISITS, target)
+
+
+NEWSLETTER = ("UFFICIO REDAZIONE", "NEWSLETTER", "NUMERO DI INVII NEWSLETTER", "≥10")
+RETIRED = ("UFFICIO ARCHIVIO", "ARCHIVIO CARTACEO", "PERCENTUALE DI FASCICOLI ARCHIVIATI", "≥90%")
+
+
+def _root(tmp_path: Path, alias: bool = True, measurements: str = "") -> Paths:
+    """The issue's example: a 2024 table (visits 60%, old office name), the 2025 table (70%, new
+    name), the alias, and visits at 65% in 2024-S1 and 2025-S1."""
+    paths = Paths.at(tmp_path)
+    paths.catalog_dir.mkdir(parents=True)
+    (paths.catalog_dir / "catalogo_2024.txt").write_text(
+        _table(_visits(OLD_OFFICE, "60%"), NEWSLETTER, RETIRED), encoding="utf-8"
+    )
+    (paths.catalog_dir / "2025").mkdir()
+    (paths.catalog_dir / "2025" / "tabella.txt").write_text(
+        _table(_visits(NEW_OFFICE, "70%"), NEWSLETTER), encoding="utf-8"
+    )
+    if alias:
+        (paths.catalog_dir / "aliases.csv").write_text(f"vecchio;nuovo\n{OLD_OFFICE};{NEW_OFFICE}\n", encoding="utf-8")
+    return paths
+
+
+def _measure(paths: Paths, ids: dict[str, str], rows: list[tuple[str, str, str]]) -> None:
+    paths.measurements_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["indicatore;periodo;valore"] + [f"{ids[name]};{period};{value}" for name, period, value in rows]
+    (paths.measurements_dir / "misure.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _ids(paths: Paths) -> dict[str, str]:
+    found = read_indicators(paths.indicators)
+    by_text = dict(zip(found["indicator"], found["indicator_id"], strict=True))
+    return {"visits": by_text[VISITS], "newsletter": by_text[NEWSLETTER[2]], "retired": by_text[RETIRED[2]]}
+
+
+def test_source_years_come_from_the_file_or_its_folder():
+    folder = Path("data/raw/catalog")
+    assert source_year(folder / "catalogo_2024.txt", folder) == 2024
+    assert source_year(folder / "2025" / "tabella.xlsx", folder) == 2025
+    assert source_year(folder / "2025" / "catalogo_2026.csv", folder) == 2026  # the file's own year first
+    assert source_year(folder / "000_c9ad083143a4659c.txt", folder) is None  # digits, but no year
+    assert source_year(folder / "tabella_12345.csv", folder) is None
+    assert source_year(folder / "tabella_1850.csv", folder) is None  # outside the years handled
+
+
+def test_each_version_runs_until_the_next_and_undated_covers_the_rest():
+    versions = versions_of([2025, None, 2023, 2025])
+    assert [(year, v.valid_from, v.valid_to) for year, v in versions.items()] == [
+        (None, None, 2022),
+        (2023, 2023, 2024),
+        (2025, 2025, None),
+    ]
+    only_undated = versions_of([None])
+    assert (only_undated[None].valid_from, only_undated[None].valid_to) == (None, None)
+
+
+def test_one_id_carries_the_visits_series_across_the_rename(tmp_path, capsys):
+    paths = _root(tmp_path)
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    out = capsys.readouterr().out
+    versions = read_indicator_versions(paths.indicators)
+    visits = versions[versions["indicator"] == VISITS]
+    assert len(set(visits["indicator_id"])) == 1 and len(visits) == 2
+    assert visits["office"].tolist() == [NEW_OFFICE, NEW_OFFICE]  # the old name is read as the new one
+    pd.testing.assert_frame_equal(
+        visits[["target_value", "valid_from", "valid_to"]].reset_index(drop=True),
+        pd.DataFrame(
+            {
+                "target_value": [60, 70],
+                "valid_from": pd.array([2024, 2025], dtype="Int64"),
+                "valid_to": pd.array([2024, pd.NA], dtype="Int64"),
+            }
+        ),
+    )
+    assert "3 indicators in 2 versions" in out
+
+
+def test_each_period_is_judged_against_the_target_in_force_at_its_end(tmp_path, capsys):
+    paths = _root(tmp_path)
+    main(["catalog", "--root", str(paths.root)])
+    ids = _ids(paths)
+    _measure(paths, ids, [("visits", "2024-S1", "65%"), ("visits", "2025-S1", "65%")])
+    assert main(["ingest", "--root", str(paths.root)]) == 0
+    statuses = {}
+    for period in ("2024-S1", "2025-S1"):
+        summary = analyse(period, paths.root).summary.set_index("indicator_id")
+        statuses[period] = (summary.loc[ids["visits"], "status"], summary.loc[ids["visits"], "target_value"])
+    assert statuses == {"2024-S1": ("met", 60.0), "2025-S1": ("not_met", 70.0)}
+    # The 2025 evaluation keeps the history, each period with its own target.
+    evaluation = analyse("2025-S1", paths.root).evaluation
+    rows = evaluation[evaluation["indicator_id"] == ids["visits"]].set_index("period")
+    assert rows.loc["2024-S1", ["status", "target_value"]].tolist() == ["met", 60.0]
+    assert rows.loc["2025-S1", ["status", "target_value"]].tolist() == ["not_met", 70.0]
+
+
+def test_an_indicator_not_in_force_is_neither_expected_nor_judged(tmp_path):
+    paths = _root(tmp_path)
+    main(["catalog", "--root", str(paths.root)])
+    ids = _ids(paths)
+    _measure(paths, ids, [("retired", "2024-S1", "95%"), ("newsletter", "2025-S1", "12")])
+    main(["ingest", "--root", str(paths.root)])
+    assert ids["retired"] in set(analyse("2024-S1", paths.root).summary["indicator_id"])
+    later = analyse("2025-S1", paths.root)
+    assert ids["retired"] not in set(later.summary["indicator_id"])
+    assert ids["retired"] not in set(later.evaluation["indicator_id"])
+    # The history still shows it where it was in force: 2 indicators in 2024, 2 (not 3) in 2025.
+    versions = read_indicator_versions(paths.indicators)
+    measurements = pd.read_csv(paths.measurements, dtype={"period": str})
+    history = compliance_history(versions, measurements, parse_period("2025-S1")).set_index("period")
+    counted = history[["met", "not_met", "no_data"]].sum(axis=1)
+    assert counted.to_dict() == {"2024-S1": 3, "2024-S2": 3, "2025-S1": 2}
+    assert history.loc["2024-S1", "met"] == 1  # the retired one, 95% against 90%
+
+
+def test_in_force_and_newest_pick_one_row_per_indicator(tmp_path):
+    paths = _root(tmp_path)
+    main(["catalog", "--root", str(paths.root)])
+    versions = read_indicator_versions(paths.indicators)
+    in_2024 = in_force(versions, parse_period("2024-12"))
+    in_2026 = in_force(versions, parse_period("2026"))
+    assert len(in_2024) == 3 and in_2024["indicator_id"].is_unique
+    assert len(in_2026) == 2 and sorted(in_2026["target_raw"]) == ["70%", "≥10"]
+    latest = newest(versions)
+    assert len(latest) == 3 and latest["indicator_id"].is_unique
+    assert latest.set_index("indicator")["target_raw"][VISITS] == "70%"
+    pd.testing.assert_frame_equal(read_indicators(paths.indicators), latest)
+
+
+def test_kpi_catalog_prints_what_the_new_version_changed(tmp_path, capsys):
+    paths = _root(tmp_path)
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    out = capsys.readouterr().out
+    assert "catalogo 2025 rispetto a 2024: target alzato" in out and "'60%' -> '70%'" in out
+    assert "indicatore ritirato" in out and "ARCHIVIATI" in out
+    assert f"rinominato (aliases.csv): '{OLD_OFFICE}' -> '{NEW_OFFICE}'" in out
+
+
+def test_a_likely_rename_without_alias_is_a_warning_naming_both(tmp_path, capsys):
+    paths = _root(tmp_path, alias=False)
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    captured = capsys.readouterr()
+    warnings = [line for line in captured.err.splitlines() if "alike" in line]
+    assert len(warnings) == 1
+    assert OLD_OFFICE in warnings[0] and NEW_OFFICE in warnings[0] and "aliases.csv" in warnings[0]
+    assert "nuovo indicatore" in captured.out and "indicatore ritirato" in captured.out
+
+
+def test_an_undated_table_covers_the_years_before_the_first_dated_one(tmp_path):
+    paths = Paths.at(tmp_path)
+    paths.catalog_dir.mkdir(parents=True)
+    (paths.catalog_dir / "tabella.txt").write_text(_table(_visits(NEW_OFFICE, "50%")), encoding="utf-8")
+    (paths.catalog_dir / "catalogo_2025.txt").write_text(_table(_visits(NEW_OFFICE, "70%")), encoding="utf-8")
+    main(["catalog", "--root", str(paths.root)])
+    versions = read_indicator_versions(paths.indicators)
+    assert in_force(versions, parse_period("2023-S2"))["target_raw"].tolist() == ["50%"]
+    assert in_force(versions, parse_period("2025-S1"))["target_raw"].tolist() == ["70%"]
+
+
+def test_a_catalog_written_before_versions_reads_as_always_in_force(tmp_path):
+    path = tmp_path / "indicators.csv"
+    frame = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-1"],
+            "target_value": ["80"],
+            "deadline_value": [""],
+            "percentile": [""],
+            "target_raw": ["80%"],
+        }
+    )
+    frame.to_csv(path, index=False)
+    versions = read_indicator_versions(path)
+    assert versions["valid_from"].isna().all() and versions["valid_to"].isna().all()
+    assert in_force(versions, parse_period("1999"))["indicator_id"].tolist() == ["kpi-1"]
+
+
+@pytest.mark.parametrize("period, asked", [("2024-S1", 3), ("2025-S1", 2)])
+def test_the_template_asks_only_what_is_in_force(tmp_path, period, asked):
+    from openpyxl import load_workbook
+
+    paths = _root(tmp_path)
+    main(["catalog", "--root", str(paths.root)])
+    out = tmp_path / "modello.xlsx"
+    assert (
+        main(["template", "--root", str(paths.root), "--direction", "test", "--period", period, "--out", str(out)]) == 0
+    )
+    sheet = load_workbook(out).worksheets[0]
+    ids = {row[0] for row in sheet.iter_rows(values_only=True) if row and str(row[0]).startswith("kpi-")}
+    assert len(ids) == asked
