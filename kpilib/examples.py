@@ -23,12 +23,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook, load_workbook
 
+from .catalog.aliases import FILE_NAME as ALIASES_FILE
 from .catalog.catalog import catalog_sources
 from .catalog.indicators import build_indicators
-from .catalog.sources import read_catalog_rows
+from .catalog.sources import CatalogRow, read_catalog_rows
+from .catalog.versions import source_year
 from .core.files import deterministic_xlsx, write_atomic_bytes
 from .core.paths import Paths
 from .core.periods import Period
+from .core.text import collapse_whitespace, fold
 from .core.vocabulary import Unit, is_missing
 from .core.workdays import add_working_days
 
@@ -139,7 +142,7 @@ def _reported(profile: str, indicator_id: str, years, rng) -> list[dict]:
         for p in months:
             if str(p) == "2024-10":
                 rows.append(
-                    {**_ratio(rng, p, indicator_id, 60, 0.42), "note": "chiusura straordinaria per lavori in sala"}
+                    {**_ratio(rng, p, indicator_id, 60, 0.35), "note": "chiusura straordinaria per lavori in sala"}
                 )
             else:
                 rows.append(_ratio(rng, p, indicator_id, 60, 0.79))
@@ -258,16 +261,55 @@ BAD_ROWS_2025 = [
 ]
 
 
+# The second, dated version of the table: from 2025 the materials target (met by a wide
+# margin every period) is raised, and the guided-visits office is renamed; aliases.csv
+# keeps the visits series under one id across the rename.
+RAISED = ("ALLESTIMENTO", "95%", "98%")
+RENAMED = ("UFFICIO VALORIZZAZIONE", "UFFICIO VALORIZZAZIONE E VISITE DI PALAZZO MARINO")
+VERSION_YEAR = 2025
+
+
+def published_rows(paths: Paths) -> list[CatalogRow]:
+    """The rows of the published (undated) table: what the example data is made from."""
+    sources = [s for s in catalog_sources(paths.catalog_dir) if source_year(s, paths.catalog_dir) is None]
+    return [row for source in sources for row in read_catalog_rows(source, source.name)]
+
+
+def _version_csv(rows: list[CatalogRow]) -> bytes:
+    """The published table as the office would republish it for 2025, saved by Italian Excel (``;``)."""
+    lines = [";".join(["DIREZIONE", "AREA", "UNITÀ/UFFICIO", "TITOLO PROCESSO", "INDICATORE", "TARGET OBIETTIVO"])]
+    for row in rows:
+        cells = [collapse_whitespace(cell) for cell in row.fields]
+        if RAISED[0] in cells[3] and cells[5] == RAISED[1]:
+            cells[5] = RAISED[2]
+        if cells[2] == RENAMED[0]:
+            cells[2] = RENAMED[1]
+        lines.append(
+            ";".join('"' + cell.replace('"', '""') + '"' if ";" in cell or '"' in cell else cell for cell in cells)
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _aliases_csv() -> bytes:
+    return f"vecchio;nuovo\r\n{RENAMED[0]};{RENAMED[1]}\r\n".encode()
+
+
 def write_examples(paths: Paths) -> list[Path]:
     """Write every example file under ``paths.raw``; returns the files written."""
-    rows = [row for source in catalog_sources(paths.catalog_dir) for row in read_catalog_rows(source, source.name)]
-    indicators, _, _ = build_indicators(rows)
+    rows = published_rows(paths)
+    indicators, _, _ = build_indicators(rows, {fold(RENAMED[0]): RENAMED[1]})
     rng = np.random.default_rng(SEED)
     reported = reported_values(indicators, rng)
     by_year = {year: reported[[p.year == year for p in reported["period"]]] for year in YEARS}
     ids = {profile_of(i): i["indicator_id"] for i in indicators.to_dict("records")}
 
     written = []
+    target = paths.catalog_dir / f"ESEMPIO_catalogo_{VERSION_YEAR}.csv"
+    write_atomic_bytes(target, _version_csv(rows))
+    written.append(target)
+    target = paths.catalog_dir / ALIASES_FILE
+    write_atomic_bytes(target, _aliases_csv())
+    written.append(target)
     target = paths.measurements_dir / "ESEMPIO_misure_2023.csv"
     write_atomic_bytes(target, _reported_csv(by_year[2023], italian=True))
     written.append(target)

@@ -13,9 +13,10 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from ..core.errors import KpiError
-from ..core.labels import UNIT_IT
+from ..core.labels import UNIT_IT, target_it
 from ..core.periods import MONTH_NAMES, parse_period
 from ..core.vocabulary import Unit, Variation, is_missing
+from .spc import target_steps
 
 COLOURS = {
     Variation.COMMON_CAUSE: "#4d4d4d",
@@ -122,7 +123,10 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
                 s=36,
                 zorder=3,
             )
-    if not is_missing(row["target_value"]):
+    steps = target_steps(series)
+    if steps:
+        _target_steps(ax, series, steps, row)
+    elif not is_missing(row["target_value"]):
         ax.axhline(row["target_value"], color="#c0392b", linestyle="--", linewidth=1.2)
     segments = series["segment"] if "segment" in series else pd.Series(0, index=series.index)
     for number in segments.unique():
@@ -151,6 +155,27 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
     ax.set_title("\n".join(textwrap.wrap(label, 60)[:3]), fontsize=8.5, loc="left")
     ax.set_ylabel(_axis_label(row["target_unit"]))
     ax.set_xlabel("")
+
+
+def _target_steps(ax, series: pd.DataFrame, steps: list, row: dict) -> None:
+    """The target in force at each point, as a dashed step where the catalog changed it, and when."""
+    targets = series["target_value"].to_numpy(dtype=float)
+    start = 0
+    for end in range(1, len(series) + 1):
+        if end == len(series) or targets[end] != targets[start]:
+            if not math.isnan(targets[start]):
+                ax.hlines(targets[start], start - 0.5, end - 0.5, color="#c0392b", linestyle="--", linewidth=1.2)
+            start = end
+    for period, before, after in steps:
+        position = series.index[series["period"].astype(str) == period][0]
+        ax.vlines(position - 0.5, before, after, color="#c0392b", linestyle="--", linewidth=1.2)
+        ax.annotate(
+            f"target {target_it(row['target_op'], after, row['target_unit'])} dal {period_tick_it(period)}",
+            (position - 0.4, after),
+            fontsize=7,
+            color="#c0392b",
+            va="bottom",
+        )
 
 
 def compliance_heatmap(history: pd.DataFrame):

@@ -21,6 +21,7 @@ from ..core.rejects import sort_rejects
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
 from .evaluation import evaluate
+from .history import results_by_year
 from .nonconformities import nonconformities, read_register, reference_date, validate_register
 from .opportunities import find_opportunities
 from .spc import spc_table
@@ -51,6 +52,13 @@ class Analysis:
     register_rejects: pd.DataFrame
     changes: pd.DataFrame
     change_rejects: pd.DataFrame
+
+    def results_by_year(self, indicator_id: str) -> pd.DataFrame:
+        """The indicator's series year by year against the target in force each year, and against today's."""
+        chosen = self.indicators[self.indicators["indicator_id"] == indicator_id]
+        if chosen.empty:
+            raise KpiError(f"indicator '{indicator_id}' is not in force in {self.period}")
+        return results_by_year(self.evaluation, chosen.iloc[0].to_dict())
 
     def xmr_chart(self, indicator_id: str):
         """The indicator's XmR chart as a matplotlib Figure: series, target, mean, limits, signals."""

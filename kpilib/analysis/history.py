@@ -7,7 +7,14 @@ import pandas as pd
 from ..catalog.versions import version_at
 from ..core.periods import Period, parse_period, period_of
 from ..core.vocabulary import Status
-from .evaluation import combined_status, evaluate, measured_freq_of, required_periods, versions_by_indicator
+from .evaluation import (
+    combined_status,
+    evaluate,
+    measured_freq_of,
+    required_periods,
+    status_of,
+    versions_by_indicator,
+)
 from .rollup import compliance
 
 
@@ -58,3 +65,32 @@ def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, las
                 }
             )
     return compliance(pd.DataFrame(rows, columns=["direction", "period", "status"]), ["direction", "period"])
+
+
+def results_by_year(evaluation: pd.DataFrame, indicator: dict) -> pd.DataFrame:
+    """One indicator's series year by year: the target in force then, how many periods met it,
+    and how many would meet today's target (``indicator``: the catalog row in force now).
+
+    Columns ``year``, ``target_value`` (of the year's last period), ``periods``, ``met``,
+    ``met_today``, ``mean``: "was the target met at the time?" beside "would it be now?".
+    """
+    rows = evaluation[
+        (evaluation["indicator_id"] == indicator["indicator_id"])
+        & evaluation["series"].astype(bool)
+        & evaluation["value"].notna()
+    ]
+    years = rows["period"].map(lambda p: parse_period(p).year)
+    today = [
+        status_of(value, indicator["target_op"], indicator["target_value"]) == Status.MET for value in rows["value"]
+    ]
+    frame = rows.assign(year=years.to_numpy(), met=(rows["status"] == Status.MET).to_numpy(), met_today=today)
+    grouped = frame.groupby("year", sort=True)
+    return pd.DataFrame(
+        {
+            "target_value": grouped["target_value"].last(),
+            "periods": grouped.size(),
+            "met": grouped["met"].sum(),
+            "met_today": grouped["met_today"].sum(),
+            "mean": grouped["value"].mean(),
+        }
+    ).reset_index()

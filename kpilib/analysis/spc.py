@@ -262,3 +262,21 @@ def _change_at(first: Period, reasons: dict[str, str]) -> str:
     """The reason of the latest change starting at or before the segment's first period."""
     started = [(parse_period(p).start, reason) for p, reason in reasons.items() if parse_period(p).start <= first.start]
     return max(started)[1] if started else ""
+
+
+def target_steps(series: pd.DataFrame) -> list[tuple[str, float, float]]:
+    """Where the target in force changes along one indicator's series: (first period, before, after).
+
+    >>> target_steps(pd.DataFrame({"period": ["2024-11", "2024-12", "2025-01"], "target_value": [60.0, 60.0, 70.0]}))
+    [('2025-01', 60.0, 70.0)]
+    """
+    if "target_value" not in series:
+        return []
+    steps, before = [], None
+    for period, target in zip(series["period"], series["target_value"], strict=True):
+        if is_missing(target):
+            continue
+        if before is not None and float(target) != before:
+            steps.append((str(period), before, float(target)))
+        before = float(target)
+    return steps

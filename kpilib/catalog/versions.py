@@ -108,10 +108,19 @@ def _open(year) -> bool:
 
 
 def newest(indicators: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator: its latest version (retired indicators too), sorted by id."""
+    """One row per indicator: its latest version (retired indicators too), sorted by id.
+
+    ``valid_from`` becomes the start of the indicator's first version, so that the row
+    covers the indicator's whole life: evaluating with it holds every period against the
+    latest target (to hold each against its own, evaluate with every version).
+    """
     starts = _year_column(indicators, "valid_from").fillna(FIRST_YEAR - 1)
     order = indicators.assign(_start=starts.to_numpy()).sort_values(["indicator_id", "_start"], kind="stable")
-    return order.drop_duplicates("indicator_id", keep="last").drop(columns="_start").reset_index(drop=True)
+    first_start = order.groupby("indicator_id", sort=False)["_start"].transform("min")
+    latest = order.assign(_first=first_start.to_numpy()).drop_duplicates("indicator_id", keep="last")
+    if "valid_from" in latest:
+        latest["valid_from"] = latest["_first"].where(latest["_first"] >= FIRST_YEAR).astype("Int64")
+    return latest.drop(columns=["_start", "_first"]).reset_index(drop=True)
 
 
 # What a version changed against the one before: for `kpi catalog` to print.

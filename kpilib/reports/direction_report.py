@@ -79,7 +79,7 @@ def summary(data: ReportData) -> None:
 
 
 def indicators(data: ReportData) -> None:
-    show_html(tables.indicator_table(data.summary))
+    show_html(tables.indicator_table(data.summary, spc=data.spc))
     show_markdown("**Note degli uffici sui valori del periodo**")
     show_html(tables.notes_table(data.measurements, data.summary, str(data.period)))
 
@@ -91,7 +91,8 @@ def show_figure(figure, description: str) -> None:
 
 def charts(data: ReportData) -> None:
     show_markdown(
-        "Ogni grafico mostra i valori misurati, il target (linea rossa tratteggiata) e, quando la serie ha almeno "
+        "Ogni grafico mostra i valori misurati, il target in vigore in ciascun periodo (linea rossa tratteggiata, "
+        "con un gradino e la data dove il catalogo lo ha cambiato) e, quando la serie ha almeno "
         f"{MIN_POINTS} valori, la media e i limiti naturali del processo (linee grigie); una linea blu tratteggiata "
         "segna un cambio di processo registrato, dopo il quale media e limiti sono ricalcolati. I punti arancioni "
         "sono peggioramenti non spiegabili dal caso, quelli blu miglioramenti."

@@ -10,6 +10,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..analysis.opportunities import KIND_LABELS
+from ..analysis.spc import target_steps
 from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, value_it
 from ..core.periods import parse_period
 from ..core.vocabulary import Status, is_missing
@@ -91,17 +92,36 @@ def target_shown(row: dict) -> str:
     return target_it(row["target_op"], row["target_value"], row["target_unit"])
 
 
-def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator: target, value, margin, status, variation and assurance (SPC, not two points)."""
+def target_history_it(row: dict, steps: list[tuple[str, float, float]]) -> str:
+    """What the catalog changed inside the charted period, in words beside the target.
+
+    >>> target_history_it({"target_op": ">=", "target_unit": "percent"}, [("2025-01", 60.0, 70.0)])
+    ' (dal gennaio 2025; prima ≥60%)'
+    """
+    said = [
+        f"dal {parse_period(period).label_it()}; prima {target_it(row['target_op'], before, row['target_unit'])}"
+        for period, before, _ in steps
+    ]
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def indicator_frame(summary: pd.DataFrame, spc: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator: target, value, margin, status, variation and assurance (SPC, not two points).
+
+    ``spc``: the charted series; where the target in force changed inside them, the Target
+    column says since when it applies and what it was before.
+    """
+    by_indicator = dict(tuple(spc.groupby("indicator_id"))) if spc is not None and len(spc) else {}
     rows = []
     for row in summary.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
         met = parts_it(row)
+        steps = target_steps(by_indicator[row["indicator_id"]]) if row["indicator_id"] in by_indicator else []
         rows.append(
             {
                 "Ufficio": row["office"],
                 "Processo": row["process"],
                 "Indicatore": label(row),
-                "Target": target_shown(row),
+                "Target": target_shown(row) + target_history_it(row, steps),
                 "Valore": value_it(row["value"], row["target_unit"]),
                 "Scarto": margin_it(row["margin"], row["target_unit"]),
                 "Esito": STATUS_IT.get(row["status"], row["status"]) + met,
@@ -113,8 +133,8 @@ def indicator_frame(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def indicator_table(summary: pd.DataFrame, name: str = "indicatori") -> str:
-    frame = indicator_frame(summary)
+def indicator_table(summary: pd.DataFrame, name: str = "indicatori", spc: pd.DataFrame | None = None) -> str:
+    frame = indicator_frame(summary, spc)
     if frame.empty:
         return "<p>Nessun indicatore.</p>"
     shown = frame.drop(columns="_status")

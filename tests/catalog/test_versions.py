@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.colors
 import pandas as pd
 import pytest
 
 from kpilib.analysis.evaluate import analyse
 from kpilib.analysis.history import compliance_history
+from kpilib.analysis.spc import target_steps
 from kpilib.catalog.indicators import read_indicator_versions, read_indicators
 from kpilib.catalog.versions import in_force, newest, source_year, versions_of
 from kpilib.cli import main
+from kpilib.core.errors import KpiError
 from kpilib.core.paths import Paths
 from kpilib.core.periods import parse_period
+from kpilib.reports.tables import indicator_frame
 
 HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
 DIRECTION = "DIREZIONE TEST"
@@ -158,6 +162,10 @@ def test_in_force_and_newest_pick_one_row_per_indicator(tmp_path):
     latest = newest(versions)
     assert len(latest) == 3 and latest["indicator_id"].is_unique
     assert latest.set_index("indicator")["target_raw"][VISITS] == "70%"
+    # The latest definition spans the indicator's whole life: 2024 on for visits, 2024 only for the retired one.
+    spans = latest.set_index("indicator")[["valid_from", "valid_to"]]
+    assert spans.loc[VISITS, "valid_from"] == 2024 and pd.isna(spans.loc[VISITS, "valid_to"])
+    assert spans.loc[RETIRED[2]].tolist() == [2024, 2024]
     pd.testing.assert_frame_equal(read_indicators(paths.indicators), latest)
 
 
@@ -221,3 +229,54 @@ def test_the_template_asks_only_what_is_in_force(tmp_path, period, asked):
     sheet = load_workbook(out).worksheets[0]
     ids = {row[0] for row in sheet.iter_rows(values_only=True) if row and str(row[0]).startswith("kpi-")}
     assert len(ids) == asked
+
+
+def _monthly_visits(tmp_path: Path) -> tuple[Paths, str]:
+    paths = _root(tmp_path)
+    main(["catalog", "--root", str(paths.root)])
+    ids = _ids(paths)
+    months = [f"2024-{m:02d}" for m in range(7, 13)] + [f"2025-{m:02d}" for m in range(1, 7)]
+    _measure(paths, ids, [("visits", month, "65%") for month in months])
+    main(["ingest", "--root", str(paths.root)])
+    return paths, ids["visits"]
+
+
+def test_the_charted_series_carries_the_target_of_each_period(tmp_path):
+    paths, visits = _monthly_visits(tmp_path)
+    analysis = analyse("2025-S1", paths.root)
+    series = analysis.spc[analysis.spc["indicator_id"] == visits]
+    assert series["target_value"].tolist() == [60.0] * 6 + [70.0] * 6
+    assert target_steps(series) == [("2025-01", 60.0, 70.0)]
+    shown = indicator_frame(analysis.summary, analysis.spc).set_index("Indicatore")["Target"]
+    assert shown[VISITS] == "70% (dal gennaio 2025; prima ≥60%)"
+    assert indicator_frame(analysis.summary).set_index("Indicatore")["Target"][VISITS] == "70%"
+
+
+def test_the_chart_draws_the_target_as_a_step_with_its_date(tmp_path):
+    paths, visits = _monthly_visits(tmp_path)
+    figure = analyse("2025-S1", paths.root).xmr_chart(visits)
+    ax = figure.axes[0]
+    red = [c for c in ax.collections if c.get_linestyle() and "c0392b" in matplotlib.colors.to_hex(c.get_color()[0])]
+    levels = sorted({round(float(y), 6) for c in red for segment in c.get_segments() for _, y in segment})
+    assert levels == [60.0, 70.0]
+    assert [t.get_text() for t in ax.texts if t.get_text().startswith("target")] == ["target ≥70% dal gen 2025"]
+
+
+def test_the_overview_heatmap_judges_each_semester_against_its_own_target(tmp_path):
+    paths, _ = _monthly_visits(tmp_path)
+    versions = read_indicator_versions(paths.indicators)
+    measurements = pd.read_csv(paths.measurements, dtype={"period": str})
+    history = compliance_history(versions, measurements, parse_period("2025-S1")).set_index("period")
+    assert history.loc["2024-S2", "met"] == 1 and history.loc["2025-S1", "not_met"] == 1
+
+
+def test_results_by_year_compare_each_year_with_its_target_and_with_todays(tmp_path):
+    paths, visits = _monthly_visits(tmp_path)
+    table = analyse("2025-S1", paths.root).results_by_year(visits)
+    expected = pd.DataFrame(
+        {"year": [2024, 2025], "target_value": [60.0, 70.0], "periods": [6, 6], "met": [6, 0], "met_today": [0, 0]}
+    )
+    pd.testing.assert_frame_equal(table.drop(columns="mean"), expected, check_dtype=False)
+    assert table["mean"].tolist() == pytest.approx([65.0, 65.0])
+    with pytest.raises(KpiError, match="not in force"):
+        analyse("2025-S1", paths.root).results_by_year("kpi-00000000")
