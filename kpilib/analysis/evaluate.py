@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..catalog.indicators import read_indicator_versions
-from ..catalog.versions import in_force, newest
+from ..catalog.versions import in_force, newest, not_in_force_message
 from ..core.errors import KpiError
 from ..core.files import write_csvs
 from ..core.paths import Paths
@@ -100,6 +100,8 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     # The indicators in force at the end of P; their series judged period by period against
     # the version of the catalog in force then.
     indicators = in_force(versions, evaluated)
+    if indicators.empty and not versions.empty:
+        raise KpiError(not_in_force_message(versions, evaluated))
     history = versions[versions["indicator_id"].isin(indicators["indicator_id"])]
     known = newest(versions)
     evaluation = evaluate(history, measurements, evaluated)

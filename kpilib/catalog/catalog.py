@@ -60,6 +60,10 @@ def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None,
     for year in sorted(versions, key=lambda y: -1 if y is None else y):
         version = versions[year]
         built, built_rejects, built_warnings = build_indicators(rows_by_year[year], renames)
+        if built.empty:
+            built_warnings.append(
+                f"catalog version {version.label}: no indicator could be read (see catalog_rejects.csv)"
+            )
         frames.append(built.assign(valid_from=version.valid_from, valid_to=version.valid_to))
         rejects.append(built_rejects)
         warnings += built_warnings
@@ -74,6 +78,13 @@ def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None,
             changes += renamed_lines + lines
             warnings += likely
         previous = (built, names, version.label)
+    if None not in versions:
+        first = min(versions)
+        changes.insert(
+            0,
+            f"catalogo: la prima versione vale dal {first}; per i periodi precedenti nessun indicatore è in vigore "
+            "(una tabella senza anno nel nome li coprirebbe)",
+        )
     indicators = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     for column in VERSION_COLUMNS:
         indicators[column] = indicators[column].astype("Int64")
@@ -87,10 +98,24 @@ def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None,
 def catalog_sources(folder: Path) -> list[Path]:
     """The published tables in ``folder`` and its year folders (``2025/…``): every source but the renames file."""
     found = [path for path in list_inputs(folder, SOURCE_SUFFIXES) if path.name.lower() != ALIASES_FILE]
-    if folder.is_dir():
-        for sub in sorted(p for p in folder.iterdir() if p.is_dir() and source_year(p / "x", folder) is not None):
-            found += [path for path in list_inputs(sub, SOURCE_SUFFIXES) if path.name.lower() != ALIASES_FILE]
+    for sub in year_folders(folder):
+        found += [path for path in list_inputs(sub, SOURCE_SUFFIXES) if path.name.lower() != ALIASES_FILE]
     return found
+
+
+def year_folders(folder: Path) -> list[Path]:
+    return [path for path in _subfolders(folder) if source_year(path / "x", folder) is not None]
+
+
+def unread_folders(folder: Path) -> list[Path]:
+    """Subfolders of the catalog folder that are not read: their name carries no year."""
+    return [path for path in _subfolders(folder) if source_year(path / "x", folder) is None]
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir() if path.is_dir() and not path.name.startswith("."))
 
 
 def print_warnings(warnings: list[str]) -> None:
@@ -100,9 +125,16 @@ def print_warnings(warnings: list[str]) -> None:
 
 def run_catalog(paths, sources: list[Path] | None = None) -> pd.DataFrame:
     """``kpi catalog``: read the sources, write ``indicators.csv`` and ``catalog_rejects.csv``."""
+    skipped = []
+    if not sources:
+        skipped = [
+            f"{paths.relative(folder)}: folder not read, its name has no year (a republished table goes in "
+            "a folder named after its year, 2026/, or carries the year in its file name)"
+            for folder in unread_folders(paths.catalog_dir)
+        ]
     sources = [Path(source) for source in sources] if sources else catalog_sources(paths.catalog_dir)
     built = load_catalog(sources, paths.relative, paths.catalog_dir / ALIASES_FILE, paths.catalog_dir)
-    print_warnings(built.warnings)
+    print_warnings([*skipped, *built.warnings])
     for line in built.changes:
         print(line)
     write_csvs({paths.indicators: built.indicators, paths.catalog_rejects: built.rejects}, paths.processed)

@@ -93,6 +93,17 @@ def in_force(indicators: pd.DataFrame, period: Period) -> pd.DataFrame:
     return chosen.drop_duplicates("indicator_id", keep="last").reset_index(drop=True)
 
 
+def not_in_force_message(indicators: pd.DataFrame, period: Period) -> str:
+    """Why no indicator is in force in ``period``: the years the catalog's versions cover."""
+    starts = _year_column(indicators, "valid_from").dropna()
+    first = int(starts.min()) if len(starts) and not _year_column(indicators, "valid_from").isna().any() else None
+    covered = f"its versions start in {first}" if first is not None else "every version has ended by then"
+    return (
+        f"no indicator of the catalog is in force in {period}: {covered} (a table named with a year applies "
+        "from that year; a table without a year covers the years before the first dated one)"
+    )
+
+
 def version_at(versions: list[dict], period: Period) -> dict | None:
     """Of one indicator's versions (as records), the one in force at the end of ``period``, if any."""
     year = period.end.year
@@ -183,11 +194,28 @@ def _key(row: dict) -> str:
 
 
 def likely_renames(gone: list[dict], come: list[dict], threshold: float = 0.85) -> list[tuple[str, str, float]]:
-    """Pairs (retired, added) whose names are at least ``threshold`` alike, best match first, each used once."""
+    """Pairs (retired, added) whose names are at least ``threshold`` alike, best match first, each used once.
+
+    Only pairs that share their office, process or indicator text are compared (a rename
+    changes one name, rarely all three), so a table rewritten from scratch does not cost
+    every retired indicator times every added one.
+    """
+    by_name: dict[tuple[str, str], list[dict]] = {}
+    for new in come:
+        for field in ("office", "process", "indicator"):
+            by_name.setdefault((field, fold(str(new.get(field, "")))), []).append(new)
     scored = []
     for old in gone:
-        for new in come:
-            similarity = difflib.SequenceMatcher(None, _key(old), _key(new), autojunk=False).ratio()
+        candidates = {
+            new["indicator_id"]: new
+            for field in ("office", "process", "indicator")
+            for new in by_name.get((field, fold(str(old.get(field, "")))), [])
+        }
+        for new in candidates.values():
+            matcher = difflib.SequenceMatcher(None, _key(old), _key(new), autojunk=False)
+            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                continue
+            similarity = matcher.ratio()
             if similarity >= threshold:
                 scored.append((similarity, old, new))
     pairs, used = [], set()

@@ -12,7 +12,7 @@ from kpilib.analysis.evaluate import analyse
 from kpilib.analysis.history import compliance_history
 from kpilib.analysis.spc import target_steps
 from kpilib.catalog.indicators import read_indicator_versions, read_indicators
-from kpilib.catalog.versions import in_force, newest, source_year, versions_of
+from kpilib.catalog.versions import in_force, likely_renames, newest, source_year, versions_of
 from kpilib.cli import main
 from kpilib.core.errors import KpiError
 from kpilib.core.paths import Paths
@@ -280,3 +280,77 @@ def test_results_by_year_compare_each_year_with_its_target_and_with_todays(tmp_p
     assert table["mean"].tolist() == pytest.approx([65.0, 65.0])
     with pytest.raises(KpiError, match="not in force"):
         analyse("2025-S1", paths.root).results_by_year("kpi-00000000")
+
+
+def test_a_period_before_every_version_is_one_plain_error(tmp_path, capsys):
+    paths = Paths.at(tmp_path)
+    paths.catalog_dir.mkdir(parents=True)
+    (paths.catalog_dir / "catalogo_2025.txt").write_text(_table(_visits(NEW_OFFICE, "70%")), encoding="utf-8")
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    assert "la prima versione vale dal 2025" in capsys.readouterr().out
+    _measure(paths, _ids_of(paths), [("visits", "2024-03", "65%")])
+    assert main(["run", "--root", str(paths.root), "--period", "2024-S1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(
+        "no indicator of the catalog is in force in 2024-S1: its versions start in 2025 (a table named with a year "
+        "applies from that year; a table without a year covers the years before the first dated one)"
+    )
+
+
+def _ids_of(paths: Paths) -> dict[str, str]:
+    found = read_indicators(paths.indicators)
+    return {"visits": found.loc[found["indicator"] == VISITS, "indicator_id"].iloc[0]}
+
+
+def test_folders_without_a_year_and_empty_versions_are_said(tmp_path, capsys):
+    paths = _root(tmp_path)
+    (paths.catalog_dir / "vecchie").mkdir()
+    (paths.catalog_dir / "vecchie" / "tabella.txt").write_text(_table(NEWSLETTER), encoding="utf-8")
+    (paths.catalog_dir / "catalogo_2026.txt").write_text("\n".join([HEADER, "solo\tdue"]) + "\n", encoding="utf-8")
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    err = capsys.readouterr().err
+    assert "data/raw/catalog/vecchie: folder not read, its name has no year" in err
+    assert "catalog version 2026: no indicator could be read (see catalog_rejects.csv)" in err
+    rejects = pd.read_csv(paths.catalog_rejects)
+    assert rejects["source"].tolist() == ["data/raw/catalog/catalogo_2026.txt"]
+
+
+def test_likely_renames_pair_each_retired_indicator_with_its_closest_successor():
+    def row(key, office, text):
+        return {
+            "indicator_id": key,
+            "direction": "D",
+            "area": "",
+            "office": office,
+            "process": "P",
+            "indicator": text,
+            "sub_indicator": "",
+        }
+
+    gone = [row("a", "UFFICIO STAMPA", "NUMERO DI COMUNICATI"), row("b", "UFFICIO X", "TEMPO MEDIO DI RISPOSTA")]
+    come = [row("c", "UFFICIO STAMPA E COMUNICAZIONE", "NUMERO DI COMUNICATI"), row("d", "ALTRO", "ALTRO TESTO")]
+    pairs = likely_renames(gone, come)
+    assert [(old[:3], new[:3]) for old, new, _ in pairs] == [("a (", "c (")]
+    assert pairs[0][2] >= 0.85
+
+
+def test_the_issue_scenario_end_to_end_through_kpi_run(tmp_path, capsys):
+    """Two tables, an alias, 65% in both years: met in 2024-S1 against 60%, not met in 2025-S1 against 70%;
+    both periods rendered and listed in the archive."""
+    paths = _root(tmp_path)
+    main(["catalog", "--root", str(paths.root)])
+    ids = _ids(paths)
+    _measure(paths, ids, [("visits", "2024-S1", "65%"), ("visits", "2025-S1", "65%")])
+    for period in ("2024-S1", "2025-S1"):
+        assert main(["run", "--root", str(paths.root), "--period", period]) == 0
+    capsys.readouterr()
+    pages = {
+        period: next((paths.root / "reports" / period).glob("direzione-test*.html")).read_text(encoding="utf-8")
+        for period in ("2024-S1", "2025-S1")
+    }
+    assert NEW_OFFICE in pages["2024-S1"] and OLD_OFFICE + "<" not in pages["2024-S1"]
+    visits_row = {period: page[page.index(VISITS) :][:3000] for period, page in pages.items()}
+    assert "60%" in visits_row["2024-S1"] and "Raggiunto" in visits_row["2024-S1"]
+    assert "70%" in visits_row["2025-S1"] and "Non raggiunto" in visits_row["2025-S1"]
+    archive = (paths.root / "reports" / "index.html").read_text(encoding="utf-8")
+    assert archive.index("2025-S1/index.html") < archive.index("2024-S1/index.html")
