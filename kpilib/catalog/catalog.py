@@ -75,7 +75,8 @@ def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None,
                 f"catalogo {version.label} rispetto a {before_label}: rinominato (aliases.csv): '{old}' -> '{new}'"
                 for old, new in aliased_names(before_names, names, renames)
             ]
-            changes += renamed_lines + lines
+            said = renamed_lines + lines
+            changes += said or [f"catalogo {version.label} rispetto a {before_label}: nessun cambiamento"]
             warnings += likely
         previous = (built, names, version.label)
     if None not in versions:

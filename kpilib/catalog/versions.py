@@ -28,15 +28,20 @@ VERSION_COLUMNS = ["valid_from", "valid_to"]
 
 
 def source_year(path: Path, folder: Path | None = None) -> int | None:
-    """The year a catalog source is dated with: in its file name, else in the nearest folder below ``folder``.
+    """The year a catalog source is dated with: in its file name, else in the nearest folder below ``folder``
+    (a file outside ``folder``: the folder holding it).
 
     >>> source_year(Path("catalogo_2024.txt")), source_year(Path("cat/2025/tabella.xlsx"), Path("cat"))
     (2024, 2025)
     >>> source_year(Path("000_c9ad083143a4659c.txt")) is None
     True
     """
-    path = Path(path)
-    inside = path.relative_to(folder) if folder is not None and path.is_relative_to(folder) else Path(path.name)
+    path = Path(path).resolve()
+    folder = Path(folder).resolve() if folder is not None else None
+    if folder is not None and path.is_relative_to(folder):
+        inside = path.relative_to(folder)
+    else:  # a file given on the command line: its name, then the folder holding it
+        inside = Path(path.parent.name) / path.name
     for part in [inside.stem, *reversed(inside.parent.parts)]:
         years = [int(y) for y in _YEAR.findall(part) if FIRST_YEAR <= int(y) <= LAST_YEAR]
         if years:

@@ -80,6 +80,8 @@ def test_source_years_come_from_the_file_or_its_folder():
     assert source_year(folder / "000_c9ad083143a4659c.txt", folder) is None  # digits, but no year
     assert source_year(folder / "tabella_12345.csv", folder) is None
     assert source_year(folder / "tabella_1850.csv", folder) is None  # outside the years handled
+    assert source_year(Path("/elsewhere/2026/tabella.xlsx"), folder) == 2026  # given on the command line
+    assert source_year(Path("/archivio_2019/tabelle/tabella.xlsx"), folder) is None  # only the folder holding it
 
 
 def test_each_version_runs_until_the_next_and_undated_covers_the_rest():
@@ -176,6 +178,15 @@ def test_kpi_catalog_prints_what_the_new_version_changed(tmp_path, capsys):
     assert "catalogo 2025 rispetto a 2024: target alzato" in out and "'60%' -> '70%'" in out
     assert "indicatore ritirato" in out and "ARCHIVIATI" in out
     assert f"rinominato (aliases.csv): '{OLD_OFFICE}' -> '{NEW_OFFICE}'" in out
+
+
+def test_a_version_that_changes_nothing_says_so(tmp_path, capsys):
+    paths = Paths.at(tmp_path)
+    paths.catalog_dir.mkdir(parents=True)
+    for name in ("catalogo_2024.txt", "catalogo_2025.txt"):
+        (paths.catalog_dir / name).write_text(_table(NEWSLETTER), encoding="utf-8")
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    assert "catalogo 2025 rispetto a 2024: nessun cambiamento" in capsys.readouterr().out
 
 
 def test_a_likely_rename_without_alias_is_a_warning_naming_both(tmp_path, capsys):
