@@ -13,7 +13,7 @@ from .reports.reports import run_reports
 def run_all(paths: Paths, period: str | None = None, render: bool = True) -> int:
     """Catalog, events, ingest, evaluate and reports; returns the exit status of the reports."""
     run_catalog(paths)
-    derived = run_events(paths)
+    derived = run_events(paths).frame()
     run_ingest(paths, derived=derived)
     evaluated = run_evaluate(paths, period).period
     return run_reports(paths, str(evaluated)) if render else 0

@@ -47,7 +47,7 @@ def build(folder: Path) -> Paths:
     with contextlib.redirect_stdout(io.StringIO()):
         write_examples(paths)
         run_catalog(paths)
-        run_ingest(paths, derived=run_events(paths))
+        run_ingest(paths, derived=run_events(paths).frame())
         run_evaluate(paths)
     return paths
 

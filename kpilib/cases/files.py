@@ -15,8 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import duckdb
 
 from ..core.errors import KpiError
 from ..core.files import read_bytes, sniff_delimiter
@@ -64,36 +63,49 @@ def _map_columns(names: list[str], path: Path) -> dict[str, str]:
     return found
 
 
-def open_case_file(path: Path, source: str, scratch: Path) -> CaseFile:
-    """Check ``path`` and make it readable by DuckDB (CSV is converted into ``scratch``)."""
+def open_case_file(path: Path, source: str, scratch: Path, connection=None) -> CaseFile:
+    """Check ``path`` and make it readable by DuckDB (CSV is converted into ``scratch``); ``connection``:
+    the DuckDB connection to read a Parquet footer with (default: DuckDB's own)."""
     path = Path(path)
     suffix = path.suffix.lower()
     read_bytes(path)
     if suffix == ".parquet":
-        try:
-            schema = pq.read_schema(path)
-        except Exception as exc:  # pyarrow raises several types for a damaged file
-            raise KpiError(f"{path}: not a readable Parquet file ({exc.__class__.__name__})") from None
-        columns = _map_columns(schema.names, path)
-        kinds = {field: _date_kind(schema.field(columns[field]).type, path, columns[field]) for field in DATES}
+        types = _parquet_types(path, connection)
+        columns = _map_columns(list(types), path)
+        kinds = {field: _date_kind(types[columns[field]], path, columns[field]) for field in DATES}
         return CaseFile(source, path, columns, kinds, None)
     if suffix == ".csv":
         return _csv_to_parquet(path, source, scratch)
     raise KpiError(f"{path}: unsupported case-record format '{suffix}' (use .csv or .parquet)")
 
 
-def _date_kind(arrow_type, path: Path, column: str) -> str:
+def _parquet_types(path: Path, connection=None) -> dict[str, str]:
+    """Each column of a Parquet file and its type as DuckDB reads it (from the footer alone)."""
+    try:
+        described = (connection or duckdb).execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+    except duckdb.Error as error:
+        first_line = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
+        raise KpiError(f"{path}: not a readable Parquet file ({first_line})") from None
+    return {name: str(kind) for name, kind, *_ in described}
+
+
+_DATE_KINDS = {
+    "VARCHAR": "text",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP_NS": "timestamp",
+    "TIMESTAMP_MS": "timestamp",
+    "TIMESTAMP_S": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+}
+
+
+def _date_kind(column_type: str, path: Path, column: str) -> str:
     """How a Parquet date column is read; a type that holds no date is an error naming the column."""
-    if pa.types.is_dictionary(arrow_type):
-        arrow_type = arrow_type.value_type
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return "text"
-    if pa.types.is_timestamp(arrow_type):
-        return "timestamptz" if arrow_type.tz else "timestamp"
-    if pa.types.is_date(arrow_type):
-        return "date"
+    if column_type in _DATE_KINDS:
+        return _DATE_KINDS[column_type]
     raise KpiError(
-        f"{path}: column '{column}' holds {arrow_type}, not dates: export it as dates, date-times or text "
+        f"{path}: column '{column}' holds {column_type}, not dates: export it as dates, date-times or text "
         "(AAAA-MM-GG or AAAA-MM-GG HH:MM)"
     )
 
@@ -132,6 +144,9 @@ def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
     header = next(csv.reader([first], delimiter=delimiter))
     columns = _map_columns(header, path)
     positions = [header.index(columns[field]) for field in COLUMNS]
+    import pyarrow as pa  # 0.15 s, only for a CSV case file
+    import pyarrow.parquet as pq
+
     target = scratch / f"{len(list(scratch.iterdir())):04d}.parquet"
     schema = pa.schema([("row", pa.int64()), *((field, pa.string()) for field in COLUMNS)])
     rejects: list[dict] = []
@@ -215,5 +230,12 @@ def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) 
         f"{raw if rows_from else 'CAST(NULL AS VARCHAR)'} AS raw "  # the text of a row, only for the rows picked
         f"FROM read_parquet({_literal(str(case_file.parquet))}"
         f"{', file_row_number = true' if not case_file.row_column else ''})"
-        + (f" WHERE {row} IN (SELECT row FROM {rows_from} WHERE file_id = {int(file_id)})" if rows_from else "")
+        + (f" WHERE {_row_filter(case_file, rows_from, file_id)}" if rows_from else "")
     )
+
+
+def _row_filter(case_file: CaseFile, rows_from: str, file_id: int) -> str:
+    """Keep the rows listed in ``rows_from``, compared on the stored column so the scan can skip the others."""
+    if case_file.row_column:
+        return f"{case_file.row_column} IN (SELECT row FROM {rows_from} WHERE file_id = {int(file_id)})"
+    return f"file_row_number IN (SELECT row - 2 FROM {rows_from} WHERE file_id = {int(file_id)})"

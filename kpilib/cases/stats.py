@@ -1,6 +1,9 @@
 """The statistics side of ``kpi events``: from the case histogram to derived measurements.
 
-Pure functions over small frames (one row per group of identical keys, with a count).
+The histogram (one row per group of identical keys, with a count, in DuckDB) is corrected
+for the rows rejected one by one, marked for open cases already late at the as-of instant,
+and aggregated per indicator and period in SQL; the rows looked at one by one (rejects,
+duplicates) are handled here in plain Python. Nothing here loads pandas or NumPy.
 """
 
 from __future__ import annotations
@@ -8,159 +11,151 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import numpy as np
-import pandas as pd
-
 from ..core.periods import Period
-from ..core.rejects import rejects_frame, rejects_of
-from ..core.vocabulary import Unit
-from ..core.workdays import working_days_between
-from .sql import HISTOGRAM_KEYS
+from ..core.rejects import reject
+from .sql import HISTOGRAM_KEYS, PROBLEMS
 
 DERIVED_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "cases", "open_cases", "source"]
+DERIVED_FLOATS = frozenset({"value", "numerator", "denominator"})
 
 
-def mark_late(histogram: pd.DataFrame, table: pd.DataFrame, as_of: dt.datetime | None) -> pd.DataFrame:
-    """``late``: open cases of share indicators already past their deadline at the as-of instant."""
-    histogram = histogram.assign(late=False)
-    waiting = histogram["open_since"].notna()
-    if not waiting.any():
-        return histogram
-    spec = table.set_index("indicator_id").loc[histogram.loc[waiting, "indicator_id"]]
-    since = pd.to_datetime(histogram.loc[waiting, "open_since"]).to_numpy()
-    until = np.datetime64(as_of)
-    unit = spec["unit"].to_numpy()
-    elapsed = np.where(
-        unit == Unit.HOURS,
-        (until - since) / np.timedelta64(1, "h"),
-        np.where(
-            unit == Unit.WORKING_DAYS,
-            working_days_between(since.astype("datetime64[D]"), np.full(len(since), until.astype("datetime64[D]"))),
-            (until.astype("datetime64[D]") - since.astype("datetime64[D]")).astype(np.int64),
-        ),
-    )
-    histogram.loc[waiting, "late"] = elapsed > spec["deadline"].to_numpy()
-    return histogram
+def problem_rejects(rows: list[dict]) -> list[dict]:
+    """A reject per row with a problem code, the reason in Italian."""
+    return [
+        reject(
+            row["source"], row["row"], PROBLEMS[int(row["problem"])].format(indicator=row["indicator_raw"]), row["raw"]
+        )
+        for row in rows
+    ]
 
 
-def duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rejects for repeated case ids, and the rows whose contribution must be taken back.
+def duplicates(candidates: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Rejects for repeated case ids, and the rows rejected as copies.
 
     Exact copies: the first (in file order) is kept, the others are listed. The same case
-    with different data: every copy is rejected, naming the others.
+    with different data: every copy is rejected, naming the others. ``candidates`` are
+    usable rows (``source``, ``row``, ``indicator_id``, ``case_id``, ``opened``, ``closed``,
+    ``raw``); rows whose id is not repeated among them are left alone.
     """
-    rows = candidates.sort_values(["source", "row"], kind="stable").reset_index(drop=True)
-    key = ["indicator_id", "case_id"]
-    copies = rows.groupby(key)["row"].transform("size")
-    rows = rows[copies > 1].reset_index(drop=True)
-    if rows.empty:
-        return rejects_frame(), rows
-    dates = rows["opened"].astype(str) + "|" + rows["closed"].astype(str)
-    identical = dates.groupby([rows["indicator_id"], rows["case_id"]]).transform("nunique") == 1
-    where = rows["source"] + " riga " + rows["row"].astype(str)
-    first_where = where.groupby([rows["indicator_id"], rows["case_id"]]).transform("first")
-    later_copy = identical & (rows.groupby(key).cumcount() > 0)
-    reasons = "caso " + rows["case_id"] + " duplicato: copia identica di " + first_where + " (contato una volta)"
-    conflicting = rows[~identical]
-    all_places = (
-        where[~identical]
-        .groupby([conflicting["indicator_id"], conflicting["case_id"]])
-        .transform(lambda places: "; ".join(places))
+    ordered = sorted(candidates, key=lambda row: (row["source"], row["row"]))
+    groups: dict[tuple, list[dict]] = {}
+    for row in ordered:
+        groups.setdefault((row["indicator_id"], row["case_id"]), []).append(row)
+    rejects, out = [], []
+    for row in ordered:
+        copies = groups[(row["indicator_id"], row["case_id"])]
+        if len(copies) < 2:
+            continue
+        places = [f"{copy['source']} riga {copy['row']}" for copy in copies]
+        where = f"{row['source']} riga {row['row']}"
+        if len({(str(copy["opened"]), str(copy["closed"])) for copy in copies}) == 1:
+            if row is copies[0]:
+                continue
+            reason = f"caso {row['case_id']} duplicato: copia identica di {places[0]} (contato una volta)"
+        else:
+            others = ", ".join(place for place in places if place != where)
+            reason = f"caso {row['case_id']} presente più volte con dati diversi ({others}): da chiarire"
+        rejects.append(reject(row["source"], row["row"], reason, row["raw"]))
+        out.append(row)
+    return rejects, out
+
+
+def create_taken_back(connection, rows: list[dict]) -> None:
+    """``hist_kept``: the usable part of ``hist`` less the contribution of ``rows`` (counted, then rejected)."""
+    removed: dict[tuple, int] = {}
+    for row in rows:
+        key = tuple(row[name] for name in HISTOGRAM_KEYS)
+        removed[key] = removed.get(key, 0) + 1
+    columns = list(zip(*removed.keys(), strict=True)) if removed else [[] for _ in HISTOGRAM_KEYS]
+    connection.execute(
+        "CREATE TABLE removed AS SELECT unnest(?::INTEGER[]) AS file_id, unnest(?::VARCHAR[]) AS indicator_id, "
+        "unnest(?::BIGINT[]) AS pkey, unnest(?::BOOLEAN[]) AS is_open, unnest(?::BOOLEAN[]) AS within, "
+        "unnest(?::DOUBLE[]) AS elapsed, unnest(?::TIMESTAMP[]) AS open_since, unnest(?::BIGINT[]) AS cnt",
+        [list(column) for column in columns] + [list(removed.values())],
     )
-    others = [
-        ", ".join(place for place in everything.split("; ") if place != own)
-        for own, everything in zip(where[~identical], all_places, strict=True)
-    ]
-    reasons.loc[~identical] = (
-        "caso "
-        + conflicting["case_id"]
-        + " presente più volte con dati diversi ("
-        + pd.Series(others, index=conflicting.index)
-        + "): da chiarire"
+    same = " AND ".join(f"h.{key} IS NOT DISTINCT FROM r.{key}" for key in HISTOGRAM_KEYS)
+    connection.execute(
+        f"CREATE TABLE hist_kept AS SELECT {', '.join('h.' + k for k in HISTOGRAM_KEYS)}, "
+        "h.n - coalesce(r.cnt, 0) AS n, h.last_opened, h.last_closed "
+        f"FROM hist h LEFT JOIN removed r ON {same} WHERE NOT h.bad AND h.n - coalesce(r.cnt, 0) > 0"
     )
-    out = later_copy | ~identical
-    rejects = rejects_of(rows["source"], rows["row"], reasons, rows["raw"])[out]
-    return rejects.reset_index(drop=True), rows[out]
 
 
-def take_back(histogram: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    if rows.empty:
-        return histogram
-    removed = rows.groupby(HISTOGRAM_KEYS, dropna=False).size().rename("removed").reset_index()
-    merged = histogram.merge(removed, on=HISTOGRAM_KEYS, how="left")
-    merged["n"] = merged["n"] - merged["removed"].fillna(0).astype(int)
-    return merged.loc[merged["n"] > 0, [*HISTOGRAM_KEYS, "n", "last_opened", "last_closed"]]
+def latest_instant(connection) -> dt.datetime | None:
+    """The latest opening or closing among the cases used: the default as-of instant."""
+    return connection.execute(
+        "SELECT max(x) FROM (SELECT last_opened AS x FROM hist_kept UNION ALL SELECT last_closed FROM hist_kept)"
+    ).fetchone()[0]
 
 
-def aggregate(histogram: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """One derived measurement per indicator and period from the histogram, vectorized."""
-    if histogram.empty:
-        return pd.DataFrame(columns=DERIVED_COLUMNS)
-    spec = table.set_index("indicator_id")
-    h = histogram.assign(
-        is_open=histogram["is_open"].astype(bool),
-        within=histogram["within"].fillna(False).astype(bool),
-        late=histogram["late"].fillna(False).astype(bool),
-    )
-    keys = ["indicator_id", "pkey"]
-    weights = {
-        "cases": h["n"],
-        "open_cases": h["n"].where(h["is_open"], 0),
-        "closed": h["n"].where(~h["is_open"], 0),
-        "within_n": h["n"].where(h["within"], 0),
-        "late_n": h["n"].where(h["late"], 0),
-    }
-    groups = pd.DataFrame({**{k: h[k] for k in keys}, **weights}).groupby(keys, sort=True).sum()
-    closed_rows = h[~h["is_open"] & h["elapsed"].notna()]
-    groups["longest"] = closed_rows.groupby(keys)["elapsed"].max()
-    groups["ranked"] = _percentiles(closed_rows, spec)
-    groups["source"] = h.groupby(keys)["source"].agg(lambda sources: "; ".join(sorted(set(sources))))
-    groups = groups.reset_index()
-
-    kind = groups["indicator_id"].map(spec["kind"])
-    share = kind == "share"
-    denominator = (groups["closed"] + groups["late_n"]).where(share).astype(float)
-    numerator = groups["within_n"].where(share).astype(float)
-    value = pd.Series(np.nan, index=groups.index)
-    value[share] = (100 * numerator / denominator.replace(0, np.nan))[share]
-    value[kind == "max"] = groups.loc[kind == "max", "longest"]
-    value[kind == "percentile"] = groups.loc[kind == "percentile", "ranked"]
-    value[kind == "count"] = groups.loc[kind == "count", "cases"].astype(float)
-
-    months = groups["indicator_id"].map(spec["months"]).astype(int)
-    freq = groups["indicator_id"].map(spec["freq"])
-    periods = [
-        str(Period(int(pkey) // 12, f, (int(pkey) % 12) // m + 1))
-        for pkey, f, m in zip(groups["pkey"], freq, months, strict=True)
-    ]
-    frame = pd.DataFrame(
-        {
-            "indicator_id": groups["indicator_id"],
-            "period": periods,
-            "value": value.astype(float),
-            "numerator": numerator,
-            "denominator": denominator,
-            "cases": groups["cases"].astype(int),
-            "open_cases": groups["open_cases"].astype(int),
-            "source": groups["source"],
-        }
-    )
-    return frame.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
+AGGREGATE_SQL = """
+WITH marked AS (
+  SELECT h.*, coalesce(
+    CASE WHEN h.open_since IS NOT NULL THEN
+      (CASE s.unit
+         WHEN 'hours' THEN epoch(TIMESTAMP '{as_of}' - h.open_since) / 3600.0
+         WHEN 'working_days' THEN CAST(ce.wd - co.wd AS DOUBLE)
+         ELSE CAST(date_diff('day', CAST(h.open_since AS DATE), DATE '{as_of_date}') AS DOUBLE)
+       END) > s.deadline
+    END, false) AS late
+  FROM hist_kept h JOIN spec s ON h.indicator_id = s.indicator_id
+  LEFT JOIN cal co ON co.d = CASE WHEN s.unit = 'working_days' AND h.open_since IS NOT NULL THEN CAST(h.open_since AS DATE) END
+  LEFT JOIN cal ce ON ce.d = CASE WHEN s.unit = 'working_days' AND h.open_since IS NOT NULL THEN DATE '{as_of_date}' END
+), counted AS (
+  SELECT indicator_id, pkey,
+    sum(n) AS cases,
+    sum(CASE WHEN is_open THEN n ELSE 0 END) AS open_cases,
+    sum(CASE WHEN NOT is_open THEN n ELSE 0 END) AS closed,
+    sum(CASE WHEN within THEN n ELSE 0 END) AS within_n,
+    sum(CASE WHEN late THEN n ELSE 0 END) AS late_n,
+    max(CASE WHEN NOT is_open THEN elapsed END) AS longest,
+    list(DISTINCT file_id) AS files
+  FROM marked GROUP BY indicator_id, pkey
+), distribution AS (
+  SELECT m.indicator_id, m.pkey, m.elapsed, sum(m.n) AS n
+  FROM marked m JOIN spec s ON m.indicator_id = s.indicator_id
+  WHERE s.kind = 'percentile' AND NOT m.is_open AND m.elapsed IS NOT NULL GROUP BY ALL
+), cumulative AS (
+  SELECT *, sum(n) OVER (PARTITION BY indicator_id, pkey ORDER BY elapsed) AS cum,
+    sum(n) OVER (PARTITION BY indicator_id, pkey) AS total
+  FROM distribution
+), ranked AS (
+  SELECT c.indicator_id, c.pkey, min(c.elapsed) AS ranked
+  FROM cumulative c JOIN spec s ON c.indicator_id = s.indicator_id
+  WHERE c.cum >= greatest(1, ceil(s.percentile * c.total / 100 - 1e-9)) GROUP BY ALL
+)
+SELECT c.indicator_id, c.pkey, c.cases, c.open_cases, c.closed, c.within_n, c.late_n, c.longest, r.ranked, c.files
+FROM counted c LEFT JOIN ranked r ON c.indicator_id = r.indicator_id AND c.pkey = r.pkey
+"""
 
 
-def _percentiles(closed_rows: pd.DataFrame, spec: pd.DataFrame) -> pd.Series:
-    """Nearest-rank percentile of elapsed time per (indicator, period), for percentile indicators."""
-    wanted = closed_rows[closed_rows["indicator_id"].map(spec["kind"]) == "percentile"]
-    if wanted.empty:
-        return pd.Series(dtype=float)
-    keys = ["indicator_id", "pkey"]
-    counts = wanted.groupby([*keys, "elapsed"], sort=True)["n"].sum().reset_index()
-    cumulative = counts.groupby(keys)["n"].cumsum()
-    total = counts.groupby(keys)["n"].transform("sum")
-    percentile = counts["indicator_id"].map(spec["percentile"])
-    rank = np.maximum(1, np.ceil(percentile * total / 100 - 1e-9))
-    reached = counts[cumulative >= rank]
-    return reached.groupby(keys)["elapsed"].first()
+def aggregate(connection, table: dict[str, dict], as_of: dt.datetime | None, sources: list[str]) -> list[tuple]:
+    """One derived measurement per indicator and period (rows in the order of :data:`DERIVED_COLUMNS`)."""
+    if as_of is None:
+        return []
+    query = AGGREGATE_SQL.format(as_of=as_of.isoformat(sep=" "), as_of_date=as_of.date().isoformat())
+    found = []
+    for indicator_id, pkey, cases, open_cases, closed, within_n, late_n, longest, ranked, files in connection.execute(
+        query
+    ).fetchall():
+        spec = table[indicator_id]
+        kind = spec["kind"]
+        numerator = denominator = math.nan
+        value = math.nan
+        if kind == "share":
+            numerator, denominator = float(within_n), float(closed + late_n)
+            value = 100 * numerator / denominator if denominator else math.nan
+        elif kind == "max":
+            value = math.nan if longest is None else float(longest)
+        elif kind == "percentile":
+            value = math.nan if ranked is None else float(ranked)
+        elif kind == "count":
+            value = float(cases)
+        months = spec["months"]
+        period = str(Period(int(pkey) // 12, spec["freq"], (int(pkey) % 12) // months + 1))
+        source = "; ".join(sorted({sources[file_id] for file_id in files}))
+        found.append((indicator_id, period, value, numerator, denominator, int(cases), int(open_cases), source))
+    return sorted(found, key=lambda row: (row[0], row[1]))
 
 
 def nearest_rank(values, counts, percentile: float) -> float:
@@ -174,9 +169,12 @@ def nearest_rank(values, counts, percentile: float) -> float:
     >>> nearest_rank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [1] * 11, 90)
     10.0
     """
-    values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
-    order = np.argsort(values, kind="stable")
-    values, counts = values[order], counts[order]
-    total = int(counts.sum())
+    pairs = sorted(zip((float(v) for v in values), (int(c) for c in counts), strict=True), key=lambda p: p[0])
+    total = sum(count for _, count in pairs)
     rank = max(1, math.ceil(percentile * total / 100 - 1e-9))
-    return float(values[np.searchsorted(np.cumsum(counts), rank)])
+    cumulative = 0
+    for value, count in pairs:
+        cumulative += count
+        if cumulative >= rank:
+            return value
+    raise ValueError("no cases")

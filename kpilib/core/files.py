@@ -10,11 +10,13 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import KpiError
 from .writes import write_one, write_together
+
+if TYPE_CHECKING:  # pandas only for the annotations: `kpi events` runs without it
+    import pandas as pd
 
 
 def read_text(path: Path) -> str:
@@ -145,6 +147,32 @@ def write_csvs(frames: dict[Path, pd.DataFrame], journal_dir: Path) -> None:
 
 def _float_format(value: float) -> str:
     return f"{value:.10g}"
+
+
+def rows_csv_bytes(columns: list[str], rows: list[tuple], float_columns: frozenset[str] = frozenset()) -> bytes:
+    """Plain rows as UTF-8 CSV, byte for byte as :func:`csv_bytes` writes the same frame.
+
+    Cells of ``float_columns`` are numbers written as pandas writes a float column (NaN and
+    None empty); other cells as text, None empty. For commands that never load pandas.
+    """
+    floats = [column in float_columns for column in columns]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [
+                _float_cell(cell) if is_float else ("" if cell is None else cell)
+                for cell, is_float in zip(row, floats, strict=True)
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _float_cell(value) -> str:
+    if value is None or value != value:  # NaN
+        return ""
+    return _float_format(float(value))
 
 
 def list_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:

@@ -6,7 +6,10 @@ values computed from case records; ``reason`` is in Italian; ``raw`` is what the
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: `kpi events` runs without it
+    import pandas as pd
 
 REJECT_COLUMNS = ["source", "row", "reason", "raw"]
 
@@ -18,6 +21,8 @@ def reject(source: str, row: object, reason: str, raw: str) -> dict:
 
 def rejects_frame(records: list[dict] | None = None) -> pd.DataFrame:
     """Rejects as a frame with the shared columns (empty when there are none)."""
+    import pandas as pd
+
     return pd.DataFrame(records or [], columns=REJECT_COLUMNS)
 
 
@@ -27,9 +32,13 @@ def sort_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
 
 
 def _natural(column: pd.Series) -> pd.Series:
+    import pandas as pd
+
     return pd.to_numeric(column, errors="coerce").fillna(-1) if column.name == "row" else column
 
 
 def rejects_of(source, row, reason, raw) -> pd.DataFrame:
     """Rejects from four equally long columns (or scalars broadcast over them)."""
+    import pandas as pd
+
     return pd.DataFrame(dict(zip(REJECT_COLUMNS, (source, row, reason, raw), strict=True)))

@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-import pandas as pd
-
 
 class Word(StrEnum):
     """A member is its value: it compares, hashes, prints and shows (``repr``) as the plain string."""
@@ -91,11 +89,17 @@ def is_missing(value: object) -> bool:
     >>> [is_missing(v) for v in (None, float("nan"), "", 0, "0")]
     [True, True, True, False, False]
     """
+    if value is None:
+        return True
     if isinstance(value, str):
         return value == ""
     if isinstance(value, float):
         return math.isnan(value)
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+    if isinstance(value, int):
+        return False
+    import pandas as pd  # here, not at the top: `kpi events` never loads pandas
+
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def meets(value: float, op: str, target: float) -> bool:

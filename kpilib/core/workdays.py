@@ -10,14 +10,14 @@ working day (Monday 8 is the Immacolata, Sunday 7 Sant'Ambrogio).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
 import numpy as np
 
+from .clock import holiday_dates, milan_today
 from .periods import FIRST_YEAR, LAST_YEAR
+
+__all__ = ["add_working_days", "is_working_day", "milan_holidays", "milan_today", "working_days_between"]
 
 EPOCH = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
 
@@ -25,8 +25,7 @@ EPOCH = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
 @lru_cache(maxsize=1)
 def milan_holidays() -> np.ndarray:
     """Every public holiday in Milan from 1990 to 2100, as sorted ``datetime64[D]``."""
-    calendar = holidays.Italy(subdiv="MI", years=range(FIRST_YEAR, LAST_YEAR + 1))
-    return np.array(sorted(calendar), dtype="datetime64[D]")
+    return np.array(holiday_dates(FIRST_YEAR, LAST_YEAR), dtype="datetime64[D]")
 
 
 @lru_cache(maxsize=1)
@@ -35,13 +34,6 @@ def working_day_index() -> np.ndarray:
     days = np.arange(EPOCH, np.datetime64(f"{LAST_YEAR + 1}-01-01", "D"))
     working = np.is_busday(days, holidays=milan_holidays())
     return np.cumsum(working).astype(np.int32)
-
-
-def milan_today() -> dt.date:
-    """Today in Milan, whatever the machine's time zone (``KPI_TODAY=YYYY-MM-DD`` overrides it, for tests)."""
-    if os.environ.get("KPI_TODAY"):
-        return dt.date.fromisoformat(os.environ["KPI_TODAY"])
-    return dt.datetime.now(ZoneInfo("Europe/Rome")).date()
 
 
 def is_working_day(date: dt.date) -> bool:

@@ -117,11 +117,11 @@ def test_a_date_in_the_future_is_rejected_and_does_not_move_the_as_of_date(tmp_p
 @pytest.mark.parametrize(
     ("column", "holds"),
     [
-        (pa.array([20250601, 20250602], type=pa.int64()), "int64"),
-        (pa.array([1.5, 2.5]), "double"),
-        (pa.array([True, False]), "bool"),
-        (pa.array([["2025-06-01"], []]), "list<"),
-        (pa.array([dt.time(9, 0), dt.time(10, 0)]), "time64[us]"),
+        (pa.array([20250601, 20250602], type=pa.int64()), "BIGINT"),
+        (pa.array([1.5, 2.5]), "DOUBLE"),
+        (pa.array([True, False]), "BOOLEAN"),
+        (pa.array([["2025-06-01"], []]), "VARCHAR[]"),
+        (pa.array([dt.time(9, 0), dt.time(10, 0)]), "TIME"),
     ],
 )
 def test_a_parquet_date_column_of_another_type_is_one_plain_line(tmp_path, column, holds):
@@ -201,3 +201,75 @@ def test_the_future_is_judged_in_milan_today(tmp_path, monkeypatch):
     )
     assert rejects["reason"].str.startswith("data nel futuro").tolist() == [True]
     assert pd.Timestamp("2025-03-15").date().isoformat() == os.environ["KPI_TODAY"]
+
+
+SHARE_WD = indicator(
+    "kpi-wd", unit="percent", value=80, deadline_value=3.0, deadline_unit="working_days", basis="monthly"
+)
+
+
+def test_an_exact_copy_of_an_open_case_in_parquet_counts_once(tmp_path):
+    """Two identical rows of a case still open: one case, one duplicate listed (not 'different data')."""
+    table = pa.table(
+        {
+            "indicator_id": ["kpi-count"] * 3,
+            "case_id": ["A", "A", "B"],
+            "opened": pa.array([dt.date(2025, 3, 10), dt.date(2025, 3, 10), dt.date(2025, 3, 11)]),
+            "closed": pa.array([None, None, dt.date(2025, 3, 12)], pa.date32()),
+        }
+    )
+    derived, rejects, _ = _derive(tmp_path, "casi.parquet", table)
+    assert derived[["cases", "open_cases"]].to_dict("records") == [{"cases": 2, "open_cases": 1}]
+    assert rejects["reason"].tolist() == ["caso A duplicato: copia identica di casi.parquet riga 2 (contato una volta)"]
+
+
+def test_blank_case_ids_are_rejected_and_ids_that_only_start_with_a_space_are_kept(tmp_path):
+    derived, rejects, _ = _derive(
+        tmp_path,
+        "casi.csv",
+        "indicator_id,case_id,opened,closed\n"
+        "kpi-count,   ,2025-03-10,2025-03-11\n"  # spaces only: blank
+        "kpi-count, C-1,2025-03-10,2025-03-11\n"  # an id with a leading space: kept
+        "kpi-count,\t,2025-03-10,2025-03-11\n"  # a tab only: blank
+        "kpi-count,C-2,2025-03-10,2025-03-11\n"
+        "kpi-max,,2025-03-10,2025-03-11\n",  # one blank id alone for its indicator
+    )
+    assert rejects[["row", "reason"]].to_dict("records") == [
+        {"row": 2, "reason": "identificativo del caso mancante"},
+        {"row": 4, "reason": "identificativo del caso mancante"},
+        {"row": 6, "reason": "identificativo del caso mancante"},
+    ]
+    assert derived.set_index("indicator_id")["cases"].to_dict() == {"kpi-count": 2}
+
+
+def test_spellings_of_one_id_are_one_indicator_for_duplicates(tmp_path):
+    _, rejects, _ = _derive(
+        tmp_path,
+        "casi.csv",
+        "indicator_id,case_id,opened,closed\nkpi-count,7,2025-03-10,2025-03-11\n KPI-COUNT ,7,2025-03-10,2025-03-11\n",
+    )
+    assert rejects["reason"].tolist() == ["caso 7 duplicato: copia identica di casi.csv riga 2 (contato una volta)"]
+
+
+def test_working_days_with_timestamps_near_new_year_use_milans_calendar(tmp_path):
+    """The calendar is built for the years in the files' statistics; a UTC timestamp of 31 December
+    23:30 is 1 January in Milan, a holiday."""
+    table = pa.table(
+        {
+            "indicator_id": ["kpi-wd"] * 2,
+            "case_id": ["1", "2"],
+            "opened": pa.array(
+                [dt.datetime(2024, 12, 31, 23, 30), dt.datetime(2025, 1, 2, 9, 0)], pa.timestamp("us", tz="UTC")
+            ),
+            "closed": pa.array(
+                [dt.datetime(2025, 1, 7, 10, 0), dt.datetime(2025, 1, 8, 9, 0)], pa.timestamp("us", tz="UTC")
+            ),
+        }
+    )
+    derived, rejects, _ = _derive(tmp_path, "casi.parquet", table, indicators=catalog(SHARE_WD))
+    assert rejects.empty
+    # Case 1: opened 1 January (Milan), closed Tuesday 7: 2, 3, 7 January (6 is the Epiphany) = 3, within.
+    # Case 2: opened Thursday 2, closed Wednesday 8: 3, 7, 8 January = 3, within.
+    assert derived[["period", "numerator", "denominator"]].to_dict("records") == [
+        {"period": "2025-01", "numerator": 2.0, "denominator": 2.0}
+    ]

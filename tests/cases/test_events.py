@@ -268,3 +268,31 @@ def test_rows_keep_their_numbers_after_blank_lines(tmp_path):
     )
     _, rejects, _ = derive_files(Paths.at(tmp_path), [path], CATALOG)
     assert rejects["row"].tolist() == [6]
+
+
+def test_kpi_events_on_parquet_loads_neither_pandas_nor_numpy_nor_pyarrow(tmp_path):
+    """Half a second of a 3-million-case run is importing them: the command does without (issue 10)."""
+    assert main(["catalog", "--root", str(tmp_path), str(SEED)]) == 0
+    indicators = read_indicators(Paths.at(tmp_path).indicators)
+    share = indicators.loc[indicators["deadline_unit"] == "working_days", "indicator_id"].iloc[0]
+    table = pa.table(
+        {
+            "indicator_id": [share, share, share],
+            "case_id": ["1", "1", "2"],
+            "opened": pa.array(pd.to_datetime(["2025-01-02", "2025-01-02", "2025-01-03"])).cast(pa.date32()),
+            "closed": pa.array(pd.to_datetime(["2025-01-09", "2025-01-09", "2025-01-04"])).cast(pa.date32()),
+        }
+    )
+    pq.write_table(table, tmp_path / "casi.parquet")
+    script = (
+        "import sys; from kpilib.cli import main; "
+        f"status = main(['events', {str(tmp_path / 'casi.parquet')!r}, '--root', {str(tmp_path)!r}]); "
+        "print(status, sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+    written = pd.read_csv(Paths.at(tmp_path).event_measurements)
+    # Case 1: 3, 7, 8, 9 January (the 6th is the Epiphany) = 4 working days, past 3; case 2: none.
+    assert written[["numerator", "denominator", "cases"]].to_dict("records") == [
+        {"numerator": 1, "denominator": 2, "cases": 2}
+    ]

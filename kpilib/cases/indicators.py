@@ -1,0 +1,66 @@
+"""The catalog as ``kpi events`` needs it: how each indicator is computed from cases.
+
+``indicators.csv`` is read with the ``csv`` module (the command never loads pandas); each
+indicator's latest version decides its kind, unit, deadline and percentile, which come
+from its text and so do not change between versions without changing its id.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..core.errors import KpiError
+from ..core.periods import BASIS_FREQ, MONTHS_IN
+from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
+
+_NUMBERS = ("target_value", "deadline_value", "percentile")
+
+
+def read_case_catalog(path: Path) -> list[dict]:
+    """The rows of ``indicators.csv`` needed here: the latest version of each indicator, numbers as floats."""
+    if not Path(path).exists():
+        raise KpiError(f"{path}: not found; run 'kpi catalog' first")
+    latest: dict[str, tuple[int, dict]] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            for column in _NUMBERS:
+                record[column] = float(record[column]) if record.get(column) else None
+            start = int(record["valid_from"]) if record.get("valid_from") else -1
+            if record["indicator_id"] not in latest or start >= latest[record["indicator_id"]][0]:
+                latest[record["indicator_id"]] = (start, record)
+    return [record for _, record in sorted(latest.values(), key=lambda pair: pair[1]["indicator_id"])]
+
+
+def case_kind(indicator: dict) -> str | None:
+    """How an indicator is computed from cases, or ``None`` when it cannot be."""
+    unit = indicator["target_unit"]
+    if unit == Unit.PERCENT and indicator.get("deadline_unit") and not is_missing(indicator.get("deadline_value")):
+        return "share"
+    if unit in DURATION_UNITS:
+        return "max" if is_missing(indicator.get("percentile")) else "percentile"
+    if unit == Unit.NUMBER:
+        return "count"
+    return None
+
+
+def case_table(indicators: list[dict], freq: str | None) -> list[dict]:
+    """Per indicator: kind, unit of elapsed time, deadline, percentile and the period length (``freq``
+    given, else the indicator's basis, else a month)."""
+    rows = []
+    for indicator in indicators:
+        kind = case_kind(indicator)
+        unit = indicator["deadline_unit"] if kind == "share" else indicator["target_unit"]
+        chosen = freq or BASIS_FREQ.get(indicator["basis"], "month")
+        rows.append(
+            {
+                "indicator_id": indicator["indicator_id"].lower(),
+                "kind": kind or "",
+                "unit": unit if kind in ("share", "max", "percentile") else "",
+                "deadline": float(indicator["deadline_value"]) if kind == "share" else None,
+                "percentile": float(indicator["percentile"]) if kind == "percentile" else None,
+                "months": MONTHS_IN[chosen],
+                "freq": chosen,
+            }
+        )
+    return rows
