@@ -112,9 +112,13 @@ def _statistics_years(connection, typed_columns: list[tuple[str, str]]) -> list[
     """Years of the smallest and largest values of the columns, from the row groups' statistics ([]: some missing)."""
     years = []
     for path, column in typed_columns:
-        rows = connection.execute(
-            "SELECT stats_min, stats_max, num_values FROM parquet_metadata(?) WHERE path_in_schema = ?", [path, column]
-        ).fetchall()
+        try:
+            rows = connection.execute(
+                "SELECT stats_min, stats_max, num_values FROM parquet_metadata(?) WHERE path_in_schema = ?",
+                [path, column],
+            ).fetchall()
+        except duckdb.Error:  # statistics DuckDB cannot read: the scan will tell
+            return []
         for low, high, values in rows:
             if not values:
                 continue

@@ -31,6 +31,7 @@ def read_aliases(path: Path, source: str) -> tuple[dict[str, str], list[dict]]:
     if None in where.values():
         return {}, [reject(source, 1, "intestazione mancante: servono le colonne vecchio e nuovo (old, new)", "")]
     renames, rejects = {}, []
+    rows_of: dict[str, tuple[int, str]] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -42,7 +43,25 @@ def read_aliases(path: Path, source: str) -> tuple[dict[str, str], list[dict]]:
             rejects.append(reject(source, number, f"'{old}' è già rinominato in '{renames[fold(old)]}'", raw))
         else:
             renames[fold(old)] = new
-    return renames, rejects
+            rows_of[fold(old)] = (number, raw)
+    for old_key in sorted(renames):
+        if _circular(old_key, renames):
+            number, raw = rows_of[old_key]
+            rejects.append(
+                reject(source, number, f"rinomina circolare: '{renames[old_key]}' torna al nome vecchio", raw)
+            )
+    circular = {key for key in renames if _circular(key, renames)}
+    return {key: value for key, value in renames.items() if key not in circular}, sorted(
+        rejects, key=lambda r: r["row"]
+    )
+
+
+def _circular(start: str, renames: dict[str, str]) -> bool:
+    seen, key = set(), start
+    while key in renames and key not in seen:
+        seen.add(key)
+        key = fold(renames[key])
+    return key == start
 
 
 def renamed(name: str, renames: dict[str, str]) -> str:

@@ -141,10 +141,18 @@ def run_catalog(paths, sources: list[Path] | None = None) -> pd.DataFrame:
     write_csvs({paths.indicators: built.indicators, paths.catalog_rejects: built.rejects}, paths.processed)
     indicators = built.indicators
     count = indicators["indicator_id"].nunique()
-    versions = indicators[["valid_from", "valid_to"]].drop_duplicates()
-    in_versions = f" in {len(versions)} versions" if len(versions) > 1 else ""
+    versions = indicators[["valid_from", "valid_to"]].drop_duplicates().sort_values("valid_from", na_position="first")
+    spans = [_span(start, end) for start, end in versions.itertuples(index=False)]
+    in_versions = f" in {len(versions)} versions ({', '.join(spans)})" if len(versions) > 1 else ""
     print(
         f"catalog: {count} indicators{in_versions} from {len(sources)} source(s), "
         f"{len(built.rejects)} rejected line(s), {len(built.warnings)} warning(s) -> {paths.relative(paths.indicators)}"
     )
     return indicators
+
+
+def _span(start, end) -> str:
+    """The years a version is in force, for the console: ``-2024``, ``2025``, ``2026-``."""
+    first = "" if pd.isna(start) else str(int(start))
+    last = "" if pd.isna(end) else str(int(end))
+    return first if first and first == last else f"{first}-{last}"

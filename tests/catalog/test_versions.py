@@ -365,3 +365,20 @@ def test_the_issue_scenario_end_to_end_through_kpi_run(tmp_path, capsys):
     assert "70%" in visits_row["2025-S1"] and "Non raggiunto" in visits_row["2025-S1"]
     archive = (paths.root / "reports" / "index.html").read_text(encoding="utf-8")
     assert archive.index("2025-S1/index.html") < archive.index("2024-S1/index.html")
+
+
+def test_circular_renames_are_rejected_not_followed(tmp_path, capsys):
+    paths = _root(tmp_path)
+    (paths.catalog_dir / "aliases.csv").write_text(
+        f"Vecchio nome;Nuovo nome\n{OLD_OFFICE};{NEW_OFFICE}\nUFFICIO X;UFFICIO Y\nUFFICIO Y;UFFICIO X\n",
+        encoding="cp1252",
+    )
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    assert "3 indicators in 2 versions (2024, 2025-)" in capsys.readouterr().out
+    rejects = pd.read_csv(paths.catalog_rejects)
+    assert rejects[["row", "reason"]].to_dict("records") == [
+        {"row": 3, "reason": "rinomina circolare: 'UFFICIO Y' torna al nome vecchio"},
+        {"row": 4, "reason": "rinomina circolare: 'UFFICIO X' torna al nome vecchio"},
+    ]
+    visits = read_indicator_versions(paths.indicators).query("indicator == @VISITS")
+    assert len(set(visits["indicator_id"])) == 1  # the valid rename still applies
