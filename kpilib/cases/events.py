@@ -24,8 +24,11 @@ run): :func:`derive_files` gives frames for the callers that want them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,11 +56,10 @@ from .stats import (
     DERIVED_COLUMNS,
     DERIVED_FLOATS,
     aggregate,
-    create_taken_back,
-    duplicates,
+    judge_picked,
     latest_instant,
     nearest_rank,
-    problem_rejects,
+    reject_rows,
 )
 
 __all__ = ["DERIVED_COLUMNS", "case_kind", "derive", "derive_files", "nearest_rank", "run_events"]
@@ -65,11 +67,18 @@ __all__ = ["DERIVED_COLUMNS", "case_kind", "derive", "derive_files", "nearest_ra
 
 @dataclass(frozen=True)
 class Derived:
-    """What the cases give: measurement rows (:data:`DERIVED_COLUMNS`), reject records and the as-of instant."""
+    """What the cases give: measurement rows (:data:`DERIVED_COLUMNS`), the number of rejected
+    rows and the as-of instant; the rejects themselves stay in DuckDB until written
+    (:meth:`reject_rows`), so that millions of them never sit in Python at once."""
 
     rows: list[tuple]
-    rejects: list[dict]
+    rejected: int
     as_of: dt.datetime | None
+    connection: object = None
+
+    def reject_rows(self):
+        """Every rejected row as (source, row, reason, raw), in file order."""
+        return iter(()) if self.connection is None else reject_rows(self.connection)
 
     def frame(self):
         """The derived measurements as a frame (pandas is loaded here, not by ``kpi events``)."""
@@ -79,9 +88,9 @@ class Derived:
         return pd.DataFrame(self.rows, columns=DERIVED_COLUMNS).astype(dtypes)
 
     def rejects_frame(self):
-        from ..core.rejects import rejects_frame
+        import pandas as pd
 
-        rejects = rejects_frame(self.rejects)
+        rejects = pd.DataFrame(list(self.reject_rows()), columns=REJECT_COLUMNS)
         return rejects.astype({"row": "int64"}) if len(rejects) else rejects
 
 
@@ -104,12 +113,17 @@ def derive(
     """
     if freq is not None and freq not in FREQS:
         raise KpiError(f"--freq must be one of {', '.join(FREQS)}, not '{freq}'")
-    structural = [record for case_file in case_files for record in case_file.structural_rejects]
     if not case_files:
-        return Derived([], _sorted(structural), None)
+        return Derived([], 0, None)
+    structural = [record for case_file in case_files for record in case_file.structural_rejects]
     connection = connection or connect(scratch)
     try:
         return _derive(connection, case_files, table, freq, as_of, structural)
+    except duckdb.OutOfMemoryException:
+        limit = os.environ.get("KPI_DUCKDB_MEMORY", "512MB")
+        raise KpiError(
+            f"not enough memory for the case files (DuckDB limit {limit}): set KPI_DUCKDB_MEMORY higher, e.g. 2GB"
+        ) from None
     except duckdb.Error as error:
         raise KpiError(_unreadable(connection, case_files, error)) from None
 
@@ -172,55 +186,47 @@ def _derive(connection, case_files, table, freq, as_of, structural) -> Derived:
         "CREATE TABLE picked AS SELECT file_id, unnest(bad_rows) AS row FROM hist WHERE bad "
         "UNION ALL SELECT file_id, row FROM repeated"
     )
-    picked = _picked_rows(connection, case_files, is_open, today, sources)
-    bad = [row for row in picked if row["problem"] is not None]
-    duplicate_rejects, copies = duplicates([row for row in picked if row["problem"] is None])
-    create_taken_back(connection, [row for row in bad if row["counted"]] + copies)
-    as_of_instant = given or latest_instant(connection)
-    rows = aggregate(connection, spec, as_of_instant, sources)
-    return Derived(rows, _sorted(problem_rejects(bad) + duplicate_rejects + structural), as_of_instant)
-
-
-def _picked_rows(connection, case_files, is_open: str, today: dt.date, sources: list[str]) -> list[dict]:
-    """Every column of the few rows picked, judged with the case-id check too (pass 3, only when needed)."""
-    if not connection.execute("SELECT count(*) FROM picked").fetchone()[0]:
-        return []
+    # Pass 3, over the rows picked only: every column, judged with the case-id check too.
     union = " UNION ALL ".join(
         select_sql(case_file, number, rows_from="picked") for number, case_file in enumerate(case_files)
     )
     connection.execute(f"CREATE VIEW picked_cases AS {union}")
     create_keyed_view(connection, "picked_keyed", "picked_cases", is_open, today, picked=True)
-    cursor = connection.execute("SELECT * FROM picked_keyed")
-    names = [column[0] for column in cursor.description]
-    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    for row in rows:
-        row["source"] = sources[row["file_id"]]
-    return rows
-
-
-def _sorted(rejects: list[dict]) -> list[dict]:
-    return sorted(rejects, key=lambda record: (record["source"], int(record["row"])))
+    nothing_picked = not connection.execute("SELECT count(*) FROM picked").fetchone()[0]
+    connection.execute(f"CREATE TABLE judged AS SELECT * FROM picked_keyed{' LIMIT 0' if nothing_picked else ''}")
+    judge_picked(connection, sources, structural)
+    as_of_instant = given or latest_instant(connection)
+    rows = aggregate(connection, spec, as_of_instant, sources)
+    rejected = connection.execute("SELECT count(*) FROM every_reject").fetchone()[0]
+    return Derived(rows, rejected, as_of_instant, connection)
 
 
 def event_files(paths) -> list[Path]:
     return list_inputs(paths.events_dir, SUFFIXES)
 
 
-def _derive_paths(paths, files: list[Path], table: list[dict], freq, as_of) -> Derived:
+@contextmanager
+def derived_from(paths, files: list[Path], table: list[dict], freq=None, as_of=None) -> Iterator[Derived]:
+    """Open the case files and derive (see :func:`derive`); the rejects can be read inside the block."""
     with tempfile.TemporaryDirectory(prefix="kpi-events-") as scratch:
         scratch_path = Path(scratch)
         (scratch_path / "spill").mkdir()
         (scratch_path / "csv").mkdir()
         connection = connect(scratch_path)
-        case_files = [open_case_file(path, paths.relative(path), scratch_path / "csv", connection) for path in files]
-        return derive(case_files, table, scratch_path, freq, as_of, connection)
+        try:
+            case_files = [
+                open_case_file(path, paths.relative(path), scratch_path / "csv", connection) for path in files
+            ]
+            yield derive(case_files, table, scratch_path, freq, as_of, connection)
+        finally:
+            connection.close()
 
 
 def derive_files(paths, files: list[Path], indicators, freq: str | None = None, as_of: dt.date | None = None):
     """Open the given case files and derive (see :func:`derive`), as frames: the derived
     measurements, the rejected rows and the as-of instant. ``indicators``: the catalog frame."""
-    derived = _derive_paths(paths, files, indicators.to_dict("records"), freq, as_of)
-    return derived.frame(), derived.rejects_frame(), derived.as_of
+    with derived_from(paths, files, indicators.to_dict("records"), freq, as_of) as derived:
+        return derived.frame(), derived.rejects_frame(), derived.as_of
 
 
 def derive_from_folder(paths, indicators):
@@ -241,21 +247,20 @@ def run_events(paths, files: list[Path] | None = None, freq: str | None = None, 
             raise KpiError(f"--as-of {as_of} is outside the years handled ({FIRST_YEAR}-{LAST_YEAR})")
     table = read_case_catalog(paths.indicators)
     files = [Path(f) for f in files] if files else event_files(paths)
-    derived = _derive_paths(paths, files, table, freq, as_of_date)
     out = Path(out) if out else paths.event_measurements
-    rejects = [tuple(record[column] for column in REJECT_COLUMNS) for record in derived.rejects]
-    write_together(
-        {
-            out: rows_csv_bytes(DERIVED_COLUMNS, derived.rows, DERIVED_FLOATS),
-            paths.event_rejects: rows_csv_bytes(REJECT_COLUMNS, rejects),
-        },
-        paths.processed,
-    )
+    with derived_from(paths, files, table, freq, as_of_date) as derived:
+        write_together(
+            {
+                out: rows_csv_bytes(DERIVED_COLUMNS, derived.rows, DERIVED_FLOATS),
+                paths.event_rejects: rows_csv_bytes(REJECT_COLUMNS, derived.reject_rows()),
+            },
+            paths.processed,
+        )
     used = derived.as_of
     when = f"as of {used:%Y-%m-%d}" if used else "no usable case"
     cases = sum(row[DERIVED_COLUMNS.index("cases")] for row in derived.rows)
     print(
         f"events: {len(files)} file(s), {cases} case(s) used, "
-        f"{len(derived.rejects)} rejected, {len(derived.rows)} measurement(s) ({when}) -> {paths.relative(out)}"
+        f"{derived.rejected} rejected, {len(derived.rows)} measurement(s) ({when}) -> {paths.relative(out)}"
     )
     return derived

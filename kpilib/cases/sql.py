@@ -22,7 +22,7 @@ from ..core.periods import FIRST_YEAR, LAST_YEAR
 
 
 def connect(scratch: Path):
-    connection = duckdb.connect()
+    connection = duckdb.connect(str(scratch / "work.duckdb"))  # tables too large for memory go to disk
     threads = os.cpu_count() or 1
     memory = os.environ.get("KPI_DUCKDB_MEMORY", "512MB")
     connection.execute(

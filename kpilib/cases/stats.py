@@ -1,9 +1,9 @@
 """The statistics side of ``kpi events``: from the case histogram to derived measurements.
 
 The histogram (one row per group of identical keys, with a count, in DuckDB) is corrected
-for the rows rejected one by one, marked for open cases already late at the as-of instant,
-and aggregated per indicator and period in SQL; the rows looked at one by one (rejects,
-duplicates) are handled here in plain Python. Nothing here loads pandas or NumPy.
+for the rows rejected one by one (bad rows, repeated case ids: judged in SQL too, since an
+export delivered twice makes every row a copy), marked for open cases already late at the
+as-of instant, and aggregated per indicator and period. Nothing here loads pandas or NumPy.
 """
 
 from __future__ import annotations
@@ -12,73 +12,95 @@ import datetime as dt
 import math
 
 from ..core.periods import Period
-from ..core.rejects import reject
 from .sql import HISTOGRAM_KEYS, PROBLEMS
 
 DERIVED_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "cases", "open_cases", "source"]
 DERIVED_FLOATS = frozenset({"value", "numerator", "denominator"})
 
 
-def problem_rejects(rows: list[dict]) -> list[dict]:
-    """A reject per row with a problem code, the reason in Italian."""
-    return [
-        reject(
-            row["source"], row["row"], PROBLEMS[int(row["problem"])].format(indicator=row["indicator_raw"]), row["raw"]
-        )
-        for row in rows
-    ]
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def duplicates(candidates: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Rejects for repeated case ids, and the rows rejected as copies.
-
-    Exact copies: the first (in file order) is kept, the others are listed. The same case
-    with different data: every copy is rejected, naming the others. ``candidates`` are
-    usable rows (``source``, ``row``, ``indicator_id``, ``case_id``, ``opened``, ``closed``,
-    ``raw``); rows whose id is not repeated among them are left alone.
-    """
-    ordered = sorted(candidates, key=lambda row: (row["source"], row["row"]))
-    groups: dict[tuple, list[dict]] = {}
-    for row in ordered:
-        groups.setdefault((row["indicator_id"], row["case_id"]), []).append(row)
-    rejects, out = [], []
-    for row in ordered:
-        copies = groups[(row["indicator_id"], row["case_id"])]
-        if len(copies) < 2:
-            continue
-        places = [f"{copy['source']} riga {copy['row']}" for copy in copies]
-        where = f"{row['source']} riga {row['row']}"
-        if len({(str(copy["opened"]), str(copy["closed"])) for copy in copies}) == 1:
-            if row is copies[0]:
-                continue
-            reason = f"caso {row['case_id']} duplicato: copia identica di {places[0]} (contato una volta)"
-        else:
-            others = ", ".join(place for place in places if place != where)
-            reason = f"caso {row['case_id']} presente più volte con dati diversi ({others}): da chiarire"
-        rejects.append(reject(row["source"], row["row"], reason, row["raw"]))
-        out.append(row)
-    return rejects, out
-
-
-def create_taken_back(connection, rows: list[dict]) -> None:
-    """``hist_kept``: the usable part of ``hist`` less the contribution of ``rows`` (counted, then rejected)."""
-    removed: dict[tuple, int] = {}
-    for row in rows:
-        key = tuple(row[name] for name in HISTOGRAM_KEYS)
-        removed[key] = removed.get(key, 0) + 1
-    columns = list(zip(*removed.keys(), strict=True)) if removed else [[] for _ in HISTOGRAM_KEYS]
-    connection.execute(
-        "CREATE TABLE removed AS SELECT unnest(?::INTEGER[]) AS file_id, unnest(?::VARCHAR[]) AS indicator_id, "
-        "unnest(?::BIGINT[]) AS pkey, unnest(?::BOOLEAN[]) AS is_open, unnest(?::BOOLEAN[]) AS within, "
-        "unnest(?::DOUBLE[]) AS elapsed, unnest(?::TIMESTAMP[]) AS open_since, unnest(?::BIGINT[]) AS cnt",
-        [list(column) for column in columns] + [list(removed.values())],
+def _problem_reason_sql() -> str:
+    """The Italian reason of a problem code, in SQL (the spelling of the indicator put in)."""
+    whens = " ".join(
+        f"WHEN {code} THEN replace({_literal(reason)}, '{{indicator}}', coalesce(indicator_raw, ''))"
+        for code, reason in PROBLEMS.items()
     )
+    return f"CASE problem {whens} END"
+
+
+# A conflicting copy names at most this many others: 2,000 copies naming each other would be
+# 4 million names (as for measurements).
+COPIES_NAMED = 3
+_KEYS = ", ".join(HISTOGRAM_KEYS)
+
+JUDGED_SQL = f"""
+CREATE TABLE rejected AS
+WITH j AS (
+  SELECT p.*, s.source, s.source || ' riga ' || CAST(p.row AS VARCHAR) AS place
+  FROM judged p JOIN src s ON p.file_id = s.file_id
+), w AS (
+  SELECT *,
+    count(*) OVER g AS copies,
+    min(opened) OVER g = max(opened) OVER g
+      AND (count(closed) OVER g = 0 OR (count(closed) OVER g = count(*) OVER g AND min(closed) OVER g = max(closed) OVER g))
+      AS identical,
+    first_value(place) OVER (g ORDER BY source, row) AS first_place
+  FROM j WHERE problem IS NULL
+  WINDOW g AS (PARTITION BY indicator_id, case_id)
+), conflicting AS (
+  SELECT indicator_id, case_id, list(place ORDER BY source, row) AS places
+  FROM w WHERE copies > 1 AND NOT identical GROUP BY ALL
+)
+SELECT source, row, {{problem_reason}} AS reason, raw, counted, {_KEYS} FROM j WHERE problem IS NOT NULL
+UNION ALL
+SELECT source, row, 'caso ' || case_id || ' duplicato: copia identica di ' || first_place || ' (contato una volta)',
+  raw, counted, {_KEYS}
+FROM w WHERE copies > 1 AND identical AND place <> first_place
+UNION ALL
+SELECT w.source, w.row, 'caso ' || w.case_id || ' presente più volte con dati diversi ('
+    || array_to_string(list_filter(c.places, lambda place: place <> w.place)[1:{COPIES_NAMED}], ', ')
+    || CASE WHEN w.copies - 1 > {COPIES_NAMED} THEN ' e altre ' || (w.copies - 1 - {COPIES_NAMED}) || ' righe' ELSE '' END
+    || '): da chiarire',
+  w.raw, w.counted, {", ".join("w." + key for key in HISTOGRAM_KEYS)}
+FROM w JOIN conflicting c ON w.indicator_id = c.indicator_id AND w.case_id = c.case_id
+"""
+
+
+def judge_picked(connection, sources: list[str], structural: list[dict]) -> None:
+    """``rejected``: the picked rows (table ``judged``) with a problem, and the repeated case ids —
+    an exact copy after the first, every copy of a case with different data; ``hist_kept``: the
+    histogram less what rejected rows had added to it; ``every_reject``: those and ``structural``.
+
+    Everything stays in DuckDB: an export delivered twice makes every row a copy.
+    """
+    connection.execute(
+        "CREATE TABLE src AS SELECT unnest(?::INTEGER[]) AS file_id, unnest(?::VARCHAR[]) AS source",
+        [list(range(len(sources))), sources],
+    )
+    connection.execute(JUDGED_SQL.replace("{problem_reason}", _problem_reason_sql()))
     same = " AND ".join(f"h.{key} IS NOT DISTINCT FROM r.{key}" for key in HISTOGRAM_KEYS)
     connection.execute(
-        f"CREATE TABLE hist_kept AS SELECT {', '.join('h.' + k for k in HISTOGRAM_KEYS)}, "
-        "h.n - coalesce(r.cnt, 0) AS n, h.last_opened, h.last_closed "
-        f"FROM hist h LEFT JOIN removed r ON {same} WHERE NOT h.bad AND h.n - coalesce(r.cnt, 0) > 0"
+        f"CREATE TABLE hist_kept AS WITH removed AS (SELECT {_KEYS}, count(*) AS cnt FROM rejected WHERE counted "
+        f"GROUP BY ALL) SELECT {', '.join('h.' + k for k in HISTOGRAM_KEYS)}, h.n - coalesce(r.cnt, 0) AS n, "
+        f"h.last_opened, h.last_closed FROM hist h LEFT JOIN removed r ON {same} "
+        "WHERE NOT h.bad AND h.n - coalesce(r.cnt, 0) > 0"
     )
+    names = ("source", "row", "reason", "raw")
+    connection.execute(
+        "CREATE TABLE every_reject AS SELECT source, row, reason, raw FROM rejected UNION ALL "
+        "SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+        [[record[name] for record in structural] for name in names],
+    )
+
+
+def reject_rows(connection, batch: int = 100_000):
+    """Every reject as (source, row, reason, raw), in file order, a batch at a time."""
+    cursor = connection.execute("SELECT source, row, reason, raw FROM every_reject ORDER BY source, row")
+    while chunk := cursor.fetchmany(batch):
+        yield from chunk
 
 
 def latest_instant(connection) -> dt.datetime | None:

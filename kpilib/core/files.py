@@ -8,6 +8,7 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,7 +150,7 @@ def _float_format(value: float) -> str:
     return f"{value:.10g}"
 
 
-def rows_csv_bytes(columns: list[str], rows: list[tuple], float_columns: frozenset[str] = frozenset()) -> bytes:
+def rows_csv_bytes(columns: list[str], rows: Iterable[tuple], float_columns: frozenset[str] = frozenset()) -> bytes:
     """Plain rows as UTF-8 CSV, byte for byte as :func:`csv_bytes` writes the same frame.
 
     Cells of ``float_columns`` are numbers written as pandas writes a float column (NaN and

@@ -1,5 +1,6 @@
 """Measurements derived from case records: each kind, open and pending cases, bad rows."""
 
+import os
 import subprocess
 import sys
 
@@ -296,3 +297,48 @@ def test_kpi_events_on_parquet_loads_neither_pandas_nor_numpy_nor_pyarrow(tmp_pa
     assert written[["numerator", "denominator", "cases"]].to_dict("records") == [
         {"numerator": 1, "denominator": 2, "cases": 2}
     ]
+
+
+def test_an_export_delivered_twice_counts_each_case_once_and_lists_every_copy(tmp_path):
+    rows = [f"kpi-max,{n},2025-03-{n % 20 + 1:02d},2025-03-{n % 20 + 5:02d}" for n in range(50)]
+    first, second = tmp_path / "casi.csv", tmp_path / "casi (1).csv"
+    for path in (first, second):
+        path.write_text("indicator_id,case_id,opened,closed\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    derived, rejects, _ = derive_files(Paths.at(tmp_path), [first, second], CATALOG)
+    once, _, _ = derive_files(Paths.at(tmp_path), [first], CATALOG)
+    pd.testing.assert_frame_equal(derived.drop(columns="source"), once.drop(columns="source"))
+    # File order is by name: "casi (1).csv" comes first, so the copies listed are those of "casi.csv".
+    assert len(rejects) == 50 and set(rejects["source"]) == {"casi.csv"}
+    assert rejects["reason"].iloc[0] == "caso 0 duplicato: copia identica di casi (1).csv riga 2 (contato una volta)"
+
+
+def test_many_conflicting_copies_name_three_others_and_count_the_rest(tmp_path):
+    rows = [f"kpi-max,7,2025-03-0{day},2025-03-20" for day in range(1, 7)]
+    path = tmp_path / "casi.csv"
+    path.write_text("indicator_id,case_id,opened,closed\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    derived, rejects, _ = derive_files(Paths.at(tmp_path), [path], CATALOG)
+    assert derived.empty and len(rejects) == 6
+    assert rejects["reason"].iloc[0] == (
+        "caso 7 presente più volte con dati diversi (casi.csv riga 3, casi.csv riga 4, casi.csv riga 5"
+        " e altre 2 righe): da chiarire"
+    )
+
+
+def test_running_out_of_memory_is_one_line_saying_what_to_set(tmp_path):
+    assert main(["catalog", "--root", str(tmp_path), str(SEED)]) == 0
+    counted = read_indicators(Paths.at(tmp_path).indicators).query("target_unit == 'number'")["indicator_id"].iloc[0]
+    cases = tmp_path / "casi.csv"
+    rows = [f"{counted},{n},2025-03-10,2025-03-11" for n in range(20_000)]
+    cases.write_text("indicator_id,case_id,opened,closed\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kpilib", "events", str(cases), "--root", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KPI_DUCKDB_MEMORY": "1MB"},
+        check=False,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "kpi events: error: not enough memory for the case files (DuckDB limit 1MB): set KPI_DUCKDB_MEMORY higher, "
+        "e.g. 2GB"
+    )
