@@ -13,12 +13,13 @@ catalog:
 
 ``cases`` counts the period's cases, ``open_cases`` those still open at the as-of date.
 
-The work is done by DuckDB over the files in batches: memory grows with the number of
-indicator × period groups (and distinct elapsed times), not with the number of cases.
-Duplicates are found by hashing (indicator, case id); only the few candidate rows are
-looked at one by one, and the contributions of rejected copies are taken back out of the
-aggregate. The command loads neither pandas nor NumPy (half a second of a 3-million-case
-run): :func:`derive_files` gives frames for the callers that want them.
+The work is done by DuckDB over the files in batches: a histogram of the cases (memory
+grows with the number of indicator × period groups and distinct elapsed times) and, beside
+it, a sort of the (indicator, case id) hashes (spilled to disk beyond the memory limit).
+The rows these find bad or repeated are judged in SQL, and what rejected rows had added
+to the histogram is taken back out. The command loads neither pandas nor NumPy (half a
+second of a 3-million-case run): :func:`derive_files` gives frames for the callers that
+want them.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def derive(
     indicator, period, open, within deadline, elapsed time, opening date of open cases) with
     counts; one looks for repeated (indicator, case id) hashes and blank case ids.
     Everything else is computed from the histogram, which is as small as the groups. The
-    few rows picked (bad, repeated) are read once more, whole, to be judged one by one.
+    rows picked (bad, repeated) are read once more, whole, and judged in SQL. ``connection``:
+    the DuckDB connection to work in (default: a new one, spilling into ``scratch``).
     """
     if freq is not None and freq not in FREQS:
         raise KpiError(f"--freq must be one of {', '.join(FREQS)}, not '{freq}'")
