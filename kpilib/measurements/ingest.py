@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..cases.events import derive_from_folder
-from ..catalog.indicators import read_indicators
+from ..catalog.indicators import read_indicator_versions, read_indicators
 from ..core.errors import KpiError
 from ..core.files import csv_bytes, list_inputs, unreadable_inputs
 from ..core.paths import Paths
@@ -67,7 +67,7 @@ def run_ingest(
     computable = derived["value"].notna()
     # Derived values first: where a reported value agrees with one, the reported copy is the duplicate.
     records = pd.concat([derived_records(derived[computable]), records], ignore_index=True)
-    measurements, rejects = validate_measurements(records, indicators)
+    measurements, rejects = validate_measurements(records, indicators, read_indicator_versions(paths.indicators))
     pending = _pending_rejects(derived[~computable])
     if len(pending):
         rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))

@@ -80,6 +80,7 @@ def parse_record(record: dict, indicator: dict | None, decimal: str | None = Non
             f"periodo {period} più ampio della base dell'indicatore ({ITALIAN_FREQ[basis_freq]}): "
             f"servono valori per ogni periodo {ITALIAN_FREQ[basis_freq]}"
         )
+    _check_in_force(indicator, period)
 
     unit = indicator["target_unit"]
     if is_not_available(record["value"]):
@@ -143,13 +144,46 @@ def _measurement(indicator: dict, period, value: float, numerator, denominator, 
     }
 
 
-def validate_measurements(records: pd.DataFrame, indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _check_in_force(indicator: dict, period) -> None:
+    """A value for a period in which no version of the catalog lists the indicator is not expected:
+    rejected, saying when the indicator is in force (``indicator["_spans"]``: its versions' years)."""
+    spans = indicator.get("_spans") or []
+    year = period.end.year
+    inside = [(start, end) for start, end in spans if (start is None or start <= year) and (end is None or year <= end)]
+    if not spans or inside:
+        return
+    ended = [end for _, end in spans if end is not None and end < year]
+    if ended:
+        raise Rejected(f"indicatore ritirato dal catalogo dopo il {max(ended)}: nessun valore atteso per {period}")
+    starts = [start for start, _ in spans if start is not None and start > year]
+    raise Rejected(f"indicatore non ancora nel catalogo nel {period}: è in vigore dal {min(starts)}")
+
+
+def _spans(versions) -> dict[str, list[tuple[int | None, int | None]]]:
+    """Per indicator (id case-folded), the years of each version of the catalog."""
+    found: dict[str, list] = {}
+    for key, start, end in zip(versions["indicator_id"], versions["valid_from"], versions["valid_to"], strict=True):
+        found.setdefault(str(key).casefold(), []).append(
+            (None if is_missing(start) else int(start), None if is_missing(end) else int(end))
+        )
+    return found
+
+
+def validate_measurements(
+    records: pd.DataFrame, indicators: pd.DataFrame, versions: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Accepted measurements and rejects from text records (``measurement_files.RAW_COLUMNS``).
 
     Conflicting values for one indicator and period reject every copy, each naming the
     others; later copies of an identical measurement are rejected as duplicates.
+    ``versions``: every version of the catalog (``read_indicator_versions``); a value for a
+    period in which none lists the indicator is rejected.
     """
-    catalog = {row["indicator_id"].casefold(): row for row in indicators.to_dict("records")}
+    spans = _spans(versions) if versions is not None and "valid_from" in versions else {}
+    catalog = {
+        row["indicator_id"].casefold(): {**row, "_spans": spans.get(row["indicator_id"].casefold(), [])}
+        for row in indicators.to_dict("records")
+    }
     styles = _decimal_styles(records)
     parsed: list[dict] = []
     rejects: list[dict] = []

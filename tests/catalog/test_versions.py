@@ -382,3 +382,31 @@ def test_circular_renames_are_rejected_not_followed(tmp_path, capsys):
     ]
     visits = read_indicator_versions(paths.indicators).query("indicator == @VISITS")
     assert len(set(visits["indicator_id"])) == 1  # the valid rename still applies
+
+
+def test_values_for_periods_when_the_indicator_is_not_in_force_are_rejected_with_the_years(tmp_path):
+    paths = _root(tmp_path)
+    (paths.catalog_dir / "catalogo_2026.txt").write_text(
+        _table(_visits(NEW_OFFICE, "70%"), NEWSLETTER, RETIRED), encoding="utf-8"
+    )
+    main(["catalog", "--root", str(paths.root)])
+    ids = _ids(paths)
+    _measure(paths, ids, [("retired", "2025-S1", "95%"), ("retired", "2024-S2", "95%"), ("retired", "2026-S1", "91%")])
+    assert main(["ingest", "--root", str(paths.root)]) == 0
+    rejects = pd.read_csv(paths.measurement_rejects)
+    assert rejects[["row", "reason"]].to_dict("records") == [
+        {"row": 2, "reason": "indicatore ritirato dal catalogo dopo il 2024: nessun valore atteso per 2025-S1"}
+    ]
+    measured = pd.read_csv(paths.measurements, dtype={"period": str})
+    assert measured["period"].tolist() == ["2024-S2", "2026-S1"]  # in force again from 2026
+
+
+def test_values_before_an_indicator_existed_are_rejected(tmp_path):
+    paths = Paths.at(tmp_path)
+    paths.catalog_dir.mkdir(parents=True)
+    (paths.catalog_dir / "catalogo_2025.txt").write_text(_table(_visits(NEW_OFFICE, "70%")), encoding="utf-8")
+    main(["catalog", "--root", str(paths.root)])
+    _measure(paths, _ids_of(paths), [("visits", "2024-03", "65%"), ("visits", "2025-03", "65%")])
+    main(["ingest", "--root", str(paths.root)])
+    rejects = pd.read_csv(paths.measurement_rejects)
+    assert rejects["reason"].tolist() == ["indicatore non ancora nel catalogo nel 2024-03: è in vigore dal 2025"]
