@@ -21,7 +21,7 @@ from .aliases import FILE_NAME as ALIASES_FILE
 from .aliases import read_aliases
 from .indicators import INDICATOR_COLUMNS, build_indicators
 from .sources import SOURCE_SUFFIXES, CatalogRow, read_catalog_rows
-from .versions import VERSION_COLUMNS, aliased_names, changes_between, source_year, versions_of
+from .versions import VERSION_COLUMNS, aliased_names, changes_between, comparison, source_year, versions_of
 
 CATALOG_COLUMNS = [*INDICATOR_COLUMNS, *VERSION_COLUMNS]
 
@@ -61,24 +61,22 @@ def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None,
         version = versions[year]
         built, built_rejects, built_warnings = build_indicators(rows_by_year[year], renames)
         if built.empty:
-            built_warnings.append(
-                f"catalog version {version.label}: no indicator could be read (see catalog_rejects.csv)"
-            )
+            built_warnings.append(f"{version.label_en}: no indicator could be read (see catalog_rejects.csv)")
         frames.append(built.assign(valid_from=version.valid_from, valid_to=version.valid_to))
         rejects.append(built_rejects)
         warnings += built_warnings
         names = {collapse_whitespace(cell) for row in rows_by_year[year] for cell in row.fields[:5]}
         if previous is not None:
-            before, before_names, before_label = previous
-            lines, likely = changes_between(before, built, before_label, version.label)
+            before, before_names, before_version = previous
+            lines, likely = changes_between(before, built, before_version, version)
             renamed_lines = [
-                f"catalogo {version.label} rispetto a {before_label}: rinominato (aliases.csv): '{old}' -> '{new}'"
+                f"{comparison(before_version, version)}: rinominato (aliases.csv): '{old}' -> '{new}'"
                 for old, new in aliased_names(before_names, names, renames)
             ]
             said = renamed_lines + lines
-            changes += said or [f"catalogo {version.label} rispetto a {before_label}: nessun cambiamento"]
+            changes += said or [f"{comparison(before_version, version)}: nessun cambiamento"]
             warnings += likely
-        previous = (built, names, version.label)
+        previous = (built, names, version)
     if None not in versions:
         first = min(versions)
         changes.insert(

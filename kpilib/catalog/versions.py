@@ -59,10 +59,15 @@ class Version:
 
     @property
     def label(self) -> str:
-        """How messages name it: ``2025``, or ``senza data`` with the years it covers."""
+        """How the console names it: ``catalogo 2025``, ``tabella senza anno (fino al 2024)``."""
         if self.year is not None:
-            return str(self.year)
-        return "senza data" + (f" (fino al {self.valid_to})" if self.valid_to is not None else "")
+            return f"catalogo {self.year}"
+        return "tabella senza anno" + (f" (fino al {self.valid_to})" if self.valid_to is not None else "")
+
+    @property
+    def label_en(self) -> str:
+        """The same in the English of warnings."""
+        return f"the {self.year} table" if self.year is not None else "the undated table"
 
 
 def versions_of(years: list[int | None]) -> dict[int | None, Version]:
@@ -150,7 +155,7 @@ def _describe(row: dict) -> str:
 
 
 def changes_between(
-    before: pd.DataFrame, after: pd.DataFrame, label_before: str, label_after: str
+    before: pd.DataFrame, after: pd.DataFrame, version_before: Version, version_after: Version
 ) -> tuple[list[str], list[str]]:
     """What changed from one version to the next (lines to print) and likely renames (warnings).
 
@@ -172,14 +177,19 @@ def changes_between(
     retired = sorted(old.keys() - new.keys())
     lines += [f"nuovo indicatore: {_describe(new[key])}" for key in added]
     lines += [f"indicatore ritirato: {_describe(old[key])}" for key in retired]
-    header = f"catalogo {label_after} rispetto a {label_before}: "
+    header = f"{comparison(version_before, version_after)}: "
     lines = [header + line for line in lines]
     warnings = [
-        f"catalog {label_after}: {gone} (in {label_before}) disappears and {come} appears, "
+        f"{version_after.label_en}: {gone} (in {version_before.label_en}) disappears and {come} appears, "
         f"{similarity:.0%} alike: if it is the same indicator renamed, add the old name to aliases.csv"
         for gone, come, similarity in likely_renames([old[k] for k in retired], [new[k] for k in added])
     ]
     return lines, warnings
+
+
+def comparison(before: Version, after: Version) -> str:
+    """``catalogo 2026 rispetto al catalogo 2025``: how a line of changes starts."""
+    return f"{after.label} rispetto {'al' if before.year is not None else 'alla'} {before.label}"
 
 
 def _number(value) -> float | None:

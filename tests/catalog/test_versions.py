@@ -175,7 +175,7 @@ def test_kpi_catalog_prints_what_the_new_version_changed(tmp_path, capsys):
     paths = _root(tmp_path)
     assert main(["catalog", "--root", str(paths.root)]) == 0
     out = capsys.readouterr().out
-    assert "catalogo 2025 rispetto a 2024: target alzato" in out and "'60%' -> '70%'" in out
+    assert "catalogo 2025 rispetto al catalogo 2024: target alzato" in out and "'60%' -> '70%'" in out
     assert "indicatore ritirato" in out and "ARCHIVIATI" in out
     assert f"rinominato (aliases.csv): '{OLD_OFFICE}' -> '{NEW_OFFICE}'" in out
 
@@ -186,7 +186,7 @@ def test_a_version_that_changes_nothing_says_so(tmp_path, capsys):
     for name in ("catalogo_2024.txt", "catalogo_2025.txt"):
         (paths.catalog_dir / name).write_text(_table(NEWSLETTER), encoding="utf-8")
     assert main(["catalog", "--root", str(paths.root)]) == 0
-    assert "catalogo 2025 rispetto a 2024: nessun cambiamento" in capsys.readouterr().out
+    assert "catalogo 2025 rispetto al catalogo 2024: nessun cambiamento" in capsys.readouterr().out
 
 
 def test_a_likely_rename_without_alias_is_a_warning_naming_both(tmp_path, capsys):
@@ -195,6 +195,7 @@ def test_a_likely_rename_without_alias_is_a_warning_naming_both(tmp_path, capsys
     captured = capsys.readouterr()
     warnings = [line for line in captured.err.splitlines() if "alike" in line]
     assert len(warnings) == 1
+    assert warnings[0].startswith("warning: the 2025 table: kpi-") and "(in the 2024 table) disappears" in warnings[0]
     assert OLD_OFFICE in warnings[0] and NEW_OFFICE in warnings[0] and "aliases.csv" in warnings[0]
     assert "nuovo indicatore" in captured.out and "indicatore ritirato" in captured.out
 
@@ -321,7 +322,7 @@ def test_folders_without_a_year_and_empty_versions_are_said(tmp_path, capsys):
     assert main(["catalog", "--root", str(paths.root)]) == 0
     err = capsys.readouterr().err
     assert "data/raw/catalog/vecchie: folder not read, its name has no year" in err
-    assert "catalog version 2026: no indicator could be read (see catalog_rejects.csv)" in err
+    assert "the 2026 table: no indicator could be read (see catalog_rejects.csv)" in err
     rejects = pd.read_csv(paths.catalog_rejects)
     assert rejects["source"].tolist() == ["data/raw/catalog/catalogo_2026.txt"]
 
