@@ -411,3 +411,23 @@ def test_values_before_an_indicator_existed_are_rejected(tmp_path):
     main(["ingest", "--root", str(paths.root)])
     rejects = pd.read_csv(paths.measurement_rejects)
     assert rejects["reason"].tolist() == ["indicatore non ancora nel catalogo nel 2024-03: è in vigore dal 2025"]
+
+
+def test_a_workbook_in_a_year_folder_is_that_years_version(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    paths = _root(tmp_path)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Tabella dei processi 2026"])
+    sheet.append([])
+    sheet.append(HEADER.split("\t"))
+    sheet.append([DIRECTION, "AREA AFFARI GENERALI", *_visits(NEW_OFFICE, "75%")])
+    (paths.catalog_dir / "2026").mkdir()
+    workbook.save(paths.catalog_dir / "2026" / "tabella.xlsx")
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    out = capsys.readouterr().out
+    assert "catalogo 2026 rispetto al catalogo 2025: target alzato" in out and "'70%' -> '75%'" in out
+    assert "indicatore ritirato" in out  # the newsletter is not in the 2026 workbook
+    in_2026 = in_force(read_indicator_versions(paths.indicators), parse_period("2026-S1"))
+    assert in_2026["target_raw"].tolist() == ["75%"]
