@@ -13,7 +13,7 @@ from collections import Counter
 
 import pandas as pd
 
-from ..catalog.versions import version_at
+from ..catalog.versions import version_at, versions_by_indicator
 from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
 from ..core.vocabulary import Polarity, Status, is_missing, meets
 from .rollup import pool
@@ -149,14 +149,6 @@ def evaluate(
     frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
     frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
     return frame.reset_index(drop=True)
-
-
-def versions_by_indicator(indicators: pd.DataFrame) -> list[list[dict]]:
-    """The catalog's rows grouped by indicator, oldest version first (one each without versions)."""
-    grouped: dict[str, list[dict]] = {}
-    for record in indicators.to_dict("records"):
-        grouped.setdefault(record["indicator_id"], []).append(record)
-    return list(grouped.values())
 
 
 def _indicator_rows(versions: list[dict], measured: pd.DataFrame, evaluated: Period, others: tuple = ()) -> list[dict]:

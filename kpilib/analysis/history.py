@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog.versions import version_at
+from ..catalog.versions import version_at, versions_by_indicator
 from ..core.periods import Period, parse_period, period_of
 from ..core.vocabulary import Status
 from .evaluation import (
@@ -13,7 +13,6 @@ from .evaluation import (
     measured_freq_of,
     required_periods,
     status_of,
-    versions_by_indicator,
 )
 from .rollup import compliance
 

@@ -19,13 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog.versions import version_at
+from ..catalog.versions import version_at, versions_by_indicator
 from ..core.files import list_inputs, read_csv_rows
 from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, period_of
 from ..core.rejects import reject, rejects_frame
 from ..core.text import plain_key
 from ..core.vocabulary import Status
-from .evaluation import versions_by_indicator
 
 REGISTER_FIELDS = {
     "indicator_id": {"indicatorid", "indicatore"},

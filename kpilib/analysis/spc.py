@@ -244,12 +244,7 @@ def spc_table(
             chart.insert(1, "period", series["period"].to_numpy()[chosen])
             chart.insert(2, "value", values[chosen])
             chart["segment"] = number
-            if "target_value" in series:
-                chart["target_value"] = series["target_value"].to_numpy()[chosen]
-            else:
-                chart["target_value"] = (
-                    catalog["target_value"].get(indicator_id, np.nan) if "target_value" in catalog else np.nan
-                )
+            chart["target_value"] = series["target_value"].to_numpy()[chosen] if "target_value" in series else np.nan
             first = next(p for p, n in zip(periods, numbers, strict=True) if n == number)
             chart["change"] = [_change_at(first, reasons) if i == 0 and number else "" for i in range(len(chart))]
             frames.append(chart)

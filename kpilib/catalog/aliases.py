@@ -44,16 +44,12 @@ def read_aliases(path: Path, source: str) -> tuple[dict[str, str], list[dict]]:
         else:
             renames[fold(old)] = new
             rows_of[fold(old)] = (number, raw)
-    for old_key in sorted(renames):
-        if _circular(old_key, renames):
-            number, raw = rows_of[old_key]
-            rejects.append(
-                reject(source, number, f"rinomina circolare: '{renames[old_key]}' torna al nome vecchio", raw)
-            )
     circular = {key for key in renames if _circular(key, renames)}
-    return {key: value for key, value in renames.items() if key not in circular}, sorted(
-        rejects, key=lambda r: r["row"]
-    )
+    for key in circular:
+        number, raw = rows_of[key]
+        rejects.append(reject(source, number, f"rinomina circolare: '{renames[key]}' torna al nome vecchio", raw))
+    kept = {key: value for key, value in renames.items() if key not in circular}
+    return kept, sorted(rejects, key=lambda record: record["row"])
 
 
 def _circular(start: str, renames: dict[str, str]) -> bool:

@@ -105,8 +105,8 @@ def in_force(indicators: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 def not_in_force_message(indicators: pd.DataFrame, period: Period) -> str:
     """Why no indicator is in force in ``period``: the years the catalog's versions cover."""
-    starts = _year_column(indicators, "valid_from").dropna()
-    first = int(starts.min()) if len(starts) and not _year_column(indicators, "valid_from").isna().any() else None
+    starts = _year_column(indicators, "valid_from")
+    first = None if starts.isna().any() else int(starts.min())
     covered = f"its versions start in {first}" if first is not None else "every version has ended by then"
     return (
         f"no indicator of the catalog is in force in {period}: {covered} (a table named with a year applies "
@@ -114,14 +114,28 @@ def not_in_force_message(indicators: pd.DataFrame, period: Period) -> str:
     )
 
 
+def covers(start, end, year: int) -> bool:
+    """Whether a version in force from ``start`` to ``end`` (years; missing: open) covers ``year``.
+
+    >>> covers(2024, None, 2030), covers(None, 2023, 2024), covers(None, None, 1990)
+    (True, False, True)
+    """
+    return (_open(start) or int(start) <= year) and (_open(end) or int(end) >= year)
+
+
+def versions_by_indicator(indicators: pd.DataFrame) -> list[list[dict]]:
+    """The catalog's rows grouped by indicator as records, in the order given (``indicators.csv``:
+    oldest version first; one each without versions)."""
+    grouped: dict[str, list[dict]] = {}
+    for record in indicators.to_dict("records"):
+        grouped.setdefault(record["indicator_id"], []).append(record)
+    return list(grouped.values())
+
+
 def version_at(versions: list[dict], period: Period) -> dict | None:
     """Of one indicator's versions (as records), the one in force at the end of ``period``, if any."""
     year = period.end.year
-    for version in reversed(versions):
-        start, end = version.get("valid_from"), version.get("valid_to")
-        if (_open(start) or int(start) <= year) and (_open(end) or int(end) >= year):
-            return version
-    return None
+    return next((v for v in reversed(versions) if covers(v.get("valid_from"), v.get("valid_to"), year)), None)
 
 
 def _open(year) -> bool:

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from ..catalog.versions import version_at, versions_by_indicator
 from ..core.labels import UNIT_NAME_IT
 from ..core.periods import (
     BASIS_FREQ,
@@ -146,27 +147,16 @@ def _measurement(indicator: dict, period, value: float, numerator, denominator, 
 
 def _check_in_force(indicator: dict, period) -> None:
     """A value for a period in which no version of the catalog lists the indicator is not expected:
-    rejected, saying when the indicator is in force (``indicator["_spans"]``: its versions' years)."""
-    spans = indicator.get("_spans") or []
-    year = period.end.year
-    inside = [(start, end) for start, end in spans if (start is None or start <= year) and (end is None or year <= end)]
-    if not spans or inside:
+    rejected, saying when the indicator is in force (``indicator["_versions"]``: its versions)."""
+    versions = indicator.get("_versions") or []
+    if not versions or version_at(versions, period) is not None:
         return
-    ended = [end for _, end in spans if end is not None and end < year]
+    year = period.end.year
+    ended = [int(v["valid_to"]) for v in versions if not is_missing(v["valid_to"]) and int(v["valid_to"]) < year]
     if ended:
         raise Rejected(f"indicatore ritirato dal catalogo dopo il {max(ended)}: nessun valore atteso per {period}")
-    starts = [start for start, _ in spans if start is not None and start > year]
+    starts = [int(v["valid_from"]) for v in versions if not is_missing(v["valid_from"])]
     raise Rejected(f"indicatore non ancora nel catalogo nel {period}: è in vigore dal {min(starts)}")
-
-
-def _spans(versions) -> dict[str, list[tuple[int | None, int | None]]]:
-    """Per indicator (id case-folded), the years of each version of the catalog."""
-    found: dict[str, list] = {}
-    for key, start, end in zip(versions["indicator_id"], versions["valid_from"], versions["valid_to"], strict=True):
-        found.setdefault(str(key).casefold(), []).append(
-            (None if is_missing(start) else int(start), None if is_missing(end) else int(end))
-        )
-    return found
 
 
 def validate_measurements(
@@ -179,9 +169,10 @@ def validate_measurements(
     ``versions``: every version of the catalog (``read_indicator_versions``); a value for a
     period in which none lists the indicator is rejected.
     """
-    spans = _spans(versions) if versions is not None and "valid_from" in versions else {}
+    groups = versions_by_indicator(versions) if versions is not None else []
+    by_id = {group[0]["indicator_id"].casefold(): group for group in groups}
     catalog = {
-        row["indicator_id"].casefold(): {**row, "_spans": spans.get(row["indicator_id"].casefold(), [])}
+        row["indicator_id"].casefold(): {**row, "_versions": by_id.get(row["indicator_id"].casefold(), [])}
         for row in indicators.to_dict("records")
     }
     styles = _decimal_styles(records)
