@@ -181,7 +181,8 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -228,7 +229,7 @@ def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) 
         f"{dates['opened'][1]} AS opened_bad, {dates['closed'][1]} AS closed_bad, "
         f"{dates['opened'][2]} AS opened_date_only, {dates['closed'][2]} AS closed_date_only, "
         f"{raw if rows_from else 'CAST(NULL AS VARCHAR)'} AS raw "  # the text of a row, only for the rows picked
-        f"FROM read_parquet({_literal(str(case_file.parquet))}"
+        f"FROM read_parquet({sql_literal(str(case_file.parquet))}"
         f"{', file_row_number = true' if not case_file.row_column else ''})"
         + (f" WHERE {_row_filter(case_file, rows_from, file_id)}" if rows_from else "")
     )

@@ -12,20 +12,17 @@ import datetime as dt
 import math
 
 from ..core.periods import Period
+from .files import sql_literal
 from .sql import HISTOGRAM_KEYS, PROBLEMS
 
 DERIVED_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "cases", "open_cases", "source"]
 DERIVED_FLOATS = frozenset({"value", "numerator", "denominator"})
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _problem_reason_sql() -> str:
     """The Italian reason of a problem code, in SQL (the spelling of the indicator put in)."""
     whens = " ".join(
-        f"WHEN {code} THEN replace({_literal(reason)}, '{{indicator}}', coalesce(indicator_raw, ''))"
+        f"WHEN {code} THEN replace({sql_literal(reason)}, '{{indicator}}', coalesce(indicator_raw, ''))"
         for code, reason in PROBLEMS.items()
     )
     return f"CASE problem {whens} END"

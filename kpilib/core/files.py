@@ -136,11 +136,6 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n", float_format=_float_format).encode("utf-8")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` as UTF-8 CSV atomically; same frame, byte-identical file."""
-    write_one(path, csv_bytes(frame))
-
-
 def write_csvs(frames: dict[Path, pd.DataFrame], journal_dir: Path) -> None:
     """Write several frames as CSV files together: all replaced, or none (:func:`~.writes.write_together`)."""
     write_together({path: csv_bytes(frame) for path, frame in frames.items()}, journal_dir)
