@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 
-.PHONY: help setup reports pdf processed test lint bench notebooks lab examples check-examples screenshots clean
+.PHONY: help setup reports pdf processed test test-fast lint bench notebooks lab examples check-examples screenshots clean
 FIXTURE := build/fixture-root
 
 help:  ## list the targets
@@ -37,6 +37,9 @@ processed: setup  ## the pipeline on data/raw up to kpi evaluate, no reports
 
 test: setup lint  ## the whole test suite: ruff, pytest, doctests, the notebooks through nbval
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## the suite less the slow end-to-end tests (marked slow), for the edit-test loop
+	$(BIN)/python -m pytest -m "not slow"
 
 # nbval compares fresh runs with the committed outputs, made on the tests' fixture root, not on data/.
 notebooks: setup  ## refresh the committed notebook outputs (on the fixture root) after a change that moves a number

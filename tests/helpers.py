@@ -50,6 +50,7 @@ def records(*rows, source="misure.csv") -> pd.DataFrame:
                 "note": "",
                 "typed": "",
                 "problem": "",
+                "problem_detail": "",
                 "raw": " | ".join(cells),
             }
         )

@@ -12,57 +12,81 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.files import list_inputs, read_csv_rows
+from ..core.errors import KpiError
+from ..core.files import REGISTER_SUFFIXES, list_inputs, read_csv_rows
 from ..core.periods import parse_period
 from ..core.rejects import reject, rejects_frame
-from ..core.text import plain_key
+from ..core.schema import DuplicateHeading
+from ..core.schemas import CHANGE_LIST, CHANGES
 
-FIELDS = {
-    "indicator_id": {"indicatorid", "indicatore"},
-    "period": {"period", "periodo", "dal", "dalperiodo"},
-    "reason": {"reason", "motivo", "descrizione", "cambiamento"},
-}
-CHANGE_COLUMNS = ["indicator_id", "period", "reason", "source", "row"]
+CHANGE_COLUMNS = CHANGE_LIST.names
 
 
 def read_changes(folder: Path, indicators: pd.DataFrame, relative=str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The recorded changes (period canonical) and the register rows that could not be used."""
     known = set(indicators["indicator_id"])
     changes, rejects, seen = [], [], {}
-    for path in list_inputs(folder, (".csv",)):
+    for path in list_inputs(folder, REGISTER_SUFFIXES):
         lines = read_csv_rows(path)
-        header_at = next((i for i, cells in enumerate(lines) if _positions(cells)), None)
-        if header_at is None:
-            rejects.append(reject(relative(path), 1, "intestazione mancante: servono indicatore, periodo, motivo", ""))
+        source = relative(path)
+        try:
+            header_at = next((i for i, cells in enumerate(lines) if CHANGES.is_header(cells)), None)
+        except DuplicateHeading as error:
+            raise KpiError(f"{path}: {error}") from None
+        if header_at is None:  # every row rejected, none lost
+            needed = "indicatore, periodo, motivo"
+            rejects += [
+                reject(source, number, "missing_header", " | ".join(cells), needed=needed)
+                for number, cells in enumerate(lines, start=1)
+                if any(cell.strip() for cell in cells)
+            ] or [reject(source, 1, "missing_header", "", needed=needed)]
             continue
-        positions = _positions(lines[header_at])
+        positions = CHANGES.locate(lines[header_at])
         for number, cells in enumerate(lines[header_at + 1 :], start=header_at + 2):
             if not any(cell.strip() for cell in cells):
                 continue
             record = {
-                name: (cells[i].strip() if i is not None and i < len(cells) else "") for name, i in positions.items()
+                name: (cells[positions[name]].strip() if positions.get(name, len(cells)) < len(cells) else "")
+                for name in CHANGES.names
             }
-            raw, source = " | ".join(cells), relative(path)
+            raw = " | ".join(cells)
             indicator_id = record["indicator_id"].lower()
             try:
                 period = str(parse_period(record["period"]))
             except ValueError:
-                rejects.append(reject(source, number, f"periodo non riconosciuto: '{record['period']}'", raw))
+                rejects.append(
+                    reject(
+                        source,
+                        number,
+                        "unrecognized_period_short",
+                        raw,
+                        indicator_id,
+                        record["period"],
+                        period=record["period"],
+                    )
+                )
                 continue
             if indicator_id not in known:
-                rejects.append(reject(source, number, f"indicatore sconosciuto: '{record['indicator_id']}'", raw))
+                rejects.append(
+                    reject(
+                        source,
+                        number,
+                        "unknown_indicator_short",
+                        raw,
+                        indicator_id,
+                        period,
+                        indicator=record["indicator_id"],
+                    )
+                )
             elif (indicator_id, period) in seen:
-                first = seen[(indicator_id, period)]
-                rejects.append(reject(source, number, f"cambiamento già registrato alla riga {first}", raw))
+                rejects.append(
+                    reject(
+                        source, number, "duplicate_change", raw, indicator_id, period, row=seen[(indicator_id, period)]
+                    )
+                )
             else:
                 seen[(indicator_id, period)] = number
                 changes.append(
                     {**record, "indicator_id": indicator_id, "period": period, "source": source, "row": number}
                 )
     return pd.DataFrame(changes, columns=CHANGE_COLUMNS), rejects_frame(rejects)
-
-
-def _positions(cells: list[str]) -> dict[str, int] | None:
-    keys = [plain_key(cell) for cell in cells]
-    found = {name: next((i for i, key in enumerate(keys) if key in aliases), None) for name, aliases in FIELDS.items()}
-    return found if found["indicator_id"] is not None and found["period"] is not None else None

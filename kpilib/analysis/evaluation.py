@@ -15,31 +15,11 @@ import pandas as pd
 
 from ..catalog.versions import version_at, versions_by_indicator
 from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
+from ..core.schemas import EVALUATION
 from ..core.vocabulary import Polarity, Status, is_missing, meets
 from .rollup import pool
 
-EVALUATION_COLUMNS = [
-    "indicator_id",
-    "period",
-    "value",
-    "numerator",
-    "denominator",
-    "target_op",
-    "target_value",
-    "target_unit",
-    "polarity",
-    "status",
-    "margin",
-    "required",
-    "series",
-    "rolled_up",
-    "periods_met",
-    "periods_expected",
-    "periods_missing",
-    "relative_margin",
-    "periods_measured",
-    "missing_periods",
-]
+EVALUATION_COLUMNS = EVALUATION.names
 
 
 def status_of(value: float, op: str, target: float) -> str:

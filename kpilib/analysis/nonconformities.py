@@ -20,64 +20,43 @@ from pathlib import Path
 import pandas as pd
 
 from ..catalog.versions import version_at, versions_by_indicator
-from ..core.files import list_inputs, read_csv_rows
+from ..core.errors import KpiError
+from ..core.files import REGISTER_SUFFIXES, list_inputs, read_csv_rows
 from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, period_of
 from ..core.rejects import reject, rejects_frame
-from ..core.text import plain_key
+from ..core.schema import DuplicateHeading
+from ..core.schemas import NONCONFORMITIES, REGISTER
 from ..core.vocabulary import Status
 
-REGISTER_FIELDS = {
-    "indicator_id": {"indicatorid", "indicatore"},
-    "period": {"period", "periodo"},
-    "cause": {"cause", "causa"},
-    "action": {"action", "azione", "azionecorrettiva"},
-    "owner": {"owner", "responsabile"},
-    "review_date": {"reviewdate", "verifica", "dataverifica", "datadiverifica", "scadenza"},
-    "closed_on": {"closedon", "closed", "chiusa", "chiusail", "datachiusura", "chiusura"},
-}
-NONCONFORMITY_COLUMNS = [
-    "indicator_id",
-    "first_period",
-    "last_period",
-    "periods_not_met",
-    "open",
-    "closed_period",
-    "closed_by",
-    "cause",
-    "action",
-    "owner",
-    "review_date",
-    "overdue",
-    "state",
-    "last_value",
-    "target_raw",
-    "source",
-    "row",
-]
+REGISTER_FIELDS = REGISTER.names
+NONCONFORMITY_COLUMNS = NONCONFORMITIES.names
 # Measured periods in a row that must meet the target again to close an episode, by series length.
 CLOSE_AFTER = {"month": 3, "quarter": 2}
 
 
 def read_register(folder: Path, relative=str) -> pd.DataFrame:
-    """Every register row as text, with ``source`` and ``row``; an absent folder gives no rows."""
+    """Every register row as text, with ``source`` and ``row``; an absent folder gives no rows. A file
+    whose header names no indicator column is one row with its problem (``missing_header``)."""
     rows = []
-    for path in list_inputs(folder, (".csv",)):
+    for path in list_inputs(folder, REGISTER_SUFFIXES):
         lines = read_csv_rows(path)
         if not lines:
             continue
-        header = [plain_key(cell) for cell in lines[0]]
-        positions = {
-            field: next((i for i, key in enumerate(header) if key in aliases), None)
-            for field, aliases in REGISTER_FIELDS.items()
-        }
+        try:
+            positions = REGISTER.locate(lines[0])
+        except DuplicateHeading as error:
+            raise KpiError(f"{path}: {error}") from None
+        problem = "" if "indicator_id" in positions else "missing_header"  # every row rejected, none lost
         for number, cells in enumerate(lines[1:], start=2):
             if not any(cell.strip() for cell in cells):
                 continue
             record = {
-                field: (cells[i].strip() if i is not None and i < len(cells) else "") for field, i in positions.items()
+                field: (cells[positions[field]].strip() if positions.get(field, len(cells)) < len(cells) else "")
+                for field in REGISTER_FIELDS
             }
-            rows.append({**record, "source": relative(path), "row": number, "raw": " | ".join(cells)})
-    return pd.DataFrame(rows, columns=[*REGISTER_FIELDS, "source", "row", "raw"])
+            raw = " | ".join(cells)
+            rows.append({**record, "source": relative(path), "row": number, "raw": raw, "problem": problem})
+    return pd.DataFrame(rows, columns=[*REGISTER_FIELDS, "source", "row", "raw", "problem"])
 
 
 def _date(text: str) -> dt.date | None:
@@ -95,55 +74,58 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
     good, rejects = [], []
     first_rows: dict[tuple, dict] = {}
     for record in register.to_dict("records"):
-        reason = None
+        problem: tuple[str, dict] | None = None
+        if record.get("problem"):
+            needed = "indicatore, periodo, causa, azione, responsabile, data_verifica"
+            rejects.append(reject(record["source"], record["row"], "missing_header", record["raw"], needed=needed))
+            continue
         try:
             period = str(parse_period(record["period"])) if record["period"] else None
         except ValueError:
-            period, reason = None, f"periodo non riconosciuto: '{record['period']}'"
+            period, problem = None, ("unrecognized_period_short", {"period": record["period"]})
         try:
             review = _date(record["review_date"]) if record["review_date"] else None
         except ValueError:
-            review, reason = (
-                None,
-                reason or f"data di verifica non valida: '{record['review_date']}' (usare GG/MM/AAAA)",
-            )
+            review, problem = None, problem or ("invalid_review_date", {"written": record["review_date"]})
         try:
             closed_on = _date(record["closed_on"]) if record["closed_on"] else None
         except ValueError:
-            closed_on, reason = (
-                None,
-                reason or f"data di chiusura non valida: '{record['closed_on']}' (usare GG/MM/AAAA)",
-            )
+            closed_on, problem = None, problem or ("invalid_closing_date", {"written": record["closed_on"]})
         if review is not None and not FIRST_YEAR <= review.year <= LAST_YEAR:
-            review, reason = (
-                None,
-                reason
-                or (f"data di verifica fuori dagli anni gestiti ({FIRST_YEAR}-{LAST_YEAR}): '{record['review_date']}'"),
+            review = None
+            problem = problem or (
+                "review_date_out_of_range",
+                {"first": FIRST_YEAR, "last": LAST_YEAR, "written": record["review_date"]},
             )
-        if record["indicator_id"].lower() not in known:
-            reason = f"indicatore sconosciuto: '{record['indicator_id']}'"
-        elif period is None and reason is None:
-            reason = "periodo mancante"
-        key = (record["indicator_id"].lower(), period)
-        if reason is None and key in first_rows:
+        indicator = record["indicator_id"].lower()
+        if indicator not in known:
+            problem = ("unknown_indicator_short", {"indicator": record["indicator_id"]})
+        elif period is None and problem is None:
+            problem = ("missing_period", {})
+        key = (indicator, period)
+        if problem is None and key in first_rows:
             first = first_rows[key]
-            reason = (
-                f"riga ripetuta: {first['source']} riga {first['row']} registra già {key[0]} nel periodo {period} "
-                "(unire le due righe in una)"
+            problem = (
+                "repeated_register_row",
+                {"source": first["source"], "row": first["row"], "indicator": key[0], "period": period},
             )
-        if reason is None:
+        if problem is None:
             first_rows[key] = record
-        if reason:
-            rejects.append(reject(record["source"], record["row"], reason, record["raw"]))
-        else:
             good.append(
-                {
-                    **record,
-                    "indicator_id": record["indicator_id"].lower(),
-                    "period": period,
-                    "review_date": review,
-                    "closed_on": closed_on,
-                }
+                {**record, "indicator_id": indicator, "period": period, "review_date": review, "closed_on": closed_on}
+            )
+        else:
+            code, particulars = problem
+            rejects.append(
+                reject(
+                    record["source"],
+                    record["row"],
+                    code,
+                    record["raw"],
+                    indicator,
+                    period or record["period"],
+                    **particulars,
+                )
             )
     return (
         pd.DataFrame(good, columns=[*REGISTER_FIELDS, "source", "row", "raw"]),
@@ -200,18 +182,34 @@ def nonconformities(
             None,
         )
         if episode is None:
-            reason = (
-                f"nessuna non conformità per {entry['indicator_id']} nel periodo {entry['period']} "
-                "(target raggiunto, periodo senza misura o successivo al periodo valutato)"
+            rejects.append(
+                reject(
+                    entry["source"],
+                    entry["row"],
+                    "no_episode",
+                    entry["raw"],
+                    entry["indicator_id"],
+                    entry["period"],
+                    indicator=entry["indicator_id"],
+                    period=entry["period"],
+                )
             )
-            rejects.append(reject(entry["source"], entry["row"], reason, entry["raw"]))
         elif "entry" in episode:
             first = episode["entry"]
-            reason = (
-                f"non conformità {entry['indicator_id']} dal {episode['first']} già registrata in {first['source']} "
-                f"riga {first['row']}: unire le due righe in una"
+            rejects.append(
+                reject(
+                    entry["source"],
+                    entry["row"],
+                    "episode_already_recorded",
+                    entry["raw"],
+                    entry["indicator_id"],
+                    entry["period"],
+                    indicator=entry["indicator_id"],
+                    first=episode["first"],
+                    source=first["source"],
+                    row=first["row"],
+                )
             )
-            rejects.append(reject(entry["source"], entry["row"], reason, entry["raw"]))
         else:
             episode["entry"] = entry
     rows = [_row(episode, _target_raw(versions, episode), reference) for episode in found]

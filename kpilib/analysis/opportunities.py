@@ -15,23 +15,10 @@ import pandas as pd
 
 from ..core.labels import target_it, value_it
 from ..core.periods import parse_period
+from ..core.schemas import OPPORTUNITIES
 from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing
 
-OPPORTUNITY_COLUMNS = [
-    "direction",
-    "period",
-    "rank",
-    "indicator_id",
-    "office",
-    "process",
-    "indicator",
-    "sub_indicator",
-    "kind",
-    "kinds",
-    "score",
-    "volume",
-    "reason",
-]
+OPPORTUNITY_COLUMNS = OPPORTUNITIES.names
 BASE_SCORE = {
     "consistently_failing": 100,
     "special_cause_concern": 80,

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.periods import Period, parse_period
+from ..core.schemas import SPC
 from ..core.vocabulary import Assurance, Comparator, Polarity, Unit, Variation, is_missing, meets
 
 MIN_POINTS = 12  # fewer points: no limits, no signals, assurance "insufficient_data"
@@ -40,19 +41,7 @@ SCREEN_FACTOR = 3.267
 RUN_LENGTH = 7
 TREND_LENGTH = 7
 RULES = ("limit", "trend", "two_of_three", "run")  # in their order of priority
-SPC_COLUMNS = [
-    "indicator_id",
-    "period",
-    "value",
-    "mean",
-    "lower_limit",
-    "upper_limit",
-    "variation",
-    "signals",
-    "segment",
-    "change",
-    "target_value",  # the target in force at the point's period: a step where the catalog raised it
-]
+SPC_COLUMNS = SPC.names
 
 
 @dataclass(frozen=True)

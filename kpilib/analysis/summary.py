@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..catalog.indicators import INDICATOR_COLUMNS
 from ..core.periods import Period, parse_period
+from ..core.schemas import SUMMARY
 from .evaluation import measured_freq_of, required_periods, roll_up
 from .spc import MIN_POINTS, Limits, assurance
 
@@ -31,16 +32,7 @@ _PERIOD_FIGURES = (
 # relative_margin, periods_measured and missing_periods came later: last, so that earlier columns keep their place.
 _ADDED_FIGURES = ("relative_margin", "periods_measured", "missing_periods")
 _CHART_FIGURES = ("points", "mean", "lower_limit", "upper_limit", "latest_period", "variation", "signals", "assurance")
-SUMMARY_COLUMNS = [
-    "indicator_id",
-    "period",
-    *CATALOG_COLUMNS,
-    *_PERIOD_FIGURES,
-    "previous_value",
-    "previous_status",
-    *_CHART_FIGURES,
-    *_ADDED_FIGURES,
-]
+SUMMARY_COLUMNS = SUMMARY.names
 
 
 def period_status(rows: pd.DataFrame, indicator: dict, period: Period) -> dict:

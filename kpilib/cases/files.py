@@ -18,19 +18,14 @@ from pathlib import Path
 import duckdb
 
 from ..core.errors import KpiError
-from ..core.files import read_bytes, sniff_delimiter
+from ..core.files import CASE_SUFFIXES, read_bytes, sniff_delimiter
 from ..core.rejects import reject
-from ..core.text import plain_key
+from ..core.schema import DuplicateHeading
+from ..core.schemas import CASES
 
-COLUMNS = ("indicator_id", "case_id", "opened", "closed")
+COLUMNS = tuple(CASES.names)
 DATES = ("opened", "closed")
-ALIASES = {
-    "indicator_id": {"indicatorid", "indicatore", "idindicatore"},
-    "case_id": {"caseid", "case", "caso", "idcaso", "pratica", "idpratica"},
-    "opened": {"opened", "apertura", "dataapertura", "aperto"},
-    "closed": {"closed", "chiusura", "datachiusura", "chiuso"},
-}
-SUFFIXES = (".csv", ".parquet")
+SUFFIXES = CASE_SUFFIXES
 _BATCH_ROWS = 200_000
 
 
@@ -47,16 +42,10 @@ class CaseFile:
 
 
 def _map_columns(names: list[str], path: Path) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for name in names:
-        key = plain_key(name)
-        for field, aliases in ALIASES.items():
-            if key in aliases or key == plain_key(field):
-                if field in found:
-                    raise KpiError(
-                        f"{path}: two columns mean {field}: '{found[field]}' and '{name}' (keep one, rename the other)"
-                    )
-                found[field] = name
+    try:
+        found = {field: names[position] for field, position in CASES.locate(names).items()}
+    except DuplicateHeading as error:
+        raise KpiError(f"{path}: {error}") from None
     missing = [field for field in COLUMNS if field not in found]
     if missing:
         raise KpiError(f"{path}: missing column(s) {', '.join(missing)} (expected {', '.join(COLUMNS)})")
@@ -156,8 +145,11 @@ def _csv_to_parquet(path: Path, source: str, scratch: Path) -> CaseFile:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            reason = f"numero di campi errato: {len(cells)} invece di {len(header)}"
-            rejects.append(reject(source, row_number, reason, " | ".join(cells)))
+            raw = " | ".join(cells)
+            indicator = cells[positions[0]].strip().lower() if positions[0] < len(cells) else ""
+            rejects.append(
+                reject(source, row_number, "wrong_field_count", raw, indicator, found=len(cells), expected=len(header))
+            )
             continue
         batch["row"].append(row_number)
         for field, position in zip(COLUMNS, positions, strict=True):

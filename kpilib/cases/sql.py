@@ -158,18 +158,18 @@ def _problem_case(future: str, case_id_check: bool) -> str:
     return f"CASE\n    {whens}\n  END"
 
 
+# The problem numbers the SQL gives a row, and their reject codes (kpilib.core.codes).
 PROBLEMS = {
-    1: "indicatore mancante",
-    2: "indicatore sconosciuto: '{indicator}' non è nel catalogo",
-    3: "l'indicatore {indicator} non si calcola da casi: serve un target in percentuale con una scadenza, "
-    "una durata o un numero",
-    4: "identificativo del caso mancante",
-    5: "data di apertura illeggibile o impossibile (usare AAAA-MM-GG)",
-    6: "data di apertura mancante",
-    7: "data di chiusura illeggibile o impossibile (usare AAAA-MM-GG)",
-    8: f"data fuori dal calendario gestito ({FIRST_YEAR}-{LAST_YEAR})",
-    9: "chiusura precedente all'apertura",
-    10: "data nel futuro (dopo il giorno dell'esecuzione): correggere la data",
+    1: "missing_indicator",
+    2: "unknown_indicator",
+    3: "not_computed_from_cases",
+    4: "missing_case_id",
+    5: "unreadable_opened",
+    6: "missing_opened",
+    7: "unreadable_closed",
+    8: "date_out_of_range",
+    9: "closed_before_opened",
+    10: "future_date",
 }
 
 KEYED_SQL = """

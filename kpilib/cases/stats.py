@@ -11,27 +11,39 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from ..core.periods import Period
+from ..core.codes import CODES
+from ..core.periods import FIRST_YEAR, LAST_YEAR, Period
+from ..core.rejects import REJECT_COLUMNS
+from ..core.schemas import DERIVED
 from .files import sql_literal
 from .sql import HISTOGRAM_KEYS, PROBLEMS
 
-DERIVED_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "cases", "open_cases", "source"]
+DERIVED_COLUMNS = DERIVED.names
 DERIVED_FLOATS = frozenset({"value", "numerator", "denominator"})
 
 
-def _problem_reason_sql() -> str:
-    """The Italian reason of a problem code, in SQL (the spelling of the indicator put in)."""
-    whens = " ".join(
-        f"WHEN {code} THEN replace({sql_literal(reason)}, '{{indicator}}', coalesce(indicator_raw, ''))"
-        for code, reason in PROBLEMS.items()
-    )
-    return f"CASE problem {whens} END"
+def _problem_sql(part: str) -> str:
+    """The code (``part="code"``) or the Italian reason of a problem number, in SQL (the spelling of the
+    indicator put in)."""
+    whens = []
+    for number, code in PROBLEMS.items():
+        if part == "code":
+            whens.append(f"WHEN {number} THEN {sql_literal(code)}")
+            continue
+        text = CODES[code].text.format(first=FIRST_YEAR, last=LAST_YEAR, indicator="{indicator}")
+        whens.append(f"WHEN {number} THEN replace({sql_literal(text)}, '{{indicator}}', coalesce(indicator_raw, ''))")
+    return f"CASE problem {' '.join(whens)} END"
 
 
 # A conflicting copy names at most this many others: 2,000 copies naming each other would be
 # 4 million names (as for measurements).
 COPIES_NAMED = 3
 _KEYS = ", ".join(HISTOGRAM_KEYS)
+# The indicator a case row names (the catalog's id, else as written) and the month it was opened in.
+_NAMED = (
+    "coalesce({t}indicator_id, lower(trim({t}indicator_raw)), '') AS indicator_id, "
+    "coalesce(strftime({t}opened, '%Y-%m'), '') AS period"
+)
 
 JUDGED_SQL = f"""
 CREATE TABLE rejected AS
@@ -51,16 +63,17 @@ WITH j AS (
   SELECT indicator_id, case_id, list(place ORDER BY source, row) AS places
   FROM w WHERE copies > 1 AND NOT identical GROUP BY ALL
 )
-SELECT source, row, {{problem_reason}} AS reason, raw, counted, {_KEYS} FROM j WHERE problem IS NOT NULL
+SELECT source, row, {{problem_code}} AS code, {{problem_reason}} AS reason, {_NAMED.format(t="")}, raw, counted,
+  {_KEYS} FROM j WHERE problem IS NOT NULL
 UNION ALL
-SELECT source, row, 'caso ' || case_id || ' duplicato: copia identica di ' || first_place || ' (contato una volta)',
-  raw, counted, {_KEYS}
+SELECT source, row, 'duplicate_case', 'caso ' || case_id || ' duplicato: copia identica di ' || first_place
+  || ' (contato una volta)', {_NAMED.format(t="")}, raw, counted, {_KEYS}
 FROM w WHERE copies > 1 AND identical AND place <> first_place
 UNION ALL
-SELECT w.source, w.row, 'caso ' || w.case_id || ' presente più volte con dati diversi ('
+SELECT w.source, w.row, 'conflicting_case', 'caso ' || w.case_id || ' presente più volte con dati diversi ('
     || array_to_string(list_filter(c.places, lambda place: place <> w.place)[1:{COPIES_NAMED}], ', ')
     || CASE WHEN w.copies - 1 > {COPIES_NAMED} THEN ' e altre ' || (w.copies - 1 - {COPIES_NAMED}) || ' righe' ELSE '' END
-    || '): da chiarire',
+    || '): da chiarire', {_NAMED.format(t="w.")},
   w.raw, w.counted, {", ".join("w." + key for key in HISTOGRAM_KEYS)}
 FROM w JOIN conflicting c ON w.indicator_id = c.indicator_id AND w.case_id = c.case_id
 """
@@ -77,7 +90,9 @@ def judge_picked(connection, sources: list[str], structural: list[dict]) -> None
         "CREATE TABLE src AS SELECT unnest(?::INTEGER[]) AS file_id, unnest(?::VARCHAR[]) AS source",
         [list(range(len(sources))), sources],
     )
-    connection.execute(JUDGED_SQL.replace("{problem_reason}", _problem_reason_sql()))
+    connection.execute(
+        JUDGED_SQL.replace("{problem_code}", _problem_sql("code")).replace("{problem_reason}", _problem_sql("reason"))
+    )
     same = " AND ".join(f"h.{key} IS NOT DISTINCT FROM r.{key}" for key in HISTOGRAM_KEYS)
     connection.execute(
         f"CREATE TABLE hist_kept AS WITH removed AS (SELECT {_KEYS}, count(*) AS cnt FROM rejected WHERE counted "
@@ -85,17 +100,17 @@ def judge_picked(connection, sources: list[str], structural: list[dict]) -> None
         f"h.last_opened, h.last_closed FROM hist h LEFT JOIN removed r ON {same} "
         "WHERE NOT h.bad AND h.n - coalesce(r.cnt, 0) > 0"
     )
-    names = ("source", "row", "reason", "raw")
+    types = ("VARCHAR", "BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR")
     connection.execute(
-        "CREATE TABLE every_reject AS SELECT source, row, reason, raw FROM rejected UNION ALL "
-        "SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-        [[record[name] for record in structural] for name in names],
+        f"CREATE TABLE every_reject AS SELECT {', '.join(REJECT_COLUMNS)} FROM rejected UNION ALL SELECT "
+        + ", ".join(f"unnest(?::{kind}[])" for kind in types),
+        [[record[name] for record in structural] for name in REJECT_COLUMNS],
     )
 
 
 def reject_rows(connection, batch: int = 100_000):
-    """Every reject as (source, row, reason, raw), in file order, a batch at a time."""
-    cursor = connection.execute("SELECT source, row, reason, raw FROM every_reject ORDER BY source, row")
+    """Every reject as a tuple of :data:`REJECT_COLUMNS`, in file order, a batch at a time."""
+    cursor = connection.execute(f"SELECT {', '.join(REJECT_COLUMNS)} FROM every_reject ORDER BY source, row")
     while chunk := cursor.fetchmany(batch):
         yield from chunk
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.errors import KpiError
 from ..core.files import read_csv_rows
 from ..core.rejects import reject
-from ..core.text import collapse_whitespace, fold, plain_key
+from ..core.schema import DuplicateHeading
+from ..core.schemas import ALIASES
+from ..core.text import collapse_whitespace, fold
 
 FILE_NAME = "aliases.csv"
-_HEADERS = {"old": {"old", "vecchio", "vecchionome"}, "new": {"new", "nuovo", "nuovonome"}}
 
 
 def read_aliases(path: Path, source: str) -> tuple[dict[str, str], list[dict]]:
@@ -24,12 +26,12 @@ def read_aliases(path: Path, source: str) -> tuple[dict[str, str], list[dict]]:
     if not Path(path).is_file():
         return {}, []
     rows = read_csv_rows(path)
-    keys = [plain_key(cell) for cell in (rows[0] if rows else [])]
-    where = {
-        name: next((i for i, key in enumerate(keys) if key in aliases), None) for name, aliases in _HEADERS.items()
-    }
-    if None in where.values():
-        return {}, [reject(source, 1, "intestazione mancante: servono le colonne vecchio e nuovo (old, new)", "")]
+    try:
+        where = ALIASES.locate(rows[0] if rows else [])
+    except DuplicateHeading as error:
+        raise KpiError(f"{path}: {error}") from None
+    if any(name not in where for name in ALIASES.required):
+        return {}, [reject(source, 1, "missing_header", "", needed="le colonne vecchio e nuovo (old, new)")]
     renames, rejects = {}, []
     rows_of: dict[str, tuple[int, str]] = {}
     for number, cells in enumerate(rows[1:], start=2):
@@ -38,16 +40,16 @@ def read_aliases(path: Path, source: str) -> tuple[dict[str, str], list[dict]]:
         old, new = (collapse_whitespace(cells[i]) if i < len(cells) else "" for i in (where["old"], where["new"]))
         raw = " | ".join(cells)
         if not old or not new:
-            rejects.append(reject(source, number, "nome vecchio o nuovo mancante", raw))
+            rejects.append(reject(source, number, "alias_incomplete", raw))
         elif fold(old) in renames and fold(renames[fold(old)]) != fold(new):
-            rejects.append(reject(source, number, f"'{old}' è già rinominato in '{renames[fold(old)]}'", raw))
+            rejects.append(reject(source, number, "alias_repeated", raw, old=old, new=renames[fold(old)]))
         else:
             renames[fold(old)] = new
             rows_of[fold(old)] = (number, raw)
     circular = {key for key in renames if _circular(key, renames)}
     for key in circular:
         number, raw = rows_of[key]
-        rejects.append(reject(source, number, f"rinomina circolare: '{renames[key]}' torna al nome vecchio", raw))
+        rejects.append(reject(source, number, "alias_circular", raw, name=renames[key]))
     kept = {key: value for key, value in renames.items() if key not in circular}
     return kept, sorted(rejects, key=lambda record: record["row"])
 

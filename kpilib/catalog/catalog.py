@@ -16,14 +16,15 @@ import pandas as pd
 from ..core.errors import KpiError
 from ..core.files import list_inputs, write_csvs
 from ..core.rejects import rejects_frame, sort_rejects
+from ..core.schemas import INDICATORS
 from ..core.text import collapse_whitespace
 from .aliases import FILE_NAME as ALIASES_FILE
 from .aliases import read_aliases
-from .indicators import INDICATOR_COLUMNS, build_indicators
+from .indicators import build_indicators
 from .sources import SOURCE_SUFFIXES, CatalogRow, read_catalog_rows
 from .versions import VERSION_COLUMNS, aliased_names, changes_between, comparison, source_year, versions_of
 
-CATALOG_COLUMNS = [*INDICATOR_COLUMNS, *VERSION_COLUMNS]
+CATALOG_COLUMNS = INDICATORS.names
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pandas as pd
 from ..core.errors import KpiError
 from ..core.periods import Period
 from ..core.rejects import reject, rejects_frame, sort_rejects
+from ..core.schemas import INDICATORS
 from ..core.text import collapse_whitespace, fold, strip_accents
 from ..core.vocabulary import DURATION_UNITS, Unit
 from .aliases import renamed
@@ -26,24 +27,8 @@ from .versions import in_force, newest
 from .wording import basis_of, deadline_of, percentile_of, sub_indicator_labels
 
 _AREA_PLACEHOLDER = re.compile(r"^[\s/\-–—]*$")
-INDICATOR_COLUMNS = [
-    "indicator_id",
-    "direction",
-    "area",
-    "office",
-    "process",
-    "indicator",
-    "sub_indicator",
-    "target_raw",
-    "target_op",
-    "target_value",
-    "target_unit",
-    "polarity",
-    "basis",
-    "deadline_value",
-    "deadline_unit",
-    "percentile",
-]
+# The columns of one version (indicators.csv less valid_from / valid_to).
+INDICATOR_COLUMNS = INDICATORS.names[: INDICATORS.names.index("valid_from")]
 
 
 def indicator_id(direction: str, office: str, process: str, indicator: str, sub_indicator: str) -> str:
@@ -83,7 +68,7 @@ def build_indicators(
     for row in rows:
         raw = "\t".join(row.fields)
         if len(row.fields) != len(FIELDS):
-            rejects.append(_reject(row, f"numero di campi errato: {len(row.fields)} invece di {len(FIELDS)}"))
+            rejects.append(_reject(row, "wrong_field_count", found=len(row.fields), expected=len(FIELDS)))
             continue
         values = dict(zip(FIELDS, (collapse_whitespace(cell) for cell in row.fields), strict=True))
         if renames:  # an old name is read as the new one before the id is derived: one series across a rename
@@ -94,12 +79,12 @@ def build_indicators(
             values["area"] = ""
         missing = [name for name in ("direction", "office", "process", "indicator") if not values[name]]
         if missing:
-            rejects.append(_reject(row, "campi obbligatori vuoti: " + ", ".join(_ITALIAN_FIELD[m] for m in missing)))
+            rejects.append(_reject(row, "missing_fields", fields=", ".join(_ITALIAN_FIELD[m] for m in missing)))
             continue
         key = tuple(fold(values[name]) for name in FIELDS)
         if key in first_seen:
             rejects.append(
-                _reject(row, f"riga duplicata: identica alla riga {first_seen[key].row} di {first_seen[key].source}")
+                _reject(row, "duplicate_catalog_row", row=first_seen[key].row, source=first_seen[key].source)
             )
             continue
         first_seen[key] = row
@@ -134,8 +119,8 @@ _ITALIAN_FIELD = {
 }
 
 
-def _reject(row: CatalogRow, reason: str) -> dict:
-    return reject(row.source, row.row, reason, "\t".join(row.fields))
+def _reject(row: CatalogRow, code: str, /, **particulars) -> dict:
+    return reject(row.source, row.row, code, "\t".join(row.fields), **particulars)
 
 
 def _indicator_record(values: dict, label: str, threshold) -> dict:
@@ -173,23 +158,23 @@ def _drop_conflicting_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]
     for _, group in frame[clashing].groupby("indicator_id", sort=True):
         for record in group.to_dict("records"):
             others = ", ".join(str(row) for row in group["_row"] if row != record["_row"])
-            reason = f"stesso indicatore della riga {others} con un target diverso: da chiarire con l'ufficio"
-            rejects.append(reject(record["_source"], record["_row"], reason, record["_raw"]))
+            rejects.append(
+                reject(
+                    record["_source"],
+                    record["_row"],
+                    "conflicting_target",
+                    record["_raw"],
+                    record["indicator_id"],
+                    others=others,
+                )
+            )
     return frame[~clashing], rejects
 
 
 def read_indicator_versions(path: Path) -> pd.DataFrame:
     """``indicators.csv`` as written by ``kpi catalog``, with its dtypes: one row per indicator and
     version, ``valid_from`` / ``valid_to`` as nullable years (empty: open)."""
-    if not Path(path).exists():
-        raise KpiError(f"{path}: not found; run 'kpi catalog' first")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for column in ("target_value", "deadline_value", "percentile"):
-        frame[column] = pd.to_numeric(frame[column].replace("", None))
-    for column in ("valid_from", "valid_to"):  # a catalog written before versions existed has neither
-        values = frame[column] if column in frame else pd.Series("", index=frame.index)
-        frame[column] = pd.to_numeric(values.replace("", None)).astype("Int64")
-    return frame
+    return INDICATORS.read(path, hint="kpi catalog")
 
 
 def read_indicators(path: Path, period: Period | None = None) -> pd.DataFrame:

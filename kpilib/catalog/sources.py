@@ -11,19 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import KpiError
-from ..core.files import read_csv_rows, read_text, read_workbook
-from ..core.text import collapse_whitespace, plain_key
+from ..core.files import CATALOG_SUFFIXES, read_csv_rows, read_text, read_workbook
+from ..core.schemas import CATALOG_SOURCE
+from ..core.text import collapse_whitespace
 
-FIELDS = ("direction", "area", "office", "process", "indicator", "target_raw")
-HEADER_ALIASES = {
-    "direction": {"direzione"},
-    "area": {"area"},
-    "office": {"unitaufficio", "unitauffici", "ufficio", "unita"},
-    "process": {"titoloprocesso", "processo"},
-    "indicator": {"indicatore"},
-    "target_raw": {"targetobiettivo", "target", "obiettivo"},
-}
-SOURCE_SUFFIXES = (".txt", ".tsv", ".csv", ".xlsx")
+FIELDS = tuple(CATALOG_SOURCE.names)
+SOURCE_SUFFIXES = CATALOG_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -36,8 +29,7 @@ class CatalogRow:
 
 
 def _header_field(cell: object) -> str | None:
-    key = plain_key(cell)
-    return next((name for name, aliases in HEADER_ALIASES.items() if key in aliases), None)
+    return CATALOG_SOURCE.column_of(cell)
 
 
 def _is_header(cells: list[str]) -> bool:

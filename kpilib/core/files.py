@@ -69,7 +69,7 @@ def sniff_delimiter(text: str) -> str:
 
 class CsvRows(list):
     """Rows of a CSV file, ``rows[i]`` being the row that starts on line ``i + 1`` (continuation lines of
-    a cell written over several lines are empty rows), and ``problems``: row index -> reason (Italian)."""
+    a cell written over several lines are empty rows), and ``problems``: row index -> reject code (:mod:`.codes`)."""
 
     problems: dict[int, str]
 
@@ -95,7 +95,7 @@ def read_csv_rows(path: Path) -> CsvRows:
             for offset, line in enumerate(spanned):
                 rows.append(next(csv.reader([line], delimiter=delimiter), []))
                 if offset == 0:
-                    problems[start] = "virgolette non chiuse: la riga apre una cella tra virgolette e non la chiude"
+                    problems[start] = "unclosed_quote"
         else:
             rows.append(cells)
             rows.extend([] for _ in spanned[1:])
@@ -137,8 +137,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def write_csvs(frames: dict[Path, pd.DataFrame], journal_dir: Path) -> None:
-    """Write several frames as CSV files together: all replaced, or none (:func:`~.writes.write_together`)."""
-    write_together({path: csv_bytes(frame) for path, frame in frames.items()}, journal_dir)
+    """Write several processed files together: all replaced, or none (:func:`~.writes.write_together`),
+    each with the columns its schema declares (:func:`~.schemas.schema_for`)."""
+    from .schemas import schema_for
+
+    write_together({path: schema_for(path).csv_bytes(frame) for path, frame in frames.items()}, journal_dir)
 
 
 def _float_format(value: float) -> str:
@@ -171,28 +174,42 @@ def _float_cell(value) -> str:
     return _float_format(float(value))
 
 
+# The types each input folder's reader reads (a file of another type there is named, never read in silence).
+CATALOG_SUFFIXES = (".txt", ".tsv", ".csv", ".xlsx")
+DELIVERY_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+CASE_SUFFIXES = (".csv", ".parquet")
+REGISTER_SUFFIXES = (".csv",)
+
+
+def is_input_name(name: str) -> bool:
+    """Whether a file of that name in an input folder is someone's input: not hidden (``.x``), not an office
+    program's lock file (``~$misure.xlsx``), not a README.
+
+    >>> [is_input_name(n) for n in ("misure.xlsx", "~$misure.xlsx", ".misure.csv", "README.md")]
+    [True, False, False, False]
+    """
+    return not name.startswith((".", "~$")) and not name.lower().startswith("readme")
+
+
 def list_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Input files of ``folder`` with one of ``suffixes``, sorted by name; hidden files skipped."""
+    """Input files of ``folder`` (:func:`is_input_name`) with one of ``suffixes``, sorted by name."""
     if not folder.is_dir():
         return []
     return sorted(
         path
         for path in folder.iterdir()
-        if path.is_file() and not path.name.startswith((".", "~$")) and path.suffix.lower() in suffixes
+        if path.is_file() and is_input_name(path.name) and path.suffix.lower() in suffixes
     )
 
 
 def unreadable_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files of ``folder`` that :func:`list_inputs` leaves out for their type (READMEs and hidden files aside)."""
+    """Input files of ``folder`` (:func:`is_input_name`) that :func:`list_inputs` leaves out for their type."""
     if not folder.is_dir():
         return []
     return sorted(
         path
         for path in folder.iterdir()
-        if path.is_file()
-        and not path.name.startswith((".", "~$"))
-        and not path.name.lower().startswith("readme")
-        and path.suffix.lower() not in suffixes
+        if path.is_file() and is_input_name(path.name) and path.suffix.lower() not in suffixes
     )
 
 

@@ -115,7 +115,35 @@ class Paths:
 
     @property
     def notebooks(self) -> Path:
-        return self.root / "notebooks"
+        """The report notebooks: the root's own ``notebooks/`` where it has them, else this repository's."""
+        own = self.root / "notebooks"
+        return own if (own / "direction_report.ipynb").is_file() else REPOSITORY_ROOT / "notebooks"
+
+    @property
+    def templates_dir(self) -> Path:
+        """Collection templates written by ``kpi template``."""
+        return self.processed / "templates"
+
+    @property
+    def returns_dir(self) -> Path:
+        """The return workbooks for the offices, one per delivered file."""
+        return self.processed / "ritorno"
+
+    @property
+    def archive_index(self) -> Path:
+        """``reports/index.html``: every period rendered so far."""
+        return self.reports / "index.html"
+
+    def report_folder(self, period: object) -> Path:
+        """``reports/<period>/``: the pages of a period (a year's review pack included)."""
+        return self.reports / str(period)
+
+    def report_index(self, period: object) -> Path:
+        return self.report_folder(period) / "index.html"
+
+    def page_list(self, period: object) -> Path:
+        """What the period's index lists: every page rendered into the folder, whichever command wrote it."""
+        return self.report_folder(period) / "pages.json"
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root when it lies inside it, else absolute, with ``/``."""

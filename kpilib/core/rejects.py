@@ -1,29 +1,68 @@
-"""The one schema of every rejects file: ``source``, ``row``, ``reason``, ``raw``.
+"""The one schema of every rejects file (:data:`~.schemas.REJECTS`): ``source``, ``row``, ``code``,
+``reason``, ``indicator_id``, ``period``, ``raw``.
 
 ``row`` is the line or spreadsheet row a person sees in ``source`` (header = 1), empty for
-values computed from case records; ``reason`` is in Italian; ``raw`` is what the row said.
+values computed from case records; ``code`` is a stable identifier from :mod:`.codes`,
+``reason`` its Italian text with the row's particulars; ``indicator_id`` and ``period`` are
+filled wherever the row names them, so that every reject finds its direction's report; ``raw``
+is what the row said. In memory a rejects frame also carries ``suggestion`` (what the office
+can do, for the return workbook); the file holds only the schema's columns.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .codes import reason_of, suggestion_of
+from .schemas import REJECTS
+
 if TYPE_CHECKING:  # pandas is imported where a frame is made: `kpi events` runs without it
     import pandas as pd
 
-REJECT_COLUMNS = ["source", "row", "reason", "raw"]
+REJECT_COLUMNS = REJECTS.names
+FRAME_COLUMNS = [*REJECT_COLUMNS, "suggestion"]
 
 
-def reject(source: str, row: object, reason: str, raw: str) -> dict:
-    """One rejects record."""
-    return {"source": source, "row": row, "reason": reason, "raw": raw}
+class Rejected(Exception):
+    """A row that cannot be used: its code and the particulars its reason names."""
+
+    def __init__(self, code: str, /, **particulars: object):
+        self.code, self.particulars = code, particulars
+        super().__init__(reason_of(code, **particulars))
+
+    @property
+    def reason(self) -> str:
+        return str(self)
+
+
+def reject(
+    source: str, row: object, code: str, raw: str, indicator_id: str = "", period: str = "", /, **particulars: object
+) -> dict:
+    """One rejects record, its reason rendered from ``code`` and ``particulars`` (which may name an
+    ``indicator`` or a ``period`` as written, beside the record's own ``indicator_id`` and ``period``)."""
+    return {
+        "source": source,
+        "row": row,
+        "code": code,
+        "reason": reason_of(code, **particulars),
+        "indicator_id": indicator_id,
+        "period": period,
+        "raw": raw,
+        "suggestion": suggestion_of(code, **particulars),
+    }
+
+
+def rejected(source: str, row: object, raw: str, error: Rejected, indicator_id: str = "", period: str = "") -> dict:
+    """The rejects record of a :class:`Rejected` raised for a row naming ``indicator_id`` and ``period``."""
+    return reject(source, row, error.code, raw, indicator_id, period, **error.particulars)
 
 
 def rejects_frame(records: list[dict] | None = None) -> pd.DataFrame:
     """Rejects as a frame with the shared columns (empty when there are none)."""
     import pandas as pd
 
-    return pd.DataFrame(records or [], columns=REJECT_COLUMNS)
+    frame = pd.DataFrame(records or [], columns=FRAME_COLUMNS)
+    return frame.astype({name: object for name in ("code", "indicator_id", "period", "suggestion")})
 
 
 def sort_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
@@ -37,8 +76,6 @@ def _natural(column: pd.Series) -> pd.Series:
     return pd.to_numeric(column, errors="coerce").fillna(-1) if column.name == "row" else column
 
 
-def rejects_of(source, row, reason, raw) -> pd.DataFrame:
-    """Rejects from four equally long columns (or scalars broadcast over them)."""
-    import pandas as pd
-
-    return pd.DataFrame(dict(zip(REJECT_COLUMNS, (source, row, reason, raw), strict=True)))
+def rejects_bytes(rejects: pd.DataFrame) -> bytes:
+    """A rejects file's bytes: the schema's columns (the in-memory suggestion left out)."""
+    return REJECTS.csv_bytes(rejects)

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from ..core.codes import suggestion_of
 from ..core.files import deterministic_xlsx
 from ..core.periods import parse_period
 
@@ -32,42 +33,37 @@ COLUMNS = [
     ("motivo", 70),
     ("suggerimento", 34),
 ]
-FOLDER = "ritorno"
 # Beyond this many rows a file is an export, not an office's sheet: its return lists the rejected rows only.
 ALL_ROWS_UP_TO = 5_000
 
 
-def suggestion(record: dict, reason: str, known_ids: list[str]) -> str:
-    """What to write instead, where it is obvious; empty otherwise.
+def suggestion(record: dict, code: str, known_ids: list[str], written: str = "") -> str:
+    """What to write instead: computed for a period or an id that is probably meant, else the code's
+    own suggestion (``written``: it rendered with the reject's particulars).
 
-    >>> suggestion({"period": "2O26-03"}, "periodo non riconosciuto: '2O26-03'", [])
+    >>> suggestion({"period": "2O26-03"}, "unrecognized_period", [])
     'forse 2026-03?'
-    >>> suggestion({"indicator_id": "kpi-3134874"}, "indicatore sconosciuto: 'kpi-3134874'", ["kpi-3134874b"])
+    >>> suggestion({"indicator_id": "kpi-3134874"}, "unknown_indicator", ["kpi-3134874b"])
     'forse kpi-3134874b?'
     """
-    if reason.startswith("periodo non riconosciuto"):
-        written = str(record["period"])
-        attempts = (written.replace("O", "0").replace("o", "0"), re.sub(r"([A-Za-z])(\d)", r"\1 \2", written))
+    if code == "unrecognized_period":
+        text = str(record["period"])
+        attempts = (text.replace("O", "0").replace("o", "0"), re.sub(r"([A-Za-z])(\d)", r"\1 \2", text))
         for attempt in attempts:
             try:
                 return f"forse {parse_period(attempt)}?"
             except ValueError:
                 continue
-        return "scrivere il periodo come 2025-03, 2025-S1 o marzo 2025"
-    if reason.startswith("indicatore sconosciuto"):
+    if code == "unknown_indicator":
         close = difflib.get_close_matches(str(record["indicator_id"]).strip().lower(), known_ids, n=1, cutoff=0.8)
-        return f"forse {close[0]}?" if close else "copiare il codice dalla colonna indicatore del modello"
-    ambiguous = re.search(r"scrivere (\S+) oppure (\S+)$", reason)
-    if ambiguous:
-        return f"scrivere {ambiguous[1]} oppure {ambiguous[2]}"
-    if reason.startswith("più celle"):
-        return "mettere il numero tra virgolette o usare il punto e virgola come separatore"
-    return ""
+        if close:
+            return f"forse {close[0]}?"
+    return written or suggestion_of(code)
 
 
 def feedback_workbooks(records: pd.DataFrame, rejects: pd.DataFrame, known_ids: list[str]) -> dict[str, bytes]:
     """Per delivered file (the records' ``source`` before any ``:sheet``): the return workbook's bytes."""
-    reasons = {(r["source"], str(r["row"])): r["reason"] for r in rejects.to_dict("records")}
+    reasons = {(r["source"], str(r["row"])): r for r in rejects.to_dict("records")}
     delivered = records[records["row"].astype(str) != ""]
     books = {}
     for file, rows in delivered.groupby(delivered["source"].str.split(":").str[0], sort=True):
@@ -75,10 +71,25 @@ def feedback_workbooks(records: pd.DataFrame, rejects: pd.DataFrame, known_ids: 
     return books
 
 
-def feedback_path(processed: Path, source: str) -> Path:
-    """Where the return workbook of a delivered file goes."""
-    path = PurePosixPath(source)  # the type is kept in the name: a.csv and a.xlsx get a workbook each
-    return processed / FOLDER / f"{path.stem}_{path.suffix.lstrip('.')}_ritorno.xlsx"
+def feedback_path(folder: Path, source: str) -> Path:
+    """Where the return workbook of a delivered file goes (``folder``: :attr:`Paths.returns_dir`).
+
+    The type is kept in the name (``a.csv`` and ``a.xlsx`` get a workbook each), and so are the
+    sub-folders below ``data/raw/measurements/`` (two offices' ``misure.xlsx`` in their own folders
+    get one each); characters a file name cannot hold become ``_``.
+
+    >>> feedback_path(Path("r"), "data/raw/measurements/uffici/a/misure.xlsx").name
+    'uffici__a__misure_xlsx_ritorno.xlsx'
+    """
+    path = PurePosixPath(source)
+    parts = path.parts[3:] if path.parts[:3] == ("data", "raw", "measurements") else path.parts[-1:]
+    folders = [_safe(part) for part in parts[:-1]]
+    name = "__".join([*folders, _safe(path.stem)])
+    return folder / f"{name}_{path.suffix.lstrip('.')}_ritorno.xlsx"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^\w.\- ]+", "_", text).strip("._ ") or "file"
 
 
 def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
@@ -118,7 +129,8 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
             sheet.append([text(f"{len(records) - len(rejected)} righe accettate non sono ripetute qui")])
             records = rejected
         for record in records:
-            reason = reasons.get((record["source"], str(record["row"])), "")
+            found = reasons.get((record["source"], str(record["row"])))
+            reason = found["reason"] if found else ""
             values = [
                 record["row"],
                 record["indicator_id"],
@@ -129,7 +141,7 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
                 record["note"],
                 "scartata" if reason else "accettata",
                 reason,
-                suggestion(record, reason, known_ids) if reason else "",
+                suggestion(record, found["code"], known_ids, found.get("suggestion") or "") if found else "",
             ]
             fill = rejected_fill if reason else None
             sheet.append([text(v, fill, wrapped if i == 8 else None) for i, v in enumerate(values)])

@@ -10,30 +10,24 @@ closed, a formula whose value was never saved).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.errors import KpiError
-from ..core.files import Sheet, read_csv_rows, read_sheets
-from ..core.text import fold, plain_key
+from ..core.files import DELIVERY_SUFFIXES, Sheet, read_csv_rows, read_sheets
+from ..core.schema import DuplicateHeading
+from ..core.schemas import DELIVERY
+from ..core.text import fold
 
-FIELDS = ("indicator_id", "period", "value", "numerator", "denominator", "note")
+FIELDS = tuple(DELIVERY.names)
 NUMBER_FIELDS = ("value", "numerator", "denominator")
-REQUIRED = ("indicator_id", "period", "value")
-ALIASES = {
-    "indicator_id": {"indicatorid", "indicator", "indicatore", "idindicatore", "codiceindicatore"},
-    "period": {"period", "periodo"},
-    "value": {"value", "valore"},
-    "numerator": {"numerator", "numeratore"},
-    "denominator": {"denominator", "denominatore"},
-    "note": {"note", "nota", "notes"},
-}
-RAW_COLUMNS = ["source", "row", *FIELDS, "typed", "problem", "raw"]
+RAW_COLUMNS = ["source", "row", *FIELDS, "typed", "problem", "problem_detail", "raw"]
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES
+SUFFIXES = DELIVERY_SUFFIXES
 # The template's own instruction sheet: it has no header on purpose.
 INSTRUCTIONS_SHEET = "istruzioni"
 
@@ -48,13 +42,8 @@ class MeasurementFile:
 
 
 def _column_map(header: list[str]) -> dict[str, int] | None:
-    found: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        key = plain_key(cell)
-        for name, aliases in ALIASES.items():
-            if key in aliases and name not in found:
-                found[name] = position
-    return found if all(name in found for name in REQUIRED) else None
+    found = DELIVERY.locate(header)
+    return found if all(name in found for name in DELIVERY.required) else None
 
 
 def _trimmed(cells: list[str]) -> list[str]:
@@ -81,18 +70,11 @@ def _records(sheet: Sheet, source: str, problems: dict[int, str] | None = None) 
             shown = _trimmed(cells)
             record = {name: _cell(cells, columns.get(name)) for name in FIELDS}
             typed = [name for name in NUMBER_FIELDS if (index, columns.get(name, -1)) in sheet.numbers]
-            problem = problems.get(index, "")
+            problem, detail = problems.get(index, ""), {}
             if not problem and unsaved:
-                problem = (
-                    "formula senza valore salvato (colonna "
-                    + ", ".join(_column_letter(c) for c in unsaved)
-                    + "): aprire il file in Excel e salvarlo, oppure scrivere il valore"
-                )
+                problem, detail = "unsaved_formula", {"columns": ", ".join(_column_letter(c) for c in unsaved)}
             if not problem and len(shown) > width:
-                problem = (
-                    f"più celle ({len(shown)}) che colonne nell'intestazione ({width}): forse un numero con la "
-                    "virgola decimale in un file separato da virgole (es. 1,5 senza virgolette)?"
-                )
+                problem, detail = "extra_cells", {"found": len(shown), "expected": width}
             records.append(
                 {
                     "source": source,
@@ -100,6 +82,7 @@ def _records(sheet: Sheet, source: str, problems: dict[int, str] | None = None) 
                     **record,
                     "typed": " ".join(typed),
                     "problem": problem,
+                    "problem_detail": json.dumps(detail) if detail else "",
                     "raw": " | ".join(str(cell) for cell in shown),
                 }
             )
@@ -144,7 +127,11 @@ def read_measurement_file(path: Path, source: str) -> MeasurementFile:
         if sheet.hidden:
             remarks.append(f"{source}: hidden sheet '{sheet.name}' not read (make it visible to have it read)")
             continue
-        records = _records(sheet, source, row_problems.get(sheet.name))
+        try:
+            records = _records(sheet, source, row_problems.get(sheet.name))
+        except DuplicateHeading as error:
+            where = f"{path}" + (f", sheet '{sheet.name}'" if sheet.name else "")
+            raise KpiError(f"{where}: {error}") from None
         if records is not None:
             found[sheet.name] = records
         elif (
@@ -152,11 +139,9 @@ def read_measurement_file(path: Path, source: str) -> MeasurementFile:
             and fold(sheet.name) != INSTRUCTIONS_SHEET
             and any(any(str(c).strip() for c in row) for row in sheet.rows)
         ):
-            problems.append(f"{source}: sheet '{sheet.name}' not read: no header row with indicatore, periodo, valore")
+            problems.append(f"{source}: sheet '{sheet.name}' not read: no header row with {DELIVERY.heading_help()}")
     if not found:
-        raise KpiError(
-            f"{path}: no header row with the columns indicator_id (indicatore), period (periodo), value (valore)"
-        )
+        raise KpiError(f"{path}: no header row with the columns {DELIVERY.heading_help()}")
     frames = []
     for name, records in found.items():
         if len(found) > 1:

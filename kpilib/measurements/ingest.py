@@ -10,13 +10,13 @@ import pandas as pd
 
 from ..cases.events import derive_from_folder
 from ..catalog.indicators import read_indicator_versions, read_indicators
-from ..core.errors import KpiError
-from ..core.files import csv_bytes, list_inputs, unreadable_inputs
+from ..core.files import list_inputs, unreadable_inputs
 from ..core.paths import Paths
-from ..core.rejects import rejects_of, sort_rejects
+from ..core.rejects import reject, rejects_bytes, rejects_frame, sort_rejects
+from ..core.schemas import MEASUREMENTS
 from ..core.vocabulary import is_missing
 from ..core.writes import write_together
-from .feedback import FOLDER, feedback_path, feedback_workbooks
+from .feedback import feedback_path, feedback_workbooks
 from .files import RAW_COLUMNS, SUFFIXES, read_measurement_file
 from .validate import MEASUREMENT_COLUMNS, validate_measurements
 
@@ -72,13 +72,13 @@ def run_ingest(
     if len(pending):
         rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))
     returns = {
-        feedback_path(paths.processed, source): book
+        feedback_path(paths.returns_dir, source): book
         for source, book in feedback_workbooks(records, rejects, indicators["indicator_id"].tolist()).items()
     }
     write_together(
         {
-            paths.measurements: csv_bytes(measurements),
-            paths.measurement_rejects: csv_bytes(rejects),
+            paths.measurements: MEASUREMENTS.csv_bytes(measurements),
+            paths.measurement_rejects: rejects_bytes(rejects),
             **returns,
         },
         paths.processed,
@@ -89,9 +89,7 @@ def run_ingest(
         f"{len(rejects)} rejected -> {paths.relative(paths.measurement_rejects)}"
     )
     if returns:
-        print(
-            f"ingest: {len(returns)} return workbook(s) for the offices -> {paths.relative(paths.processed / FOLDER)}/"
-        )
+        print(f"ingest: {len(returns)} return workbook(s) for the offices -> {paths.relative(paths.returns_dir)}/")
     return 1 if strict and (len(rejects) or problems) else 0
 
 
@@ -107,6 +105,7 @@ def derived_records(derived: pd.DataFrame) -> pd.DataFrame:
         row="",
         typed="value numerator denominator",  # written by us with a decimal point, never ambiguous
         problem="",
+        problem_detail="",
     )
     cells = text[["indicator_id", "period", "value", "numerator", "denominator"]].agg(" | ".join, axis=1)
     counts = " | casi: " + derived["cases"].astype(str) + ", aperti: " + derived["open_cases"].astype(str)
@@ -116,13 +115,23 @@ def derived_records(derived: pd.DataFrame) -> pd.DataFrame:
 
 def _pending_rejects(derived: pd.DataFrame) -> pd.DataFrame:
     """Derived periods with no value yet (no closed case, or every case still pending)."""
-    reasons = [
-        f"{row['indicator_id']} {row['period']}: nessun caso chiuso o scaduto nel periodo "
-        f"({row['open_cases']} di {row['cases']} casi ancora aperti): valore non ancora calcolabile"
-        for row in derived.to_dict("records")
+    raw = derived_records(derived)["raw"].tolist() if len(derived) else []
+    records = [
+        reject(
+            row["source"],
+            "",
+            "not_computable_yet",
+            text,
+            row["indicator_id"],
+            row["period"],
+            indicator=row["indicator_id"],
+            period=row["period"],
+            open=row["open_cases"],
+            cases=row["cases"],
+        )
+        for row, text in zip(derived.to_dict("records"), raw, strict=True)
     ]
-    raw = derived_records(derived)["raw"] if len(derived) else []
-    return rejects_of(derived["source"].tolist(), "", reasons, list(raw))
+    return rejects_frame(records)
 
 
 def _plain(value: float) -> str:
@@ -142,9 +151,5 @@ def _print_counts(sources: pd.Series, measurements: pd.DataFrame, rejects: pd.Da
 
 
 def read_measurements(path: Path) -> pd.DataFrame:
-    """``measurements.csv`` as written by ``kpi ingest``."""
-    try:
-        frame = pd.read_csv(path, dtype={"indicator_id": str, "period": str, "source": str})
-    except FileNotFoundError:
-        raise KpiError(f"{path}: not found; run 'kpi ingest' first") from None
-    return frame[MEASUREMENT_COLUMNS]
+    """``measurements.csv`` as written by ``kpi ingest`` (only an empty cell is missing: a note ``N/A`` is text)."""
+    return MEASUREMENTS.read(path, hint="kpi ingest")[MEASUREMENT_COLUMNS]

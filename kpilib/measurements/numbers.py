@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..core.codes import reason_of
 from ..core.text import fold, strip_accents
 from ..core.vocabulary import Unit
 
@@ -39,7 +40,14 @@ _WRITTEN = re.compile(r"^(?P<sign>[+-]?)\s*(?P<body>[\d.,\s]*\d[\d.,]*|[.,]\d+)\
 
 
 class NotANumber(ValueError):
-    """Text that cannot be read as a number; the message says why, in Italian."""
+    """Text that cannot be read as a number: a reject code (:mod:`kpilib.core.codes`) and its particulars;
+    the message is the Italian reason."""
+
+    def __init__(self, code: str, **particulars: object):
+        self.code, self.particulars = code, particulars
+        super().__init__(
+            reason_of(code, **particulars) if code != "not_a_number" else f"non è un numero: '{particulars['written']}'"
+        )
 
 
 @dataclass(frozen=True)
@@ -106,30 +114,27 @@ def read_number(text: str, decimal: str | None) -> Written | None:
         return None
     match = _WRITTEN.match(written)
     if not match:
-        raise NotANumber(f"non è un numero: '{written}'")
+        raise NotANumber("not_a_number", written=written)
     unit = None
     if match["unit"]:
         unit = UNIT_WORDS.get(_unit_key(match["unit"]))
         if unit is None:
-            raise NotANumber(f"non è un numero: '{written}' (unità '{match['unit'].strip()}' non riconosciuta)")
+            raise NotANumber("not_a_number_unit", written=written, unit=match["unit"].strip())
     body = match["body"].strip()
     if re.search(r"\d\s+\d", body):
-        raise NotANumber(
-            f"cifre separate da spazi: '{written}' (scrivere il numero senza spazi, es. "
-            f"{body.replace(' ', '')} o con la virgola per i decimali)"
-        )
+        raise NotANumber("digits_split_by_spaces", written=written, joined=body.replace(" ", ""))
     if re.search(r"\s", body):
-        raise NotANumber(f"non è un numero: '{written}'")
+        raise NotANumber("not_a_number", written=written)
     try:
         value = _value(body, decimal, written)
     except ValueError as error:  # a shape the checks above let through: never a traceback, never a guess
         if isinstance(error, NotANumber):
             raise
-        raise NotANumber(f"non è un numero: '{written}'") from None
+        raise NotANumber("not_a_number", written=written) from None
     if match["sign"] == "-":
         value = -value
     if not math.isfinite(value):
-        raise NotANumber(f"non è un numero: '{written}'")
+        raise NotANumber("not_a_number", written=written)
     return Written(value + 0.0, unit)  # + 0.0: -0 is 0
 
 
@@ -144,14 +149,14 @@ def _value(body: str, decimal: str | None, written: str) -> float:
         thousands = POINT if last == COMMA else COMMA
         integer, _, fraction = body.rpartition(last)
         if not (_grouped(integer, thousands) or thousands not in integer) or thousands in fraction:
-            raise NotANumber(f"separatori delle migliaia non validi: '{written}'")
+            raise NotANumber("invalid_thousands", written=written)
         return float(integer.replace(thousands, "") + "." + fraction)
     separator = COMMA if commas else POINT if points else None
     if separator is None:
         return float(body)
     if body.count(separator) > 1:
         if not _grouped(body, separator) or separator == decimal:
-            raise NotANumber(f"non è un numero: '{written}'")
+            raise NotANumber("not_a_number", written=written)
         return float(body.replace(separator, ""))
     integer, _, fraction = body.partition(separator)
     could_group = len(fraction) == 3 and 1 <= len(integer) <= 3 and not integer.startswith("0")
@@ -160,7 +165,4 @@ def _value(body: str, decimal: str | None, written: str) -> float:
     if decimal is not None:  # the file writes decimals with the other separator: this one groups thousands
         return float(integer + fraction)
     as_decimal = f"{float(f'{integer}.{fraction}'):g}".replace(POINT, COMMA)
-    raise NotANumber(
-        f"numero ambiguo: '{written}' (il file non mostra se i decimali si scrivono con la virgola o con il "
-        f"punto): scrivere {integer + fraction} oppure {as_decimal}"
-    )
+    raise NotANumber("ambiguous_number", written=written, grouped=integer + fraction, decimal=as_decimal)

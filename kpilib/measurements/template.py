@@ -162,7 +162,7 @@ def run_template(paths, direction: str, period_text: str, out: Path | None = Non
     direction = resolve_direction(indicators, direction)  # the catalog's spelling goes in the sheet and the name
     measured = read_measurements(paths.measurements) if paths.measurements.exists() else None
     rows = template_rows(indicators, direction, period, measured)
-    out = Path(out) if out else paths.processed / "templates" / f"modello_{slugify(direction)}_{period}.xlsx"
+    out = Path(out) if out else paths.templates_dir / f"modello_{slugify(direction)}_{period}.xlsx"
     write_atomic_bytes(out, build_workbook(rows, direction, period))
     print(f"template: {len(rows)} row(s) for {direction}, {period} -> {paths.relative(out)}")
     return out

@@ -6,6 +6,7 @@ exactly one of its two outputs; rejects carry a reason a clerk can act on, in It
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -21,19 +22,16 @@ from ..core.periods import (
     PeriodOutOfRange,
     parse_period,
 )
-from ..core.rejects import reject, rejects_frame, sort_rejects
+from ..core.rejects import Rejected, reject, rejected, rejects_frame, sort_rejects
+from ..core.schemas import MEASUREMENTS
 from ..core.text import format_number_it
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
 from .numbers import POINT, NotANumber, Written, decimal_style, is_not_available, read_number
 
-MEASUREMENT_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "note", "source", "row"]
+MEASUREMENT_COLUMNS = MEASUREMENTS.names
 # The note of a value declared not available without a word of why.
 NOT_AVAILABLE_NOTE = "non disponibile"
 RATIO_TOLERANCE = 0.05  # percentage points between a reported value and numerator/denominator
-
-
-class Rejected(Exception):
-    """A record that cannot be used; the message is the reason, in Italian."""
 
 
 def _number(record: dict, field: str, what: str, decimal: str | None) -> Written | None:
@@ -41,11 +39,10 @@ def _number(record: dict, field: str, what: str, decimal: str | None) -> Written
     style = POINT if field in str(record.get("typed", "")).split() else decimal
     try:
         return read_number(record[field], style)
-    except NotANumber as reason:
-        text = str(reason)
-        raise Rejected(
-            text if not text.startswith("non è un numero") else f"{what} non numerico: '{record[field]}'"
-        ) from None
+    except NotANumber as error:
+        if error.code == "not_a_number":
+            raise Rejected("not_a_number", what=what, written=record[field]) from None
+        raise Rejected(error.code, **error.particulars) from None
 
 
 def _it(value: float) -> str:
@@ -58,37 +55,28 @@ def parse_record(record: dict, indicator: dict | None, decimal: str | None = Non
     ``decimal``: the decimal separator the record's file shows (:func:`~.numbers.decimal_style`).
     """
     if not is_missing(record.get("problem")):
-        raise Rejected(record["problem"])
+        raise Rejected(record["problem"], **json.loads(record.get("problem_detail") or "{}"))
     if not record["indicator_id"]:
-        raise Rejected("indicatore mancante")
+        raise Rejected("missing_indicator")
     if indicator is None:
-        raise Rejected(f"indicatore sconosciuto: '{record['indicator_id']}' non è nel catalogo")
+        raise Rejected("unknown_indicator", indicator=record["indicator_id"])
     if not record["period"]:
-        raise Rejected("periodo mancante")
+        raise Rejected("missing_period")
     try:
         period = parse_period(record["period"])
     except PeriodOutOfRange:
-        raise Rejected(
-            f"periodo fuori dagli anni gestiti ({FIRST_YEAR}-{LAST_YEAR}): '{record['period']}' (errore di battitura?)"
-        ) from None
+        raise Rejected("period_out_of_range", first=FIRST_YEAR, last=LAST_YEAR, period=record["period"]) from None
     except ValueError:
-        raise Rejected(
-            f"periodo non riconosciuto: '{record['period']}' (esempi: 2025-S1, 1° semestre 2025, gennaio 2025, 2025-03)"
-        ) from None
+        raise Rejected("unrecognized_period", period=record["period"]) from None
     basis_freq = BASIS_FREQ.get(indicator["basis"])
     if basis_freq and MONTHS_IN[period.freq] > MONTHS_IN[basis_freq]:
-        raise Rejected(
-            f"periodo {period} più ampio della base dell'indicatore ({ITALIAN_FREQ[basis_freq]}): "
-            f"servono valori per ogni periodo {ITALIAN_FREQ[basis_freq]}"
-        )
+        raise Rejected("period_coarser_than_basis", period=str(period), basis=ITALIAN_FREQ[basis_freq])
     _check_in_force(indicator, period)
 
     unit = indicator["target_unit"]
     if is_not_available(record["value"]):
         if record["numerator"] or record["denominator"]:
-            raise Rejected(
-                f"valore dichiarato non disponibile ('{record['value']}') ma numeratore o denominatore scritti"
-            )
+            raise Rejected("not_available_with_parts", value=record["value"])
         declared = _measurement(indicator, period, math.nan, None, None, record)
         return {**declared, "note": declared["note"] or NOT_AVAILABLE_NOTE}
     value = _number(record, "value", "valore", decimal)
@@ -96,41 +84,42 @@ def parse_record(record: dict, indicator: dict | None, decimal: str | None = Non
     denominator = _number(record, "denominator", "denominatore", decimal)
     if value and value.unit and unit and value.unit != unit:
         raise Rejected(
-            f"valore in {UNIT_NAME_IT[value.unit]} ('{record['value']}') per un indicatore espresso in "
-            f"{UNIT_NAME_IT[unit]}"
+            "wrong_unit", unit=UNIT_NAME_IT[value.unit], written=record["value"], expected=UNIT_NAME_IT[unit]
         )
     for part, what in ((numerator, "numeratore"), (denominator, "denominatore")):
         if part and part.unit:
-            raise Rejected(
-                f"{what} con un'unità di misura ('{record['numerator' if part is numerator else 'denominator']}'): scrivere solo il numero dei casi"
-            )
+            written = record["numerator" if part is numerator else "denominator"]
+            raise Rejected("part_with_unit", what=what, written=written)
     ratio = None
     if numerator or denominator:
         if unit not in (Unit.PERCENT, ""):
-            raise Rejected(
-                f"numeratore e denominatore valgono solo per indicatori in percentuale, non in {UNIT_NAME_IT[unit]}"
-            )
+            raise Rejected("parts_not_for_unit", unit=UNIT_NAME_IT[unit])
         if numerator is None or denominator is None:
-            raise Rejected("manca il " + ("numeratore" if numerator is None else "denominatore"))
+            raise Rejected("missing_part", what="numeratore" if numerator is None else "denominatore")
         if denominator.value <= 0:
-            raise Rejected(f"denominatore non positivo: {_it(denominator.value)}")
+            raise Rejected("denominator_not_positive", value=_it(denominator.value))
         if numerator.value < 0:
-            raise Rejected(f"numeratore negativo: {_it(numerator.value)}")
+            raise Rejected("numerator_negative", value=_it(numerator.value))
         if numerator.value > denominator.value:
-            raise Rejected(f"numeratore ({_it(numerator.value)}) maggiore del denominatore ({_it(denominator.value)})")
+            raise Rejected(
+                "numerator_above_denominator", numerator=_it(numerator.value), denominator=_it(denominator.value)
+            )
         ratio = 100 * numerator.value / denominator.value
     if value is None and ratio is None:  # a row left empty (a template's period not measured): missing, not wrong
         return {**_measurement(indicator, period, math.nan, None, None, record), "_filled": False}
     if value is not None and ratio is not None and abs(value.value - ratio) > RATIO_TOLERANCE + 1e-9:
         raise Rejected(
-            f"valore {_it(value.value)} non coerente con numeratore/denominatore "
-            f"({_it(numerator.value)}/{_it(denominator.value)} = {_it(ratio)}%)"
+            "value_inconsistent_with_parts",
+            value=_it(value.value),
+            numerator=_it(numerator.value),
+            denominator=_it(denominator.value),
+            ratio=_it(ratio),
         )
     measured = value.value if value is not None else ratio
     if unit == Unit.PERCENT and not 0 <= measured <= 100:
-        raise Rejected(f"percentuale fuori dall'intervallo 0-100: {_it(measured)}")
+        raise Rejected("percent_out_of_range", value=_it(measured))
     if unit in (*DURATION_UNITS, Unit.NUMBER) and measured < 0:
-        raise Rejected(f"valore negativo non ammesso per {UNIT_NAME_IT[unit]}: {_it(measured)}")
+        raise Rejected("negative_value", unit=UNIT_NAME_IT[unit], value=_it(measured))
     return _measurement(indicator, period, measured, numerator, denominator, record)
 
 
@@ -154,9 +143,9 @@ def _check_in_force(indicator: dict, period) -> None:
     year = period.end.year
     ended = [int(v["valid_to"]) for v in versions if not is_missing(v["valid_to"]) and int(v["valid_to"]) < year]
     if ended:
-        raise Rejected(f"indicatore ritirato dal catalogo dopo il {max(ended)}: nessun valore atteso per {period}")
+        raise Rejected("indicator_retired", year=max(ended), period=str(period))
     starts = [int(v["valid_from"]) for v in versions if not is_missing(v["valid_from"])]
-    raise Rejected(f"indicatore non ancora nel catalogo nel {period}: è in vigore dal {min(starts)}")
+    raise Rejected("indicator_not_yet_in_force", period=str(period), year=min(starts))
 
 
 def validate_measurements(
@@ -189,8 +178,8 @@ def validate_measurements(
                     "raw": record["raw"],
                 }
             )
-        except Rejected as reason:
-            rejects.append(_reject(record, str(reason)))
+        except Rejected as error:
+            rejects.append(_rejected(record, error, indicator))
 
     accepted: list[dict] = []
     by_key: dict[tuple, list[dict]] = {}
@@ -201,16 +190,16 @@ def validate_measurements(
         if filled and len(filled) < len(copies):  # an empty row gives way to the value written elsewhere
             for copy in copies:
                 if not copy.get("_filled", True):
-                    rejects.append(_reject(copy, f"riga non compilata: il valore del periodo è in {_where(filled[0])}"))
+                    rejects.append(_reject(copy, "blank_beside_value", where=_where(filled[0])))
             copies = filled
         distinct = {_signature(copy) for copy in copies}
         if len(distinct) > 1:
             for copy in copies:
-                rejects.append(_reject(copy, _conflict(copy, copies)))
+                rejects.append(_reject(copy, "conflicting_values", others=_conflict(copy, copies)))
             continue
         accepted.append(copies[0])
         for copy in copies[1:]:
-            rejects.append(_reject(copy, f"copia identica di {_where(copies[0])}"))
+            rejects.append(_reject(copy, "duplicate_copy", where=_where(copies[0])))
 
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
     measurements = measurements.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
@@ -227,7 +216,7 @@ def _conflict(copy: dict, copies: list[dict]) -> str:
     named = "; ".join(f"{_where(other)} (valore {_value_it(other['value'])})" for other in others[:CONFLICTS_NAMED])
     more = len(others) - CONFLICTS_NAMED
     tail = f" e altre {more} righe" if more > 0 else ""
-    return f"valori in conflitto per lo stesso indicatore e periodo: {named}{tail}"
+    return f"{named}{tail}"
 
 
 def _value_it(value: float) -> str:
@@ -262,5 +251,25 @@ def _signature(measurement: dict) -> tuple:
     )
 
 
-def _reject(record: dict, reason: str) -> dict:
-    return reject(record["source"], record["row"], reason, record["raw"])
+def _reject(measurement: dict, code: str, **particulars) -> dict:
+    """A reject of an accepted-looking measurement (a copy or a conflict): its id and period are known."""
+    return reject(
+        measurement["source"],
+        measurement["row"],
+        code,
+        measurement["raw"],
+        measurement["indicator_id"],
+        measurement["period"],
+        **particulars,
+    )
+
+
+def _rejected(record: dict, error: Rejected, indicator: dict | None) -> dict:
+    """A reject of a record as written: the catalog's id when known, else the id as written; the period
+    canonical when it can be read, else as written."""
+    indicator_id = indicator["indicator_id"] if indicator else str(record["indicator_id"]).strip()
+    try:
+        period = str(parse_period(record["period"])) if record["period"] else ""
+    except ValueError:
+        period = str(record["period"]).strip()
+    return rejected(record["source"], record["row"], record["raw"], error, indicator_id, period)

@@ -13,6 +13,7 @@ from ..core.errors import KpiError
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.rejects import rejects_frame
+from ..core.schemas import schema_for
 from ..core.text import fold, slugify
 from ..measurements.ingest import read_measurements
 
@@ -39,13 +40,11 @@ class ReportData:
 
 
 def _read(path) -> pd.DataFrame:
-    if not path.exists():
-        raise KpiError(f"{path}: not found; run 'kpi run' (or 'kpi evaluate') first")
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return schema_for(path).read(path, hint="kpi run")
 
 
 # File names of the period's own pages: no direction report may take them.
-RESERVED_SLUGS = frozenset({"index", "overview"})
+RESERVED_SLUGS = frozenset({"index", "overview", "riesame", "pages"})
 
 
 def report_slug(direction: str, directions: list[str]) -> str:
@@ -87,8 +86,9 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
     def narrow(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["indicator_id"].isin(ids)].reset_index(drop=True)
 
+    measurements = read_measurements(paths.measurements)
     rejects = pd.concat([_read(paths.measurement_rejects), _event_rejects(paths)], ignore_index=True)
-    rejects = rejects[rejects["raw"].fillna("").str.lower().map(lambda raw: any(i in raw for i in ids))]
+    rejects = rejects_for(rejects, ids, set(versions["indicator_id"]), measurements, parse_period(evaluated))
     return ReportData(
         paths=paths,
         period=parse_period(evaluated),
@@ -100,7 +100,7 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
         opportunities=narrow(_read(paths.opportunities)),
         nonconformities=narrow(_read(paths.nonconformities)),
         rejects=rejects.reset_index(drop=True),
-        measurements=narrow(read_measurements(paths.measurements)),
+        measurements=narrow(measurements),
         all_directions=tuple(sorted(indicators["direction"].unique())),
         versions=versions if chosen is None else versions[versions["indicator_id"].isin(ids)].reset_index(drop=True),
     )
@@ -110,3 +110,34 @@ def _event_rejects(paths: Paths) -> pd.DataFrame:
     if not paths.event_rejects.exists():
         return rejects_frame()
     return _read(paths.event_rejects)
+
+
+def rejects_for(
+    rejects: pd.DataFrame, ids: set[str], known: set[str], measurements: pd.DataFrame, period: Period
+) -> pd.DataFrame:
+    """The rejects a report of ``ids`` for ``period`` shows: those naming one of its indicators, and those
+    naming an id the catalog does not know (a typo) in a delivery that also carried one of them; of
+    those, the ones whose period overlaps ``period`` (or names none that can be read).
+
+    >>> import pandas as pd
+    >>> from kpilib.core.periods import parse_period
+    >>> rejects = pd.DataFrame({"source": ["a.csv", "a.csv", "b.csv", "a.csv"], "indicator_id": ["kpi-1", "kpi-x", "kpi-x", "kpi-1"],
+    ...                         "period": ["2025-03", "2025-04", "2025-04", "2026-01"]})
+    >>> measurements = pd.DataFrame({"indicator_id": ["kpi-1"], "source": ["a.csv"]})
+    >>> rejects_for(rejects, {"kpi-1"}, {"kpi-1", "kpi-2"}, measurements, parse_period("2025-S1"))["indicator_id"].tolist()
+    ['kpi-1', 'kpi-x']
+    """
+    named = rejects["indicator_id"].astype(str).str.strip().str.lower()
+    delivery = rejects["source"].astype(str).str.split(":").str[0]
+    delivered = measurements["source"].astype(str).str.split(":").str[0]
+    sources = set(delivered[measurements["indicator_id"].isin(ids)]) | set(delivery[named.isin(ids)])
+    placed = named.isin(ids) | (~named.isin(known) & delivery.isin(sources))
+    return rejects[placed & rejects["period"].map(lambda text: _overlaps(text, period))].reset_index(drop=True)
+
+
+def _overlaps(text: object, period: Period) -> bool:
+    try:
+        other = parse_period(str(text))
+    except ValueError:
+        return True  # a period that cannot be read is shown: it may be the office's typo for this one
+    return other.start <= period.end and period.start <= other.end

@@ -9,6 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..catalog.aliases import FILE_NAME as ALIASES_FILE
+from ..catalog.catalog import catalog_sources
+from ..core.files import CASE_SUFFIXES, DELIVERY_SUFFIXES, REGISTER_SUFFIXES, list_inputs
 from ..core.paths import REPOSITORY_ROOT, Paths
 
 
@@ -31,12 +34,22 @@ def git_commit(root: Path = REPOSITORY_ROOT) -> str:
     return commit.stdout.strip() + (" +modifiche" if dirty.stdout.strip() else "")
 
 
+def input_files(paths: Paths) -> list[Path]:
+    """Every file the commands read under ``data/raw``, by the readers' own rule (:func:`~..core.files.list_inputs`):
+    no office lock file, hidden file, README, or file of a type no reader reads."""
+    found = catalog_sources(paths.catalog_dir)
+    found += [p for p in (paths.catalog_dir / ALIASES_FILE, paths.document_settings) if p.is_file()]
+    found += list_inputs(paths.measurements_dir, DELIVERY_SUFFIXES)
+    found += list_inputs(paths.events_dir, CASE_SUFFIXES)
+    found += list_inputs(paths.changes_dir, REGISTER_SUFFIXES)
+    found += list_inputs(paths.nonconformities_dir, REGISTER_SUFFIXES)
+    return sorted(set(found), key=paths.relative)
+
+
 def file_hashes(paths: Paths) -> pd.DataFrame:
-    """SHA-256 of every input file under ``data/raw`` (READMEs excluded), by relative path."""
+    """SHA-256 of every input file (:func:`input_files`), by relative path."""
     rows = []
-    for path in sorted(p for p in paths.raw.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if path.name.lower().startswith("readme"):
-            continue
+    for path in input_files(paths):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         rows.append({"File": paths.relative(path), "SHA-256": digest})
     return pd.DataFrame(rows, columns=["File", "SHA-256"])

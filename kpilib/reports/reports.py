@@ -10,6 +10,7 @@ exits 1 after rendering the rest. Every output is written atomically.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import sys
@@ -22,7 +23,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import nbformat
-import pandas as pd
 import papermill
 from jupyter_client import KernelManager
 from nbconvert import HTMLExporter
@@ -34,8 +34,9 @@ from ..analysis.evaluate import run_evaluate
 from ..catalog.indicators import read_indicators, resolve_direction
 from ..core.errors import KpiError
 from ..core.files import write_atomic_bytes
-from ..core.paths import REPOSITORY_ROOT, Paths
+from ..core.paths import Paths
 from ..core.periods import parse_period
+from ..core.schemas import SUMMARY
 from ..core.writes import write_together
 from .data import report_slug
 from .pdf import print_pdfs
@@ -217,7 +218,7 @@ def _evaluated_period(paths: Paths, period: str | None) -> str:
         except ValueError as error:
             raise KpiError(str(error)) from None
     if paths.indicator_summary.exists():
-        done = pd.read_csv(paths.indicator_summary, usecols=["period"], dtype=str)["period"]
+        done = SUMMARY.read(paths.indicator_summary)["period"]
         if len(done) and (wanted is None or done.iloc[0] == wanted):
             return done.iloc[0]
     return str(run_evaluate(paths, wanted).period)
@@ -238,10 +239,10 @@ def run_reports(
     """
 
     period = _evaluated_period(paths, period)
-    planned, overview = plan(paths, period, directions, notebooks or REPOSITORY_ROOT / "notebooks")
+    planned, overview = plan(paths, period, directions, notebooks or paths.notebooks)
     for job in [*planned[:1], overview]:
         check_parameters(job.notebook, job.parameters)
-    out = paths.reports / period
+    out = paths.report_folder(period)
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
@@ -254,8 +255,7 @@ def run_reports(
         for future in as_completed(futures):
             outcomes.append(future.result())
             progress.update()
-    write_atomic_bytes(out / "index.html", index_page(period, outcomes).encode("utf-8"))
-    write_atomic_bytes(paths.reports / "index.html", archive_page(paths.reports).encode("utf-8"))
+    write_indexes(paths, period, outcomes)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"reports: FAILED {outcome.job.title}: {outcome.message}")
@@ -285,18 +285,17 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
         raise KpiError(f"{paths.relative(paths.measurements)}: not found; run 'kpi run' (or 'kpi ingest') first")
     job = Job(
         f"Riesame della direzione {period.year}",
-        (notebooks or REPOSITORY_ROOT / "notebooks") / REVIEW_NOTEBOOK,
+        (notebooks or paths.notebooks) / REVIEW_NOTEBOOK,
         "riesame",
         {"year": str(period.year), "root": str(paths.root)},
     )
     check_parameters(job.notebook, job.parameters)
-    out = paths.reports / str(period.year)
+    out = paths.report_folder(period.year)
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     outcome = Renderer(out).run(job)
-    write_atomic_bytes(out / "index.html", index_page(str(period.year), [outcome]).encode("utf-8"))
-    write_atomic_bytes(paths.reports / "index.html", archive_page(paths.reports).encode("utf-8"))
+    write_indexes(paths, str(period.year), [outcome])
     if not outcome.ok:
         print(f"review: FAILED {job.title}: {outcome.message}")
         return 1
@@ -307,6 +306,43 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
             print(f"review: {problem}", file=sys.stderr)
         return 1 if problems else 0
     return 0
+
+
+def write_indexes(paths: Paths, period: str, outcomes: list[Outcome]) -> None:
+    """The period's index and the archive, after ``outcomes`` were rendered into the period's folder.
+
+    The index lists every page of the folder, whichever command wrote it last: ``pages.json``
+    keeps each page's title and status, ``outcomes`` replace their own entries, and an entry
+    whose page is no longer there is dropped.
+    """
+    folder = paths.report_folder(period)
+    pages = {entry["slug"]: entry for entry in _page_list(paths.page_list(period))}
+    for outcome in outcomes:
+        pages[outcome.job.slug] = {
+            "slug": outcome.job.slug,
+            "title": outcome.job.title,
+            "ok": outcome.ok,
+            "message": outcome.message,
+        }
+    kept = [entry for slug, entry in sorted(pages.items()) if (folder / f"{slug}.html").is_file()]
+    write_atomic_bytes(paths.page_list(period), (json.dumps(kept, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    write_atomic_bytes(paths.report_index(period), index_page(period, kept).encode("utf-8"))
+    write_atomic_bytes(paths.archive_index, archive_page(paths.reports).encode("utf-8"))
+
+
+def _page_list(path: Path) -> list[dict]:
+    """The pages a folder's index listed (an unreadable list is rebuilt from this run's pages alone)."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    wanted = {"slug": str, "title": str, "ok": bool, "message": str}
+    return [
+        entry
+        for entry in entries
+        if isinstance(entries, list)
+        if isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in wanted.items())
+    ]
 
 
 def rendered_periods(reports: Path) -> list[str]:
@@ -344,20 +380,21 @@ th {{ background: #1f4e79; color: white; }}
 """
 
 
-def index_page(period: str, outcomes: list[Outcome]) -> str:
-    """``index.html``: every report of the period with its status (escaped, self-contained)."""
+def index_page(period: str, pages: list[dict]) -> str:
+    """``index.html``: every page of the period's folder with its status (escaped, self-contained);
+    ``pages``: ``slug``, ``title``, ``ok``, ``message`` of each."""
 
-    ordered = sorted(outcomes, key=lambda o: (o.job.slug != "overview", o.job.title))
+    ordered = sorted(pages, key=lambda p: (p["slug"] != "overview", p["title"]))
     rows = []
-    for outcome in ordered:
-        slug = html.escape(outcome.job.slug)
+    for page in ordered:
+        slug = html.escape(page["slug"])
         status = (
             "<span class='ok'>completo</span>"
-            if outcome.ok
-            else (f"<span class='ko'>non riuscito</span> <small>{html.escape(outcome.message)}</small>")
+            if page["ok"]
+            else (f"<span class='ko'>non riuscito</span> <small>{html.escape(page['message'])}</small>")
         )
         rows.append(
-            f"<tr><td><a href='{slug}.html'>{html.escape(outcome.job.title)}</a></td><td>{status}</td>"
+            f"<tr><td><a href='{slug}.html'>{html.escape(page['title'])}</a></td><td>{status}</td>"
             f"<td><a href='{slug}.ipynb' download>quaderno Jupyter (.ipynb)</a></td></tr>"
         )
     label = html.escape(parse_period(period).label_it())

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from kpilib.catalog.catalog import CATALOG_COLUMNS
 from kpilib.cli import main
+from kpilib.core.rejects import REJECT_COLUMNS
 
 HEADER = ["DIREZIONE", "AREA", "UNITÀ/UFFICIO", "TITOLO PROCESSO", "INDICATORE", "TARGET OBIETTIVO"]
 
@@ -20,7 +21,7 @@ def test_catalog_writes_indicators_and_rejects(root, capsys):
     assert (indicators[["valid_from", "valid_to"]] == "").all().all()  # one undated version: always in force
     assert len(indicators) == 15
     rejects = pd.read_csv(root.catalog_rejects)
-    assert rejects.columns.tolist() == ["source", "row", "reason", "raw"] and rejects.empty
+    assert rejects.columns.tolist() == REJECT_COLUMNS and rejects.empty
     assert "15 indicators" in capsys.readouterr().out
 
 

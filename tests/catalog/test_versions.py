@@ -107,7 +107,7 @@ def test_one_id_carries_the_visits_series_across_the_rename(tmp_path, capsys):
         visits[["target_value", "valid_from", "valid_to"]].reset_index(drop=True),
         pd.DataFrame(
             {
-                "target_value": [60, 70],
+                "target_value": [60.0, 70.0],
                 "valid_from": pd.array([2024, 2025], dtype="Int64"),
                 "valid_to": pd.array([2024, pd.NA], dtype="Int64"),
             }
@@ -213,16 +213,9 @@ def test_an_undated_table_covers_the_years_before_the_first_dated_one(tmp_path):
 
 def test_a_catalog_written_before_versions_reads_as_always_in_force(tmp_path):
     path = tmp_path / "indicators.csv"
-    frame = pd.DataFrame(
-        {
-            "indicator_id": ["kpi-1"],
-            "target_value": ["80"],
-            "deadline_value": [""],
-            "percentile": [""],
-            "target_raw": ["80%"],
-        }
-    )
-    frame.to_csv(path, index=False)
+    from tests.helpers import catalog, indicator
+
+    catalog(indicator("kpi-1", target_raw="80%")).to_csv(path, index=False)  # no valid_from / valid_to
     versions = read_indicator_versions(path)
     assert versions["valid_from"].isna().all() and versions["valid_to"].isna().all()
     assert in_force(versions, parse_period("1999"))["indicator_id"].tolist() == ["kpi-1"]

@@ -217,9 +217,9 @@ def test_the_return_of_an_export_of_thousands_of_rows_lists_the_rejected_ones(tm
 
     rows = [(DAYS, f"{2000 + n // 12}-{n % 12 + 1:02d}", "5") for n in range(ALL_ROWS_UP_TO)] + [(DAYS, "boh", "5")]
     delivered = records(*rows)
-    rejects = pd.DataFrame(
-        [{"source": "misure.csv", "row": ALL_ROWS_UP_TO + 2, "reason": "periodo non riconosciuto: 'boh'", "raw": ""}]
-    )
+    from kpilib.core.rejects import reject, rejects_frame
+
+    rejects = rejects_frame([reject("misure.csv", ALL_ROWS_UP_TO + 2, "unrecognized_period", "", period="boh")])
     book = load_workbook(io.BytesIO(feedback_workbooks(delivered, rejects, [DAYS])["misure.csv"]))
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
     assert values[1][0] == f"{ALL_ROWS_UP_TO} righe accettate non sono ripetute qui"

@@ -173,3 +173,40 @@ def test_not_available_without_a_word_of_why_says_so_in_the_note():
     measurements, rejects = validate_measurements(records(("kpi-pct", "2025-S1", "n.d.")), CATALOG)
     assert rejects.empty and measurements["note"].tolist() == ["non disponibile"]
     assert measurements["value"].isna().all()
+
+
+def test_every_reject_carries_its_code_the_indicator_and_the_period_it_names():
+    from kpilib.core.codes import CODES
+
+    indicators = catalog(indicator("kpi-1"), indicator("kpi-2", unit="days", op="<=", value=30))
+    _, rejects = validate_measurements(
+        records(
+            ("kpi-1", "2025-01", "120"),
+            ("kpi-x", "2025-02", "50"),
+            ("kpi-2", "2025-O3", "5"),
+            ("kpi-1", "2025-04", "1.200"),
+            ("kpi-2", "gennaio 2025", "4 %"),
+        ),
+        indicators,
+    )
+    assert rejects[["row", "code", "indicator_id", "period"]].to_dict("records") == [
+        {"row": 2, "code": "percent_out_of_range", "indicator_id": "kpi-1", "period": "2025-01"},
+        {"row": 3, "code": "unknown_indicator", "indicator_id": "kpi-x", "period": "2025-02"},
+        {"row": 4, "code": "unrecognized_period", "indicator_id": "kpi-2", "period": "2025-O3"},
+        {"row": 5, "code": "ambiguous_number", "indicator_id": "kpi-1", "period": "2025-04"},
+        {"row": 6, "code": "wrong_unit", "indicator_id": "kpi-2", "period": "2025-01"},
+    ]
+    assert set(rejects["code"]) <= set(CODES)
+    assert rejects.loc[3, "suggestion"] == "scrivere 1200 oppure 1,2"
+
+
+def test_the_return_workbook_suggestion_keys_on_the_code_not_the_wording():
+    from kpilib.core.codes import CODES
+    from kpilib.measurements.feedback import suggestion
+
+    plain = [code for code in CODES.values() if code.suggestion and "{" not in code.suggestion]
+    assert len(plain) > 20
+    for code in plain:
+        assert suggestion({"period": "zzz", "indicator_id": "zzz"}, code.code, []) == code.suggestion, code.code
+    assert suggestion({"period": "2O25-03"}, "unrecognized_period", []) == "forse 2025-03?"
+    assert suggestion({"indicator_id": "kpi-1"}, "unknown_indicator", ["kpi-1a"]) == "forse kpi-1a?"

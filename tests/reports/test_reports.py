@@ -85,6 +85,7 @@ def test_end_to_end_writes_every_file_in_the_root_and_nothing_elsewhere(rendered
     assert names == sorted(
         [
             "index.html",
+            "pages.json",
             "overview.html",
             "overview.ipynb",
             "direzione-cultura.html",
@@ -134,6 +135,7 @@ def test_the_offices_notes_and_unavailable_values_are_shown_with_their_reason(re
     assert "2025-09" in missing and "dichiarato non disponibile: sistema dei prestiti fermo per migrazione" in missing
 
 
+@pytest.mark.slow
 def test_a_failing_report_leaves_the_others_and_exits_1(tmp_path, capsys):
     fixture_root = _raw_root(tmp_path / "root")
     notebooks = tmp_path / "notebooks"
@@ -200,6 +202,7 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch, tmp_path):
         Renderer(tmp_path)._execute(job, tmp_path / "x.ipynb")
 
 
+@pytest.mark.slow
 def test_directions_named_like_the_period_pages_or_alike_get_their_own_files(tmp_path):
     root = tmp_path / "root"
     (root / "data" / "raw" / "catalog").mkdir(parents=True)
@@ -221,6 +224,7 @@ def test_directions_named_like_the_period_pages_or_alike_get_their_own_files(tmp
     assert "Panoramica" in overview or "panoramica" in overview
 
 
+@pytest.mark.slow
 def test_a_period_before_any_data_renders_every_page(tmp_path):
     root = _raw_root(tmp_path / "root")
     assert main(["run", "--root", str(root), "--period", "2024-S1"]) == 0
@@ -229,6 +233,7 @@ def test_a_period_before_any_data_renders_every_page(tmp_path):
     assert "non riuscito" not in (out / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_two_runs_for_different_periods_at_once_both_render(tmp_path):
     import subprocess
     import sys
@@ -251,6 +256,7 @@ def test_two_runs_for_different_periods_at_once_both_render(tmp_path):
     assert any("waiting: a run is in progress" in err for _, err in outputs)
 
 
+@pytest.mark.slow
 def test_the_archive_lists_every_period_and_reports_link_back_and_to_the_previous_period(tmp_path):
     root = _raw_root(tmp_path / "root")
     assert main(["run", "--root", str(root), "--period", "2025-S1"]) == 0
@@ -358,3 +364,32 @@ def test_the_management_review_pack_names_9_3_and_its_inputs(rendered, capsys):
     assert "2025/index.html" in archive
     assert main(["review", "--root", str(fixture_root), "--year", "2025-S1"]) == 2
     assert "--year takes a year" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_one_index_lists_every_page_of_the_folder_whichever_command_wrote_last(tmp_path):
+    root = _raw_root(tmp_path / "root")
+    assert main(["run", "--root", str(root), "--period", "2025"]) == 0
+    assert main(["review", "--root", str(root), "--year", "2025"]) == 0
+    assert main(["reports", "--root", str(root), "--period", "2025", "--direction", "direzione cultura"]) == 0
+    index = (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")
+    for page in ("overview.html", "direzione-cultura.html", "riesame.html"):
+        assert f"href='{page}'" in index, page
+    assert index.count("completo") == 4  # the hostile direction's report too, rendered by the first run
+    (root / "reports" / "2025" / "riesame.html").unlink()  # a page that is gone is no longer listed
+    assert main(["reports", "--root", str(root), "--period", "2025", "--direction", "direzione cultura"]) == 0
+    assert "riesame.html" not in (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")
+
+
+def test_provenance_lists_only_the_files_the_commands_read(tmp_path):
+    from kpilib.core.paths import Paths
+    from kpilib.reports.provenance import input_files
+
+    root = _raw_root(tmp_path / "root")
+    measurements = root / "data" / "raw" / "measurements"
+    for name in ("~$misure.xlsx", ".misure.csv.swp", "misure.ods", "README.md"):
+        (measurements / name).write_bytes(b"x")
+    (root / "data" / "raw" / "catalog" / "bozze").mkdir()
+    (root / "data" / "raw" / "catalog" / "bozze" / "catalogo.csv").write_text("x")
+    listed = [Paths.at(root).relative(p) for p in input_files(Paths.at(root))]
+    assert listed == ["data/raw/catalog/catalogo.txt", "data/raw/measurements/misure.csv"]

@@ -1,0 +1,348 @@
+"""Every file the project reads or writes, declared once (:class:`~.schema.Schema`).
+
+Each concept that travels between stages (an indicator id, a period, a value, a note) is
+one :class:`~.schema.Column` here, with the headings a person may write for it; the files
+are made of those columns. Readers, writers, the reference tables (``tests/test_docs.py``)
+and the published Table Schemas derive from these declarations. Pandas-free: ``kpi events``
+imports this module.
+"""
+
+from __future__ import annotations
+
+from .schema import Column, Schema
+from .vocabulary import Assurance, Basis, Comparator, Polarity, Status, Unit, Variation
+
+# Concepts, with every heading accepted for them on input (Italian first).
+INDICATOR_ID = Column(
+    "indicator_id",
+    "the id from indicators.csv",
+    headings=("indicatore", "codice indicatore", "id indicatore", "indicator"),
+    required=True,
+)
+PERIOD = Column(
+    "period",
+    "canonical form: 2025, 2025-S1, 2025-Q3, 2025-07",
+    type="period",
+    headings=("periodo", "periodo di riferimento"),
+    required=True,
+)
+VALUE = Column("value", "the measured value, in the target's unit", type="number", headings=("valore",))
+NUMERATOR = Column("numerator", "cases within the target (shares)", type="number", headings=("numeratore",))
+DENOMINATOR = Column("denominator", "cases in all (shares)", type="number", headings=("denominatore",))
+NOTE = Column("note", "the office's note, as written", headings=("nota", "notes"))
+SOURCE = Column("source", "the input file, relative to the root")
+ROW = Column("row", "the row a person sees in that file (header = 1)", type="integer")
+RAW = Column("raw", "what the row said: its cells as text")
+
+# Inputs.
+
+DELIVERY = Schema(
+    "measurement delivery",
+    "an office's measurements: CSV, XLSX or ODS, one measurement a row",
+    (INDICATOR_ID, PERIOD, VALUE.renamed("value", required=True), NUMERATOR, DENOMINATOR, NOTE),
+)
+CASES = Schema(
+    "case records",
+    "one case a row: CSV or Parquet",
+    (
+        INDICATOR_ID,
+        Column(
+            "case_id", "the case's id", headings=("caso", "id caso", "pratica", "id pratica", "case"), required=True
+        ),
+        Column("opened", "opening date or date-time", headings=("apertura", "data apertura", "aperto"), required=True),
+        Column(
+            "closed", "closing date (empty while open)", headings=("chiusura", "data chiusura", "chiuso"), required=True
+        ),
+    ),
+)
+CHANGES = Schema(
+    "process changes register",
+    "data/raw/changes/*.csv: the process changed from that period on",
+    (
+        INDICATOR_ID,
+        PERIOD.renamed("period", headings=(*PERIOD.headings, "dal", "dal periodo")),
+        Column("reason", "what changed", headings=("motivo", "descrizione", "cambiamento")),
+    ),
+)
+REGISTER = Schema(
+    "nonconformity register",
+    "data/raw/nonconformities/*.csv, kept by the quality office",
+    (
+        INDICATOR_ID,
+        PERIOD.renamed("period", required=False),
+        Column("cause", "the cause found", headings=("causa",)),
+        Column("action", "the corrective action", headings=("azione", "azione correttiva")),
+        Column("owner", "who owns the action", headings=("responsabile",)),
+        Column(
+            "review_date",
+            "when the action is verified (GG/MM/AAAA or AAAA-MM-GG)",
+            headings=("data verifica", "verifica", "data di verifica", "scadenza"),
+        ),
+        Column(
+            "closed_on",
+            "closing date, to close an episode by decision",
+            headings=("data chiusura", "chiusa", "chiusa il", "chiusura", "closed"),
+        ),
+    ),
+)
+ALIASES = Schema(
+    "aliases.csv",
+    "renamed units: the old name is read as the new one",
+    (
+        Column("old", "the old name", headings=("vecchio", "nome vecchio", "vecchio nome"), required=True),
+        Column("new", "the new name", headings=("nuovo", "nome nuovo", "nuovo nome"), required=True),
+    ),
+)
+CATALOG_SOURCE = Schema(
+    "catalog source",
+    "the published table: the page export as text, CSV or XLSX with its six headers",
+    (
+        Column("direction", headings=("direzione",), required=True),
+        Column("area", headings=("area",), required=True),
+        Column("office", headings=("unità/ufficio", "unità/uffici", "ufficio", "unità"), required=True),
+        Column("process", headings=("titolo processo", "processo"), required=True),
+        Column("indicator", headings=("indicatore",), required=True),
+        Column("target_raw", headings=("target obiettivo", "target", "obiettivo"), required=True),
+    ),
+)
+
+# Outputs.
+
+_TEXT_ID = INDICATOR_ID.renamed("indicator_id", headings=())
+_PERIOD_OUT = PERIOD.renamed("period", headings=())
+TARGET_OP = Column("target_op", "comparator; empty when the target could not be parsed", allowed=Comparator)
+TARGET_VALUE = Column("target_value", "the threshold", type="number")
+TARGET_UNIT = Column("target_unit", "the unit of the target and of the values", allowed=Unit)
+POLARITY = Column("polarity", "higher (higher is better) or lower", allowed=Polarity)
+STATUS = Column("status", "how the period stands against its target", allowed=Status)
+
+INDICATORS = Schema(
+    "indicators.csv",
+    "one row per indicator and version of the table",
+    (
+        _TEXT_ID.renamed("indicator_id", required=True),
+        Column("direction", "DIREZIONE, whitespace normalized"),
+        Column("area", "AREA (empty for a placeholder)"),
+        Column("office", "UNITÀ/UFFICIO"),
+        Column("process", "TITOLO PROCESSO"),
+        Column("indicator", "INDICATORE"),
+        Column("sub_indicator", "label of one part of a compound target"),
+        Column("target_raw", "the target cell as published"),
+        TARGET_OP,
+        TARGET_VALUE,
+        TARGET_UNIT,
+        POLARITY,
+        Column("basis", "the measurement basis the text names", allowed=Basis),
+        Column("deadline_value", "N of a share-within-N indicator", type="number"),
+        Column("deadline_unit", "days, working_days or hours", allowed=(Unit.DAYS, Unit.WORKING_DAYS, Unit.HOURS)),
+        Column("percentile", "P of a time-for-P%-of-cases indicator", type="number"),
+        Column("valid_from", "first year the version is in force (empty: open)", type="integer"),
+        Column("valid_to", "last year the version is in force (empty: open)", type="integer"),
+    ),
+    key=("indicator_id", "valid_from"),
+    sorted_by=("indicator_id", "valid_from"),
+    added=("valid_from", "valid_to"),
+)
+REJECTS = Schema(
+    "rejects",
+    "every *_rejects.csv: the rows that could not be used, with a code and the reason",
+    (
+        SOURCE.renamed("source", required=True),
+        ROW,
+        Column("code", "a stable English identifier of the problem (kpilib.core.codes)", required=True),
+        Column("reason", "the Italian text for the code, with the row's particulars", required=True),
+        Column("indicator_id", "the indicator the row names, where it names one"),
+        Column("period", "the period the row names, where it names one"),
+        RAW,
+    ),
+    sorted_by=("source", "row"),
+    added=("code", "indicator_id", "period"),
+)
+MEASUREMENTS = Schema(
+    "measurements.csv",
+    "the value in force per indicator and period",
+    (
+        _TEXT_ID.renamed("indicator_id", required=True),
+        _PERIOD_OUT.renamed("period", required=True),
+        VALUE,
+        NUMERATOR.renamed("numerator", headings=()),
+        DENOMINATOR.renamed("denominator", headings=()),
+        NOTE.renamed("note", headings=()),
+        SOURCE,
+        ROW,
+    ),
+    key=("indicator_id", "period"),
+    sorted_by=("indicator_id", "period"),
+)
+DERIVED = Schema(
+    "event_measurements.csv",
+    "measurements derived from case records",
+    (
+        _TEXT_ID.renamed("indicator_id", required=True),
+        _PERIOD_OUT.renamed("period", required=True),
+        VALUE,
+        NUMERATOR.renamed("numerator", headings=()),
+        DENOMINATOR.renamed("denominator", headings=()),
+        Column("cases", "cases opened in the period", type="integer"),
+        Column("open_cases", "of those, still open at the as-of date", type="integer"),
+        SOURCE.renamed("source", description="the case file(s) the value comes from, separated by '; '"),
+    ),
+    key=("indicator_id", "period"),
+)
+_PERIOD_COUNTS = (
+    Column("periods_met", "parts of the row that met the target", type="integer"),
+    Column("periods_expected", "parts expected", type="integer"),
+    Column("periods_missing", "parts without a value", type="integer"),
+)
+_ADDED = (
+    Column("relative_margin", "margin as a share of the target", type="number"),
+    Column("periods_measured", "parts with a value", type="integer"),
+    Column("missing_periods", "the parts without a value, separated by ';'"),
+)
+_FIGURES = (
+    VALUE,
+    NUMERATOR.renamed("numerator", headings=()),
+    DENOMINATOR.renamed("denominator", headings=()),
+)
+MARGIN = Column("margin", "signed distance to the target, positive when better", type="number")
+EVALUATION = Schema(
+    "evaluation.csv",
+    "one row per indicator and period, held against the target in force",
+    (
+        _TEXT_ID.renamed("indicator_id", required=True),
+        _PERIOD_OUT.renamed("period", required=True),
+        *_FIGURES,
+        TARGET_OP,
+        TARGET_VALUE,
+        TARGET_UNIT,
+        POLARITY,
+        STATUS.renamed("status", required=True),
+        MARGIN,
+        Column("required", "the period is one that the evaluated period requires", type="boolean"),
+        Column("series", "the period belongs to the charted series", type="boolean"),
+        Column("rolled_up", "the value was rolled up from finer measurements", type="boolean"),
+        *_PERIOD_COUNTS,
+        *_ADDED,
+    ),
+    key=("indicator_id", "period"),
+    sorted_by=("indicator_id", "period"),
+)
+VARIATION = Column("variation", "what the XmR chart says of the point", allowed=Variation)
+SPC = Schema(
+    "spc.csv",
+    "one row per point of each indicator's series",
+    (
+        _TEXT_ID.renamed("indicator_id", required=True),
+        _PERIOD_OUT.renamed("period", required=True),
+        VALUE,
+        Column("mean", "the segment's mean", type="number"),
+        Column("lower_limit", "lower process limit", type="number"),
+        Column("upper_limit", "upper process limit", type="number"),
+        VARIATION,
+        Column("signals", "the rules that fired, separated by ';'"),
+        Column("segment", "0, then one more after each process change", type="integer"),
+        Column("change", "the change's reason, on the first point after it"),
+        TARGET_VALUE.renamed("target_value", description="the target in force in the point's period"),
+    ),
+    key=("indicator_id", "period"),
+)
+SUMMARY = Schema(
+    "indicator_summary.csv",
+    "one row per indicator for the evaluated period",
+    (
+        _TEXT_ID.renamed("indicator_id", required=True),
+        _PERIOD_OUT.renamed("period", required=True),
+        *(INDICATORS[name] for name in ("direction", "area", "office", "process", "indicator", "sub_indicator")),
+        INDICATORS["target_raw"],
+        TARGET_OP,
+        TARGET_VALUE,
+        TARGET_UNIT,
+        POLARITY,
+        *_FIGURES,
+        STATUS.renamed("status", required=True),
+        MARGIN,
+        *_PERIOD_COUNTS,
+        Column("previous_value", "the previous period's value", type="number"),
+        STATUS.renamed("previous_status", "the previous period's status"),
+        Column("points", "points charted", type="integer"),
+        Column("mean", "the chart's mean", type="number"),
+        Column("lower_limit", "lower process limit", type="number"),
+        Column("upper_limit", "upper process limit", type="number"),
+        _PERIOD_OUT.renamed("latest_period", "the latest period charted"),
+        VARIATION,
+        Column("signals", "the rules that fired on the latest point"),
+        Column("assurance", "where the target lies against the limits", allowed=Assurance),
+        *_ADDED,
+    ),
+    key=("indicator_id",),
+)
+OPPORTUNITY_KINDS = (
+    "consistently_failing",
+    "special_cause_concern",
+    "deteriorating",
+    "not_met",
+    "hit_and_miss",
+    "missing_data",
+    "raise_target",
+)
+OPPORTUNITIES = Schema(
+    "opportunities.csv",
+    "one row per indicator with something to do, ranked per direction",
+    (
+        INDICATORS["direction"],
+        _PERIOD_OUT.renamed("period", required=True),
+        Column("rank", "1 = most urgent, per direction", type="integer"),
+        _TEXT_ID.renamed("indicator_id", required=True),
+        *(INDICATORS[name] for name in ("office", "process", "indicator", "sub_indicator")),
+        Column("kind", "the most urgent kind", allowed=OPPORTUNITY_KINDS),
+        Column("kinds", "every kind found, most urgent first, separated by ';'"),
+        Column("score", "the ranking score", type="number"),
+        Column("volume", "denominators over the period, where known", type="number"),
+        Column("reason", "every reason of the indicator, in Italian"),
+    ),
+)
+NONCONFORMITY_STATES = ("senza_azione", "in_corso", "azione_scaduta", "chiusa")
+NONCONFORMITIES = Schema(
+    "nonconformities.csv",
+    "one row per nonconformity episode (ISO 9001 §10.2)",
+    (
+        _TEXT_ID.renamed("indicator_id", required=True),
+        _PERIOD_OUT.renamed("first_period", "the first period that missed the target"),
+        _PERIOD_OUT.renamed("last_period", "the last period that missed the target"),
+        Column("periods_not_met", "how many periods of the episode missed it", type="integer"),
+        Column("open", "True until the target is met again for long enough or the register closes it", type="boolean"),
+        _PERIOD_OUT.renamed("closed_period", "the period it closed in"),
+        Column("closed_by", "target (met again) or registro", allowed=("target", "registro")),
+        *(REGISTER[name].renamed(name, headings=()) for name in ("cause", "action", "owner", "review_date")),
+        Column("overdue", "open, with the review date passed", type="boolean"),
+        Column("state", "where the treatment stands", allowed=NONCONFORMITY_STATES),
+        Column("last_value", "the last missed value", type="number"),
+        INDICATORS["target_raw"],
+        SOURCE.renamed("source", "the register row attached"),
+        ROW,
+    ),
+)
+CHANGE_LIST = Schema(
+    "process changes",
+    "the usable rows of the process-changes register",
+    (*CHANGES.columns, SOURCE, ROW),
+)
+
+# Every schema of a processed file, by its file name.
+PROCESSED = {
+    schema.name: schema
+    for schema in (INDICATORS, MEASUREMENTS, DERIVED, EVALUATION, SPC, SUMMARY, OPPORTUNITIES, NONCONFORMITIES)
+}
+INPUTS = (DELIVERY, CASES, CHANGES, REGISTER, ALIASES, CATALOG_SOURCE)
+
+
+def schema_for(path) -> Schema:
+    """The schema of a processed file, from its name (every ``*_rejects.csv`` is :data:`REJECTS`)."""
+    from pathlib import Path
+
+    name = Path(path).name
+    if name.endswith("_rejects.csv"):
+        return REJECTS
+    if name not in PROCESSED:
+        raise KeyError(f"{name}: no schema declared (kpilib.core.schemas)")
+    return PROCESSED[name]
