@@ -5,7 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from kpilib.catalog.indicators import INDICATOR_COLUMNS
+from kpilib.cli import main
 from kpilib.measurements.files import RAW_COLUMNS
+
+HOSTILE = "<script>alert('x')</script> ../../Direzione Prova"
+HEADER = "DIREZIONE\tAREA\tUNITÀ/UFFICIO\tTITOLO PROCESSO\tINDICATORE\tTARGET OBIETTIVO"
 
 
 def indicator(indicator_id: str, unit: str = "percent", op: str = ">=", value: float = 80, basis: str = "", **extra):
@@ -67,3 +71,38 @@ KINDS_IN_ORDER = [
     "missing_data",
     "raise_target",
 ]
+
+
+def report_root(root, hostile: bool = True):
+    """A small root: three indicators of two directions (one hostile name), twelve months of values;
+    without ``hostile``, the one direction (two indicators), for tests that only need pages rendered."""
+    (root / "data" / "raw" / "catalog").mkdir(parents=True)
+    (root / "data" / "raw" / "catalog" / "catalogo.txt").write_text(
+        "\n".join(
+            [
+                HEADER,
+                "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tPRESTITI\tPERCENTUALE DI PRESTITI EVASI ENTRO 10 GIORNI\t≥90%",
+                "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tVISITE\tNUMERO DI VISITE GUIDATE SU BASE MENSILE\t≥4",
+                *([f"{HOSTILE}\t-\tUFFICIO <b>X</b>\tPROCESSO\tTEMPO MASSIMO DI RISPOSTA\t30 GG"] if hostile else []),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["catalog", "--root", str(root)]) == 0
+    import pandas as pd
+
+    ids = pd.read_csv(root / "data" / "processed" / "indicators.csv").set_index("process")["indicator_id"]
+    lines = ["indicatore;periodo;valore;numeratore;denominatore;note"]
+    for month in range(1, 13):
+        if month == 9:  # declared not available, with the reason
+            lines.append(f"{ids['PRESTITI']};2025-09;n.d.;;;sistema dei prestiti fermo per migrazione")
+        else:
+            lines.append(f"{ids['PRESTITI']};2025-{month:02d};;{8 + month % 3};10;")
+        note = "bando prorogato a luglio" if month == 11 else ""
+        lines.append(f"{ids['VISITE']};2025-{month:02d};{3 + month % 4};;;{note}")
+        if hostile:
+            lines.append(f"{ids['PROCESSO']};2025-{month:02d};{20 + month};;;")
+    (root / "data" / "raw" / "measurements").mkdir(parents=True)
+    (root / "data" / "raw" / "measurements" / "misure.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
