@@ -28,12 +28,13 @@ from .catalog.catalog import catalog_sources
 from .catalog.indicators import build_indicators
 from .catalog.sources import CatalogRow, read_catalog_rows
 from .catalog.versions import source_year
-from .core.files import deterministic_xlsx, write_atomic_bytes
+from .core.files import deterministic_xlsx
 from .core.paths import Paths
 from .core.periods import Period
 from .core.text import collapse_whitespace, fold
 from .core.vocabulary import Unit, is_missing
 from .core.workdays import add_working_days
+from .core.writes import write_one
 
 SEED = 20251231
 YEARS = (2023, 2024, 2025)
@@ -305,26 +306,26 @@ def write_examples(paths: Paths) -> list[Path]:
 
     written = []
     target = paths.catalog_dir / f"ESEMPIO_catalogo_{VERSION_YEAR}.csv"
-    write_atomic_bytes(target, _version_csv(rows))
+    write_one(target, _version_csv(rows))
     written.append(target)
     target = paths.catalog_dir / ALIASES_FILE
-    write_atomic_bytes(target, _aliases_csv())
+    write_one(target, _aliases_csv())
     written.append(target)
     target = paths.measurements_dir / "ESEMPIO_misure_2023.csv"
-    write_atomic_bytes(target, _reported_csv(by_year[2023], italian=True))
+    write_one(target, _reported_csv(by_year[2023], italian=True))
     written.append(target)
     target = paths.measurements_dir / "ESEMPIO_misure_2024.xlsx"
-    write_atomic_bytes(target, _reported_xlsx(by_year[2024], indicators))
+    write_one(target, _reported_xlsx(by_year[2024], indicators))
     written.append(target)
     text = _reported_csv(by_year[2025], italian=False).decode("utf-8")
     for profile, period, value, numerator, denominator, note in BAD_ROWS_2025:
         text += f"{ids[profile]},{period},{value},{numerator},{denominator},{note}\r\n"
     target = paths.measurements_dir / "ESEMPIO_misure_2025.csv"
-    write_atomic_bytes(target, text.encode("utf-8"))
+    write_one(target, text.encode("utf-8"))
     written.append(target)
 
     target = paths.raw / "nonconformities" / "ESEMPIO_registro_non_conformita.csv"
-    write_atomic_bytes(target, _register_csv(reported, ids))
+    write_one(target, _register_csv(reported, ids))
     written.append(target)
 
     cases = case_records(indicators, rng)
@@ -333,13 +334,13 @@ def write_examples(paths: Paths) -> list[Path]:
     )
     target = paths.events_dir / "ESEMPIO_casi_protocollo_2025.csv"
     csv_text = cases[protocol].to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    write_atomic_bytes(target, csv_text.encode("utf-8"))
+    write_one(target, csv_text.encode("utf-8"))
     written.append(target)
     target = paths.changes_dir / "ESEMPIO_cambi_processo.csv"
-    write_atomic_bytes(target, _changes_csv(ids))
+    write_one(target, _changes_csv(ids))
     written.append(target)
     target = paths.events_dir / "ESEMPIO_casi_redazione_2025.parquet"
-    write_atomic_bytes(target, _parquet_bytes(cases[~protocol]))
+    write_one(target, _parquet_bytes(cases[~protocol]))
     written.append(target)
     return written
 

@@ -11,7 +11,30 @@ import math
 import numpy as np
 import pandas as pd
 
+from kpilib.core.periods import FIRST_YEAR, LAST_YEAR
 from kpilib.core.workdays import milan_holidays
+
+EPOCH = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
+
+
+def working_day_index() -> np.ndarray:
+    """Cumulative count of working days from 1990-01-01 up to and including each day."""
+    days = np.arange(EPOCH, np.datetime64(f"{LAST_YEAR + 1}-01-01", "D"))
+    return np.cumsum(np.is_busday(days, holidays=milan_holidays())).astype(np.int32)
+
+
+def working_days_between(opened, closed) -> np.ndarray:
+    """The reference rule, element-wise: working days ``d`` with ``opened < d <= closed`` (``datetime64[D]``).
+
+    >>> int(working_days_between(np.datetime64("2025-12-05"), np.datetime64("2025-12-09")))
+    1
+    """
+    index = working_day_index()
+    start = (np.asarray(opened, dtype="datetime64[D]") - EPOCH).astype(np.int64)
+    end = (np.asarray(closed, dtype="datetime64[D]") - EPOCH).astype(np.int64)
+    if np.any((start < 0) | (end < 0) | (start >= len(index)) | (end >= len(index))):
+        raise ValueError(f"dates must lie between {FIRST_YEAR} and {LAST_YEAR}")
+    return index[end] - index[start]
 
 
 def elapsed(opened: pd.Timestamp, until: pd.Timestamp, unit: str) -> float:

@@ -13,7 +13,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from ..core.errors import KpiError
-from ..core.labels import UNIT_IT, target_it
+from ..core.labels import UNIT_IT, indicator_label, target_it
 from ..core.periods import MONTH_NAMES, parse_period
 from ..core.vocabulary import Unit, Variation, is_missing
 from .spc import target_steps
@@ -151,7 +151,7 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
     step = max(1, len(series) // 6)
     ax.set_xticks(list(x)[::step])
     ax.set_xticklabels([tick(p) for p in series["period"].iloc[::step]], rotation=0, fontsize=8)
-    label = row["indicator"] + (f" — {row['sub_indicator']}" if not is_missing(row["sub_indicator"]) else "")
+    label = indicator_label(row)
     ax.set_title("\n".join(textwrap.wrap(label, 60)[:3]), fontsize=8.5, loc="left")
     ax.set_ylabel(_axis_label(row["target_unit"]))
     ax.set_xlabel("")

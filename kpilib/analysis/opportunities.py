@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from ..core.labels import target_it, value_it
+from ..core.labels import target_shown, value_it
 from ..core.periods import parse_period
 from ..core.schemas import OPPORTUNITIES
 from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing
@@ -101,7 +101,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
             (
                 "consistently_failing",
                 f"I limiti del processo ({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}) "
-                f"sono tutti dal lato sbagliato del target ({_target(row)}): così com'è, il processo non può "
+                f"sono tutti dal lato sbagliato del target ({target_shown(row)}): così com'è, il processo non può "
                 "raggiungerlo. Serve un'azione correttiva che cambi il processo (ISO 9001, 10.2).",
             )
         )
@@ -146,7 +146,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "hit_and_miss",
-                f"Il target ({_target(row)}) sta dentro i limiti del processo "
+                f"Il target ({target_shown(row)}) sta dentro i limiti del processo "
                 f"({value_it(row['lower_limit'], unit)}–{value_it(row['upper_limit'], unit)}): a volte è raggiunto, a "
                 "volte no, solo per variabilità. Ridurre la variabilità del processo.",
             )
@@ -163,7 +163,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "raise_target",
-                f"Il target ({_target(row)}) è superato ampiamente in ogni periodo: anche il limite peggiore del "
+                f"Il target ({target_shown(row)}) è superato ampiamente in ogni periodo: anche il limite peggiore del "
                 f"processo ({value_it(_worst_limit(row), unit)}) lo supera. Valutare di alzare il target "
                 "(miglioramento continuo).",
             )
@@ -176,7 +176,7 @@ def _met_text(row: dict) -> str:
     if expected and expected > 1:
         met = int(row["periods_met"])
         return f"raggiunto in {met} {'periodo' if met == 1 else 'periodi'} su {int(expected)}"
-    return f"valore {value_it(row['value'], row['target_unit'])} contro {_target(row)}"
+    return f"valore {value_it(row['value'], row['target_unit'])} contro {target_shown(row)}"
 
 
 def _missing_it(missing: int, expected: int) -> str:
@@ -191,13 +191,6 @@ def _missing_it(missing: int, expected: int) -> str:
 def _prose(period: str) -> str:
     """A period in Italian prose: ``luglio 2025``, ``2° semestre 2025``, ``anno 2025``."""
     return parse_period(period).label_it()
-
-
-def _target(row: dict) -> str:
-    """The target as published; for one part of a compound target, that part's own threshold."""
-    if is_missing(row.get("sub_indicator")) or not row.get("sub_indicator") or not row.get("target_op"):
-        return row["target_raw"]
-    return target_it(row["target_op"], row["target_value"], row["target_unit"])
 
 
 def _worst_limit(row: dict) -> float:

@@ -75,7 +75,7 @@ def create_calendar(connection, first_year: int, last_year: int) -> None:
     """``cal``: each day ``d`` of the years given and ``wd``, the working days from the first day up to it.
 
     Working days are Monday to Friday less Milan's holidays (:func:`~kpilib.core.clock.holiday_dates`),
-    the same rule as :func:`kpilib.core.workdays.working_days_between`; only differences of ``wd``
+    the same rule as ``working_days_between`` of ``tests/reference_events.py``; only differences of ``wd``
     are used, so the calendar may start at any year.
     """
     first_year, last_year = max(first_year, FIRST_YEAR), min(max(last_year, first_year), LAST_YEAR)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.labels import indicator_label
 from ..core.periods import FIRST_YEAR, LAST_YEAR, Period
 from ..core.text import fold
 from .aliases import renamed
@@ -164,7 +165,7 @@ _NAME_FIELDS = ("direction", "area", "office", "process", "indicator")
 
 
 def _describe(row: dict) -> str:
-    text = row["indicator"] + (f" — {row['sub_indicator']}" if row.get("sub_indicator") else "")
+    text = indicator_label(row)
     return f"{row['indicator_id']} ({row['office']}: {text[:70]}{'…' if len(text) > 70 else ''})"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import KpiError
-from .writes import write_one, write_together
+from .writes import write_together
 
 if TYPE_CHECKING:  # pandas only for the annotations: `kpi events` runs without it
     import pandas as pd
@@ -124,11 +124,6 @@ def read_bytes(path: Path) -> bytes:
     if not data.strip():
         raise KpiError(f"{path}: file is empty")
     return data
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
-    write_one(path, data)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

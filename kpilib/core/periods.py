@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .text import fold, strip_accents
-from .vocabulary import Basis
+from .vocabulary import PERIOD_LENGTHS
 
-FREQS = ("month", "quarter", "semester", "year")
+FREQS = tuple(freq for freq, _, _, _ in PERIOD_LENGTHS)
 # The years the project handles: Milan's working-day calendar is built for them, and a period
 # read from a file or an argument outside them is a typo ("0000-01", "9999-S2"), not data.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-MONTHS_IN = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
-BASIS_FREQ = {Basis.MONTHLY: "month", Basis.QUARTERLY: "quarter", Basis.SEMIANNUAL: "semester", Basis.ANNUAL: "year"}
-FREQ_BASIS = {freq: basis for basis, freq in BASIS_FREQ.items()}
-ITALIAN_FREQ = {"month": "mensile", "quarter": "trimestrale", "semester": "semestrale", "year": "annuale"}
+# Derived from the one table of period lengths (kpilib.core.vocabulary.PERIOD_LENGTHS).
+MONTHS_IN = {freq: months for freq, _, months, _ in PERIOD_LENGTHS}
+BASIS_FREQ = {basis: freq for freq, basis, _, _ in PERIOD_LENGTHS}
+FREQ_BASIS = {freq: basis for freq, basis, _, _ in PERIOD_LENGTHS}
+ITALIAN_FREQ = {freq: italian for freq, _, _, italian in PERIOD_LENGTHS}
 
 MONTH_NAMES = (
     "gennaio",

@@ -66,6 +66,24 @@ class Basis(Word):
     ANNUAL = "annual"
 
 
+class Freq(Word):
+    """The length of a period, as ``--freq`` and the period forms name it."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    SEMESTER = "semester"
+    YEAR = "year"
+
+
+# One table of period lengths: frequency, the catalog's basis word, months, the Italian adjective.
+PERIOD_LENGTHS = (
+    (Freq.MONTH, Basis.MONTHLY, 1, "mensile"),
+    (Freq.QUARTER, Basis.QUARTERLY, 3, "trimestrale"),
+    (Freq.SEMESTER, Basis.SEMIANNUAL, 6, "semestrale"),
+    (Freq.YEAR, Basis.ANNUAL, 12, "annuale"),
+)
+
+
 class Variation(Word):
     """What an XmR chart says of a point."""
 

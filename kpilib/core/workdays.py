@@ -17,9 +17,7 @@ import numpy as np
 from .clock import holiday_dates, milan_today
 from .periods import FIRST_YEAR, LAST_YEAR
 
-__all__ = ["add_working_days", "is_working_day", "milan_holidays", "milan_today", "working_days_between"]
-
-EPOCH = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
+__all__ = ["add_working_days", "is_working_day", "milan_holidays", "milan_today"]
 
 
 @lru_cache(maxsize=1)
@@ -28,35 +26,8 @@ def milan_holidays() -> np.ndarray:
     return np.array(holiday_dates(FIRST_YEAR, LAST_YEAR), dtype="datetime64[D]")
 
 
-@lru_cache(maxsize=1)
-def working_day_index() -> np.ndarray:
-    """Cumulative count of working days from 1990-01-01 up to and including each day."""
-    days = np.arange(EPOCH, np.datetime64(f"{LAST_YEAR + 1}-01-01", "D"))
-    working = np.is_busday(days, holidays=milan_holidays())
-    return np.cumsum(working).astype(np.int32)
-
-
 def is_working_day(date: dt.date) -> bool:
     return bool(np.is_busday(np.datetime64(date, "D"), holidays=milan_holidays()))
-
-
-def working_days_between(opened, closed) -> np.ndarray:
-    """Working days ``d`` with ``opened < d <= closed``, element-wise (``datetime64[D]`` arrays).
-
-        Vectorized through a cumulative calendar: one lookup per date, no per-row loop.
-
-        >>> import numpy as np
-
-    from .periods import FIRST_YEAR, LAST_YEAR
-        >>> int(working_days_between(np.datetime64("2025-12-05"), np.datetime64("2025-12-09")))
-        1
-    """
-    index = working_day_index()
-    start = (np.asarray(opened, dtype="datetime64[D]") - EPOCH).astype(np.int64)
-    end = (np.asarray(closed, dtype="datetime64[D]") - EPOCH).astype(np.int64)
-    if np.any((start < 0) | (end < 0) | (start >= len(index)) | (end >= len(index))):
-        raise ValueError(f"dates must lie between {FIRST_YEAR} and {LAST_YEAR}")
-    return index[end] - index[start]
 
 
 def add_working_days(opened: dt.date, count: int) -> dt.date:

@@ -16,10 +16,12 @@ import pandas as pd
 from ..catalog.indicators import read_indicators, resolve_direction
 from ..catalog.targets import describe_target
 from ..core.errors import KpiError
-from ..core.files import deterministic_xlsx, write_atomic_bytes
+from ..core.files import deterministic_xlsx
+from ..core.labels import indicator_label
 from ..core.periods import FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
 from ..core.text import slugify
 from ..core.vocabulary import Basis, Unit
+from ..core.writes import write_one
 from .ingest import read_measurements
 
 SHEET = "Misure"
@@ -76,9 +78,7 @@ def template_rows(
     chosen = indicators[indicators["direction"] == resolve_direction(indicators, direction)]
     rows = []
     for indicator in chosen.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
-        description = indicator["indicator"] + (
-            f" — {indicator['sub_indicator']}" if indicator["sub_indicator"] else ""
-        )
+        description = indicator_label(indicator)
         for due in due_periods(series_basis(indicator, measurements), period):
             rows.append(
                 {
@@ -163,6 +163,6 @@ def run_template(paths, direction: str, period_text: str, out: Path | None = Non
     measured = read_measurements(paths.measurements) if paths.measurements.exists() else None
     rows = template_rows(indicators, direction, period, measured)
     out = Path(out) if out else paths.templates_dir / f"modello_{slugify(direction)}_{period}.xlsx"
-    write_atomic_bytes(out, build_workbook(rows, direction, period))
+    write_one(out, build_workbook(rows, direction, period))
     print(f"template: {len(rows)} row(s) for {direction}, {period} -> {paths.relative(out)}")
     return out

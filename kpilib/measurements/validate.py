@@ -151,7 +151,7 @@ def _check_in_force(indicator: dict, period) -> None:
 def validate_measurements(
     records: pd.DataFrame, indicators: pd.DataFrame, versions: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Accepted measurements and rejects from text records (``measurement_files.RAW_COLUMNS``).
+    """Accepted measurements and rejects from text records (:data:`~.files.RAW_COLUMNS`).
 
     Conflicting values for one indicator and period reject every copy, each naming the
     others; later copies of an identical measurement are rejected as duplicates.

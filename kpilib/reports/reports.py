@@ -33,11 +33,10 @@ from traitlets.config import Config
 from ..analysis.evaluate import run_evaluate
 from ..catalog.indicators import read_indicators, resolve_direction
 from ..core.errors import KpiError
-from ..core.files import write_atomic_bytes
 from ..core.paths import Paths
 from ..core.periods import parse_period
 from ..core.schemas import SUMMARY
-from ..core.writes import write_together
+from ..core.writes import write_one, write_together
 from .data import report_slug
 from .pdf import print_pdfs
 
@@ -325,9 +324,9 @@ def write_indexes(paths: Paths, period: str, outcomes: list[Outcome]) -> None:
             "message": outcome.message,
         }
     kept = [entry for slug, entry in sorted(pages.items()) if (folder / f"{slug}.html").is_file()]
-    write_atomic_bytes(paths.page_list(period), (json.dumps(kept, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    write_atomic_bytes(paths.report_index(period), index_page(period, kept).encode("utf-8"))
-    write_atomic_bytes(paths.archive_index, archive_page(paths.reports).encode("utf-8"))
+    write_one(paths.page_list(period), (json.dumps(kept, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    write_one(paths.report_index(period), index_page(period, kept).encode("utf-8"))
+    write_one(paths.archive_index, archive_page(paths.reports).encode("utf-8"))
 
 
 def _page_list(path: Path) -> list[dict]:

@@ -11,7 +11,8 @@ from pandas.io.formats.style import Styler
 
 from ..analysis.opportunities import KIND_LABELS
 from ..analysis.spc import target_steps
-from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, value_it
+from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, target_shown, value_it
+from ..core.labels import indicator_label as label
 from ..core.periods import parse_period
 from ..core.vocabulary import Status, is_missing
 from .icons import assurance_icon, variation_icon
@@ -73,23 +74,6 @@ def parts_it(row: dict) -> str:
     if gaps:
         missing = f"; {'manca' if len(gaps) == 1 else 'mancano'} {', '.join(gaps)}"
     return f" ({int(row['periods_met'])} su {int(expected)}{missing})"
-
-
-def label(row: dict) -> str:
-    """An indicator as a reader names it: its text, and the part of a compound target."""
-    return row["indicator"] + (f" — {row['sub_indicator']}" if not is_missing(row["sub_indicator"]) else "")
-
-
-def target_shown(row: dict) -> str:
-    """The target as published, or, for one part of a compound target, that part's own threshold.
-
-    >>> target_shown({"sub_indicator": "PREMIO MARRA", "target_raw": "≥10 ≥10", "target_op": ">=",
-    ...               "target_value": 10.0, "target_unit": "number"})
-    '≥10'
-    """
-    if is_missing(row.get("sub_indicator")) or not row.get("target_op"):
-        return row["target_raw"]
-    return target_it(row["target_op"], row["target_value"], row["target_unit"])
 
 
 def target_history_it(row: dict, steps: list[tuple[str, float, float]]) -> str:

