@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", default=None, help="date open cases are judged at (default: latest date in the input)"
     )
     events.add_argument("--out", type=Path, default=None, help="where to write the derived measurements (CSV)")
+    events.add_argument("--force", action="store_true", help="replace an --out file that kpi did not write")
 
     ingest = commands.add_parser(
         "ingest", parents=[common], help="validate measurement files into measurements.csv and measurement_rejects.csv"
@@ -54,7 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "files", nargs="*", type=Path, metavar="FILE", help="measurement files (default: data/raw/measurements/*)"
     )
-    ingest.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected (to check a delivery)")
+    ingest.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected or any file is not read")
+    ingest.add_argument(
+        "--only",
+        action="store_true",
+        help="take the given files as the whole input: measurements.csv is rebuilt from them alone",
+    )
 
     evaluate = commands.add_parser("evaluate", parents=[common], help="evaluate targets, SPC, assurance, opportunities")
     evaluate.add_argument("--period", default=None, help="period to evaluate (default: the latest semester with data)")
@@ -71,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--direction", required=True, help="direction as written in indicators.csv")
     template.add_argument("--period", required=True, help="period the template covers, e.g. 2025-S2")
     template.add_argument("--out", type=Path, default=None, help="where to write the .xlsx")
+    template.add_argument("--force", action="store_true", help="replace an --out file that kpi did not write")
 
     review = commands.add_parser(
         "review", parents=[common], help="render the management review pack (ISO 9001 9.3) for a year"
@@ -119,11 +126,16 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
     if args.command == "events":
         from .cases.events import run_events
 
-        run_events(paths, args.files, args.freq, args.as_of, args.out)
+        run_events(paths, args.files, args.freq, args.as_of, args.out, force=args.force)
         return 0
     if args.command == "ingest":
         from .measurements.ingest import run_ingest
 
+        if args.files and not args.only:
+            raise KpiError(
+                "given files would replace measurements.csv with those files alone: to check a delivery without "
+                "changing anything use 'kpi check FILE'; to rebuild from those files only, add --only"
+            )
         return run_ingest(paths, args.files, strict=args.strict)
     if args.command == "evaluate":
         from .analysis.evaluate import run_evaluate
@@ -139,7 +151,7 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
     if args.command == "template":
         from .measurements.template import run_template
 
-        run_template(paths, args.direction, args.period, args.out)
+        run_template(paths, args.direction, args.period, args.out, force=args.force)
         return 0
     if args.command == "review":
         from .reports.reports import run_review

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.clock import milan_today
 from ..core.errors import KpiError
 from ..core.files import REGISTER_SUFFIXES, list_inputs, read_csv_rows
-from ..core.periods import parse_period
+from ..core.periods import BASIS_FREQ, ITALIAN_FREQ, MONTHS_IN, parse_period, period_of
 from ..core.rejects import reject, rejects_frame
 from ..core.schema import DuplicateHeading
 from ..core.schemas import CHANGE_LIST, CHANGES
@@ -25,6 +26,8 @@ CHANGE_COLUMNS = CHANGE_LIST.names
 def read_changes(folder: Path, indicators: pd.DataFrame, relative=str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The recorded changes (period canonical) and the register rows that could not be used."""
     known = set(indicators["indicator_id"])
+    basis = dict(zip(indicators["indicator_id"], indicators["basis"], strict=True))
+    today = milan_today()
     changes, rejects, seen = [], [], {}
     for path in list_inputs(folder, REGISTER_SUFFIXES):
         lines = read_csv_rows(path)
@@ -66,7 +69,36 @@ def read_changes(folder: Path, indicators: pd.DataFrame, relative=str) -> tuple[
                     )
                 )
                 continue
-            if indicator_id not in known:
+            parsed = parse_period(period)
+            basis_freq = BASIS_FREQ.get(basis.get(indicator_id, ""))
+            if indicator_id in known and parsed.start > today:
+                rejects.append(
+                    reject(
+                        source,
+                        number,
+                        "future_period",
+                        raw,
+                        indicator_id,
+                        period,
+                        period=period,
+                        today=today.strftime("%d/%m/%Y"),
+                    )
+                )
+            elif indicator_id in known and basis_freq and MONTHS_IN[parsed.freq] < MONTHS_IN[basis_freq]:
+                rejects.append(
+                    reject(
+                        source,
+                        number,
+                        "change_finer_than_basis",
+                        raw,
+                        indicator_id,
+                        period,
+                        period=period,
+                        basis=ITALIAN_FREQ[basis_freq],
+                        first=str(period_of(parsed.start, basis_freq)),
+                    )
+                )
+            elif indicator_id not in known:
                 rejects.append(
                     reject(
                         source,

@@ -14,7 +14,7 @@ import pandas as pd
 from ..catalog.indicators import read_indicator_versions
 from ..catalog.versions import in_force, newest, not_in_force_message
 from ..core.errors import KpiError
-from ..core.files import write_csvs
+from ..core.files import warn_unread_subfolders, write_csvs
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of
 from ..core.rejects import sort_rejects
@@ -130,6 +130,8 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
 
 def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
     """``kpi evaluate``: compute and write every analysis file."""
+    for folder in (paths.changes_dir, paths.nonconformities_dir):
+        warn_unread_subfolders(folder, paths.relative)
     result = analyse(period, paths.root)
     write_csvs(
         {

@@ -194,6 +194,19 @@ def nonconformities(
                     period=entry["period"],
                 )
             )
+        elif entry.get("closed_on") is not None and entry["closed_on"] < episode["first"].start:
+            rejects.append(
+                reject(
+                    entry["source"],
+                    entry["row"],
+                    "closed_before_episode",
+                    entry["raw"],
+                    entry["indicator_id"],
+                    entry["period"],
+                    closed=entry["closed_on"].strftime("%d/%m/%Y"),
+                    first=episode["first"].label_it(),
+                )
+            )
         elif "entry" in episode:
             first = episode["entry"]
             rejects.append(

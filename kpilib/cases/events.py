@@ -25,7 +25,6 @@ want them.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,9 +36,10 @@ import duckdb
 
 from ..core.clock import milan_today
 from ..core.errors import KpiError
-from ..core.files import list_inputs, rows_csv_bytes
+from ..core.files import list_inputs, rows_csv_bytes, warn_unread_subfolders
 from ..core.periods import FIRST_YEAR, FREQS, LAST_YEAR
 from ..core.rejects import REJECT_COLUMNS
+from ..core.settings import duckdb_memory
 from ..core.writes import write_together
 from .files import SUFFIXES, CaseFile, open_case_file, select_sql
 from .indicators import case_kind, case_table, read_case_catalog
@@ -122,7 +122,7 @@ def derive(
     try:
         return _derive(connection, case_files, table, freq, as_of, structural)
     except duckdb.OutOfMemoryException:
-        limit = os.environ.get("KPI_DUCKDB_MEMORY", "512MB")
+        limit = duckdb_memory()
         raise KpiError(
             f"not enough memory for the case files (DuckDB limit {limit}): set KPI_DUCKDB_MEMORY higher, e.g. 2GB"
         ) from None
@@ -204,6 +204,7 @@ def _derive(connection, case_files, table, freq, as_of, structural) -> Derived:
 
 
 def event_files(paths) -> list[Path]:
+    warn_unread_subfolders(paths.events_dir, paths.relative)
     return list_inputs(paths.events_dir, SUFFIXES)
 
 
@@ -237,7 +238,9 @@ def derive_from_folder(paths, indicators):
     return derived
 
 
-def run_events(paths, files: list[Path] | None = None, freq: str | None = None, as_of: str | None = None, out=None):
+def run_events(
+    paths, files: list[Path] | None = None, freq: str | None = None, as_of: str | None = None, out=None, force=False
+):
     """``kpi events``: derive, write the derived measurements and ``event_rejects.csv``."""
     as_of_date = None
     if as_of:
@@ -249,7 +252,7 @@ def run_events(paths, files: list[Path] | None = None, freq: str | None = None, 
             raise KpiError(f"--as-of {as_of} is outside the years handled ({FIRST_YEAR}-{LAST_YEAR})")
     table = read_case_catalog(paths.indicators)
     files = [Path(f) for f in files] if files else event_files(paths)
-    out = Path(out) if out else paths.event_measurements
+    out = paths.output(out, force, _is_derived_csv) if out else paths.event_measurements
     with derived_from(paths, files, table, freq, as_of_date) as derived:
         write_together(
             {
@@ -266,3 +269,12 @@ def run_events(paths, files: list[Path] | None = None, freq: str | None = None, 
         f"{derived.rejected} rejected, {len(derived.rows)} measurement(s) ({when}) -> {paths.relative(out)}"
     )
     return derived
+
+
+def _is_derived_csv(path: Path) -> bool:
+    """Whether ``path`` is a file of derived measurements (its first line is their header): ours to replace."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.readline().rstrip("\r\n") == ",".join(DERIVED_COLUMNS)
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -19,12 +19,13 @@ import duckdb
 
 from ..core.clock import holiday_dates
 from ..core.periods import FIRST_YEAR, LAST_YEAR
+from ..core.settings import duckdb_memory
 
 
 def connect(scratch: Path):
     connection = duckdb.connect(str(scratch / "work.duckdb"))  # tables too large for memory go to disk
     threads = os.cpu_count() or 1
-    memory = os.environ.get("KPI_DUCKDB_MEMORY", "512MB")
+    memory = duckdb_memory()
     connection.execute(
         f"SET threads = {threads}; SET memory_limit = '{memory}'; SET preserve_insertion_order = false; "
         f"SET temp_directory = '{scratch / 'spill'}'; SET TimeZone = 'Europe/Rome'"

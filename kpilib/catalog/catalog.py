@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..core.errors import KpiError
 from ..core.files import list_inputs, write_csvs
+from ..core.periods import FIRST_YEAR, LAST_YEAR
 from ..core.rejects import rejects_frame, sort_rejects
 from ..core.schemas import INDICATORS
 from ..core.text import collapse_whitespace
@@ -22,7 +23,15 @@ from .aliases import FILE_NAME as ALIASES_FILE
 from .aliases import read_aliases
 from .indicators import build_indicators
 from .sources import SOURCE_SUFFIXES, CatalogRow, read_catalog_rows
-from .versions import VERSION_COLUMNS, aliased_names, changes_between, comparison, source_year, versions_of
+from .versions import (
+    VERSION_COLUMNS,
+    aliased_names,
+    changes_between,
+    comparison,
+    source_year,
+    versions_of,
+    years_out_of_range,
+)
 
 CATALOG_COLUMNS = INDICATORS.names
 
@@ -132,7 +141,19 @@ def run_catalog(paths, sources: list[Path] | None = None) -> pd.DataFrame:
             "a folder named after its year, 2026/, or carries the year in its file name)"
             for folder in unread_folders(paths.catalog_dir)
         ]
+        skipped += [
+            f"{paths.relative(folder)}: folder not read (only the year folders directly under "
+            f"{paths.relative(paths.catalog_dir)}/ are read; move a table to be used there)"
+            for year_folder in year_folders(paths.catalog_dir)
+            for folder in _subfolders(year_folder)
+        ]
     sources = [Path(source) for source in sources] if sources else catalog_sources(paths.catalog_dir)
+    skipped += [
+        f"{paths.relative(source)}: the year {year} in its name lies outside the years handled "
+        f"({FIRST_YEAR}-{LAST_YEAR}): not used to date the table"
+        for source in sources
+        for year in years_out_of_range(source)
+    ]
     built = load_catalog(sources, paths.relative, paths.catalog_dir / ALIASES_FILE, paths.catalog_dir)
     print_warnings([*skipped, *built.warnings])
     for line in built.changes:

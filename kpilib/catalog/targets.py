@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..core.labels import value_it
+from ..core.numbers import COMMA, read_number
 from ..core.text import collapse_whitespace
 from ..core.vocabulary import DURATION_UNITS, Comparator, Polarity, Unit, meets
 
@@ -40,7 +41,8 @@ _COMPARATORS = {
     "non meno di": _AT_LEAST,
 }
 _COMPARATOR_PATTERN = "|".join(re.escape(token) for token in sorted(_COMPARATORS, key=len, reverse=True))
-_NUMBER = r"\d+(?:[.,]\d+)?"
+# Digits with decimal comma or point, or Italian thousands (1.000, 1.234,5): read by core.numbers.
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _UNIT = r"%|gg\.?|giorn[oi]|ore|ora"
 _THRESHOLD = re.compile(
     rf"(?P<cmp>{_COMPARATOR_PATTERN})?\s*(?P<num>{_NUMBER})\s*"
@@ -69,12 +71,14 @@ class Target:
 
 
 def parse_number(text: str) -> float:
-    """A number written with decimal comma or point.
+    """A number of a published target, read as the measurements are (:func:`~kpilib.core.numbers.read_number`)
+    in a table that writes decimals with a comma: ``1.000`` is a thousand, ``1.234,5`` 1234.5, and a lone
+    point is a decimal point only where it cannot group thousands (``92.5``).
 
-    >>> parse_number("92,5"), parse_number("12")
-    (92.5, 12.0)
+    >>> parse_number("92,5"), parse_number("12"), parse_number("1.000"), parse_number("1.234,5"), parse_number("92.5")
+    (92.5, 12.0, 1000.0, 1234.5, 92.5)
     """
-    return float(text.strip().replace(",", "."))
+    return read_number(text, COMMA).value
 
 
 def unit_of(unit_text: str | None) -> Unit:

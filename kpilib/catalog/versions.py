@@ -24,8 +24,19 @@ from ..core.periods import FIRST_YEAR, LAST_YEAR, Period
 from ..core.text import fold
 from .aliases import renamed
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# A year standing as a word of its own in a name (catalogo_2024, 2025, tabella 2026): never digits inside a
+# longer run of letters and digits (a hash such as c9ad2024a4659c).
+_YEAR = re.compile(r"(?<![A-Za-z0-9])(\d{4})(?![A-Za-z0-9])")
 VERSION_COLUMNS = ["valid_from", "valid_to"]
+
+
+def years_out_of_range(path: Path) -> list[int]:
+    """Years written as a word of their own in a source's name that lie outside the years handled.
+
+    >>> years_out_of_range(Path("catalogo_1899.txt")), years_out_of_range(Path("catalogo_2024.txt"))
+    ([1899], [])
+    """
+    return [int(y) for y in _YEAR.findall(Path(path).stem) if not FIRST_YEAR <= int(y) <= LAST_YEAR]
 
 
 def source_year(path: Path, folder: Path | None = None) -> int | None:
@@ -34,8 +45,8 @@ def source_year(path: Path, folder: Path | None = None) -> int | None:
 
     >>> source_year(Path("catalogo_2024.txt")), source_year(Path("cat/2025/tabella.xlsx"), Path("cat"))
     (2024, 2025)
-    >>> source_year(Path("000_c9ad083143a4659c.txt")) is None
-    True
+    >>> source_year(Path("000_c9ad083143a4659c.txt")) is None, source_year(Path("000_c9ad2024a4659c.txt")) is None
+    (True, True)
     """
     path = Path(path).resolve()
     folder = Path(folder).resolve() if folder is not None else None

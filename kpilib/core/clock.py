@@ -7,17 +7,16 @@ holidays; this module keeps ``kpi events`` from loading NumPy or pandas for it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo
+
+from .settings import today_override
 
 MILAN = ZoneInfo("Europe/Rome")
 
 
 def milan_today() -> dt.date:
     """Today in Milan, whatever the machine's time zone (``KPI_TODAY=YYYY-MM-DD`` overrides it, for tests)."""
-    if os.environ.get("KPI_TODAY"):
-        return dt.date.fromisoformat(os.environ["KPI_TODAY"])
-    return dt.datetime.now(MILAN).date()
+    return today_override() or dt.datetime.now(MILAN).date()
 
 
 def holiday_dates(first_year: int, last_year: int) -> list[dt.date]:

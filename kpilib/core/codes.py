@@ -58,6 +58,16 @@ CODES: dict[str, Code] = {
             "periodo fuori dagli anni gestiti ({first}-{last}): '{period}' (errore di battitura?)",
             "controllare l'anno",
         ),
+        Code(
+            "future_period",
+            "periodo {period} nel futuro (oggi è il {today}): errore di battitura?",
+            "controllare l'anno del periodo",
+        ),
+        Code(
+            "period_as_number",
+            "periodo scritto come numero ({period}): il foglio lo ha trasformato, il mese non si può sapere",
+            "scrivere il periodo come testo: 2026-10 o ottobre 2026",
+        ),
         Code("missing_header", "intestazione mancante: servono {needed}", "aggiungere una riga di intestazione"),
         Code("wrong_field_count", "numero di campi errato: {found} invece di {expected}"),
         # Measurement deliveries.
@@ -65,6 +75,12 @@ CODES: dict[str, Code] = {
             "period_coarser_than_basis",
             "periodo {period} più ampio della base dell'indicatore ({basis}): servono valori per ogni periodo {basis}",
             "scrivere un valore per ogni periodo {basis}",
+        ),
+        Code(
+            "coarser_than_series",
+            "periodo {period} più ampio degli altri valori dell'indicatore, che è misurato su base {series}: "
+            "questo valore non entrerebbe nella serie",
+            "scrivere i valori per ogni periodo {series}",
         ),
         Code(
             "indicator_retired",
@@ -200,6 +216,17 @@ CODES: dict[str, Code] = {
         Code("alias_repeated", "'{old}' è già rinominato in '{new}'"),
         Code("alias_circular", "rinomina circolare: '{name}' torna al nome vecchio"),
         # The registers.
+        Code(
+            "change_finer_than_basis",
+            "cambiamento dal {period}, dentro un periodo {basis} dell'indicatore: i limiti si ricalcolano per "
+            "periodi interi",
+            "scrivere il periodo {basis} da cui vale il cambiamento (es. {first} o il successivo)",
+        ),
+        Code(
+            "closed_before_episode",
+            "chiusura registrata il {closed}, prima dell'inizio della non conformità ({first})",
+            "controllare la data di chiusura",
+        ),
         Code("duplicate_change", "cambiamento già registrato alla riga {row}", "unire le due righe in una"),
         Code("invalid_review_date", "data di verifica non valida: '{written}' (usare GG/MM/AAAA)", "usare GG/MM/AAAA"),
         Code("invalid_closing_date", "data di chiusura non valida: '{written}' (usare GG/MM/AAAA)", "usare GG/MM/AAAA"),

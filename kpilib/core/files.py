@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import KpiError
+from .text import clean_text
 from .writes import write_together
 
 if TYPE_CHECKING:  # pandas only for the annotations: `kpi events` runs without it
@@ -29,7 +30,7 @@ def read_text(path: Path) -> str:
     if b"\x00" in data:
         raise KpiError(f"{path}: not a text file (binary content or UTF-16); save it as UTF-8")
     try:
-        return data.decode("utf-8-sig")
+        return clean_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
     try:
@@ -37,7 +38,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise KpiError(f"{path}: unreadable text: neither UTF-8 nor Windows-1252 (byte {exc.start})") from None
     print(f"warning: {path}: not UTF-8, read as Windows-1252", file=sys.stderr)
-    return text
+    return clean_text(text)
 
 
 DELIMITERS = (";", ",", "\t")
@@ -126,9 +127,35 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+# A text cell starting with one of these is a formula to a spreadsheet that opens the file: written with a
+# leading apostrophe (OWASP, CSV injection), which the schema reader takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(text: str) -> str:
+    """A text cell as it is safe to write: ``'`` before a leading ``= + - @``, tab or carriage return.
+
+    >>> defuse("=HYPERLINK(1)"), defuse("-5 per ritardo"), defuse("ok")
+    ("'=HYPERLINK(1)", "'-5 per ritardo", 'ok')
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def undefuse(text: str) -> str:
+    """The text :func:`defuse` was given."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as UTF-8 CSV; same frame, same bytes."""
-    return frame.to_csv(index=False, lineterminator="\n", float_format=_float_format).encode("utf-8")
+    """``frame`` as UTF-8 CSV; same frame, same bytes; text cells defused (:func:`defuse`)."""
+    import pandas as pd
+
+    safe = frame.copy()
+    for name in safe.columns:
+        column = safe[name]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            safe[name] = column.map(lambda v: defuse(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=False, lineterminator="\n", float_format=_float_format).encode("utf-8")
 
 
 def write_csvs(frames: dict[Path, pd.DataFrame], journal_dir: Path) -> None:
@@ -156,7 +183,9 @@ def rows_csv_bytes(columns: list[str], rows: Iterable[tuple], float_columns: fro
     for row in rows:
         writer.writerow(
             [
-                _float_cell(cell) if is_float else ("" if cell is None else cell)
+                _float_cell(cell)
+                if is_float
+                else ("" if cell is None else defuse(cell) if isinstance(cell, str) else cell)
                 for cell, is_float in zip(row, floats, strict=True)
             ]
         )
@@ -195,6 +224,17 @@ def list_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
         for path in folder.iterdir()
         if path.is_file() and is_input_name(path.name) and path.suffix.lower() in suffixes
     )
+
+
+def warn_unread_subfolders(folder: Path, relative=str) -> None:
+    """Say on stderr which subfolders of an input folder are not read (their files are not inputs)."""
+    if not folder.is_dir():
+        return
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and is_input_name(p.name)):
+        print(
+            f"warning: {relative(sub)}: folder not read (put the files to be used directly in {relative(folder)}/)",
+            file=sys.stderr,
+        )
 
 
 def unreadable_inputs(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -276,15 +316,21 @@ def cell_text(value: object, number_format: str | None = "") -> str:
 
     >>> cell_text(0.925, "0.0%"), cell_text(12.0, "General"), cell_text(None)
     ('92.5%', '12', '')
+    >>> cell_text(0.5, '0.0" %"')  # a percent sign as text: 0,5 % is what the cell shows
+    '0.5%'
+
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
-        if number_format and "%" in number_format:
+        shown = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")  # quoted text, escapes, [colours]
+        if "%" in shown:
             return f"{value * 100:.12g}%"
+        if "%" in (number_format or ""):  # a percent sign written as text ("0.0 %" in quotes): shown as it is
+            return f"{value:.15g}%"
         return f"{value:.15g}"
     if isinstance(value, dt.datetime | dt.date):
         return f"{value:%Y-%m}" if value.day == 1 else f"{value:%d/%m/%Y}"
-    return str(value)
+    return clean_text(str(value))

@@ -145,6 +145,25 @@ class Paths:
         """What the period's index lists: every page rendered into the folder, whichever command wrote it."""
         return self.report_folder(period) / "pages.json"
 
+    def output(self, path: Path, force: bool = False, is_ours=lambda path: False) -> Path:
+        """``path`` checked as a place to write a command's output (``--out``): never inside ``data/raw/``
+        (the offices' files), and an existing file there that ``is_ours`` does not recognise as this
+        project's own output is replaced only with ``force``."""
+        from .errors import KpiError
+
+        path = Path(path).resolve()
+        if path.is_relative_to(self.raw.resolve()):
+            raise KpiError(
+                f"{path}: outputs are never written into data/raw/ (the files people deliver); choose another --out"
+            )
+        if path.is_dir():
+            raise KpiError(f"{path}: is a folder; give a file name to --out")
+        if path.exists() and not force and not is_ours(path):
+            raise KpiError(
+                f"{path}: exists and was not written by kpi; add --force to replace it, or choose another --out"
+            )
+        return path
+
     def relative(self, path: Path) -> str:
         """``path`` relative to the root when it lies inside it, else absolute, with ``/``."""
         path = Path(path).resolve()

@@ -248,7 +248,9 @@ def _typed(values: pd.Series, kind: str) -> pd.Series:
     if kind == "boolean":
         words = values.astype(str).str.strip().str.lower()
         return words.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
-    return values.astype(object).where(values.notna(), "").astype(str)
+    from .files import undefuse
+
+    return values.astype(object).where(values.notna(), "").astype(str).map(undefuse)
 
 
 def column_table(schema: Schema) -> list[tuple[str, str]]:

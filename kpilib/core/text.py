@@ -8,6 +8,29 @@ import unicodedata
 from .vocabulary import is_missing
 
 _SPACES = re.compile(r"\s+")
+# Characters a person cannot see or that break a line inside a cell: format characters (zero-width space,
+# BOM, direction marks) are removed; control characters and the line separators splitlines() obeys
+# (vertical tab, form feed, U+0085, U+2028, U+2029) become a space. Tab, line feed and CR are kept.
+_FORMAT_RANGES = (
+    (0xAD, 0xAD),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0xFEFF, 0xFEFF),
+)
+_INVISIBLE = dict.fromkeys([c for first, last in _FORMAT_RANGES for c in range(first, last + 1)], None)
+_BREAKING = {c: " " for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029] if c not in (9, 10, 13)}
+_CLEAN = {**_INVISIBLE, **_BREAKING}
+
+
+def clean_text(text: str) -> str:
+    r"""Text as read at the edge: invisible characters removed, control characters and odd line breaks spaced.
+
+    >>> clean_text("kpi-1\u200b"), clean_text("riga\vcon tab"), clean_text("\ufeffindicatore;periodo\n")
+    ('kpi-1', 'riga con tab', 'indicatore;periodo\n')
+    """
+    return text.translate(_CLEAN)
 
 
 def collapse_whitespace(text: object) -> str:

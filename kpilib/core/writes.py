@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import KpiError
+from .settings import lock_wait
 
 JOURNAL_PREFIX = ".kpi-pending-"
 LOCK = ".kpi.lock"
 TEMP_SUFFIX = ".kpi-tmp"
-# How long a command waits for another one writing the same root before it gives up (seconds).
-LOCK_WAIT = float(os.environ.get("KPI_LOCK_WAIT", "600"))
 
 
 def write_together(outputs: dict[Path, bytes], journal_dir: Path) -> None:
@@ -53,22 +52,54 @@ def write_one(path: Path, data: bytes) -> None:
 def recover(journal_dir: Path, *folders: Path) -> list[str]:
     """Finish an interrupted :func:`write_together` and remove temporary files left by killed commands.
 
-    Call it holding the root's lock. Returns what was done, one line each, for the console.
+    Call it holding the root's lock. Only the project's own files are touched: journals in
+    ``journal_dir`` whose every entry renames one of the project's temporary files
+    (``.<name>.<random>.kpi-tmp``) onto the file beside it, inside ``journal_dir`` or ``folders``;
+    a journal that is damaged or names anything else is set aside (``….damaged``) with a warning,
+    never followed. Returns what was done, one line each, for the console.
     """
     done = []
     journal_dir = Path(journal_dir)
-    folders_seen = [folder for folder in {journal_dir, *map(Path, folders)} if folder.is_dir()]
-    journals = sorted({j for folder in folders_seen for j in folder.rglob(f"{JOURNAL_PREFIX}*.json")})
-    for journal in journals:
-        pending = [tuple(pair) for pair in json.loads(journal.read_text(encoding="utf-8"))]
+    allowed = [Path(folder).resolve() for folder in (journal_dir, *folders)]
+    for journal in sorted(journal_dir.glob(f"{JOURNAL_PREFIX}*.json")) if journal_dir.is_dir() else []:
+        pending = _valid_journal(journal, allowed)
+        if pending is None:
+            aside = journal.with_name(journal.name + ".damaged")
+            os.replace(journal, aside)
+            done.append(f"warning: {journal.name}: not a journal this project wrote; set aside as {aside.name}")
+            continue
         _finish(pending, journal)
         done.append(f"finished writing {len(pending)} file(s) that an interrupted command had left half done")
-    for folder in folders_seen:
-        for pattern in (f".*{TEMP_SUFFIX}", ".*.tmp"):  # .tmp: the names of earlier versions
-            for stale in folder.rglob(pattern):
-                stale.unlink(missing_ok=True)
-                done.append(f"removed {stale.name}, left by an interrupted command")
+    for folder in allowed:
+        for stale in folder.rglob(f".*{TEMP_SUFFIX}") if folder.is_dir() else []:
+            stale.unlink(missing_ok=True)
+            done.append(f"removed {stale.name}, left by an interrupted command")
     return done
+
+
+def _valid_journal(journal: Path, allowed: list[Path]) -> list[tuple[str, str]] | None:
+    """The journal's renames when each is one of ours (a temporary file beside its target, inside ``allowed``)."""
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entries, list):
+        return None
+    pending = []
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(p, str) for p in entry)):
+            return None
+        temporary, final = Path(entry[0]).resolve(), Path(entry[1]).resolve()
+        ours = (
+            temporary.parent == final.parent
+            and temporary.name.startswith(f".{final.name}.")
+            and temporary.name.endswith(TEMP_SUFFIX)
+            and any(final.is_relative_to(folder) for folder in allowed)
+        )
+        if not ours:
+            return None
+        pending.append((str(temporary), str(final)))
+    return pending
 
 
 def _finish(pending: list[tuple[str, str]], journal: Path) -> None:
@@ -115,7 +146,7 @@ def _umask() -> int:
 def root_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the root's lock (a file in ``folder``) for the block: a second command waits for the
     first, up to ``wait`` seconds (``KPI_LOCK_WAIT``, default 600), then stops with a plain line."""
-    wait = LOCK_WAIT if wait is None else wait
+    wait = lock_wait() if wait is None else wait
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK
     with open(path, "a+", encoding="utf-8") as handle:

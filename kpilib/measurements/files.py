@@ -69,7 +69,7 @@ def _records(sheet: Sheet, source: str, problems: dict[int, str] | None = None) 
                 continue
             shown = _trimmed(cells)
             record = {name: _cell(cells, columns.get(name)) for name in FIELDS}
-            typed = [name for name in NUMBER_FIELDS if (index, columns.get(name, -1)) in sheet.numbers]
+            typed = [name for name in (*NUMBER_FIELDS, "period") if (index, columns.get(name, -1)) in sheet.numbers]
             problem, detail = problems.get(index, ""), {}
             if not problem and unsaved:
                 problem, detail = "unsaved_formula", {"columns": ", ".join(_column_letter(c) for c in unsaved)}

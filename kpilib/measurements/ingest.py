@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..cases.events import derive_from_folder
 from ..catalog.indicators import read_indicator_versions, read_indicators
-from ..core.files import list_inputs, unreadable_inputs
+from ..core.files import list_inputs, unreadable_inputs, warn_unread_subfolders
 from ..core.paths import Paths
 from ..core.rejects import reject, rejects_bytes, rejects_frame, sort_rejects
 from ..core.schemas import MEASUREMENTS
@@ -33,6 +33,7 @@ def collect_records(paths: Paths, files: list[Path] | None = None) -> tuple[pd.D
         files = [Path(f) for f in files]
     else:
         files = list_inputs(paths.measurements_dir, SUFFIXES)
+        warn_unread_subfolders(paths.measurements_dir, paths.relative)
         for other in unreadable_inputs(paths.measurements_dir, SUFFIXES):
             problems.append(
                 f"{paths.relative(other)}: not read: '{other.suffix or other.name}' files cannot be read "

@@ -96,6 +96,20 @@ def template_rows(
     return pd.DataFrame(rows)
 
 
+CREATOR = "kpilib (kpi template)"
+
+
+def is_template(path: Path) -> bool:
+    """Whether ``path`` is a workbook ``kpi template`` wrote (its creator property says so): ours to replace."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            return f"<dc:creator>{CREATOR}</dc:creator>" in book.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
 def build_workbook(rows: pd.DataFrame, direction: str, period: Period) -> bytes:
     """The workbook as bytes: «Misure» sheet with validation, «Istruzioni» sheet."""
     # openpyxl here, not at the top: 0.2 s that every other command would pay at import
@@ -104,6 +118,7 @@ def build_workbook(rows: pd.DataFrame, direction: str, period: Period) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
+    workbook.properties.creator = CREATOR
     sheet = workbook.active
     sheet.title = SHEET
     for position, (name, width) in enumerate(COLUMNS, start=1):
@@ -152,7 +167,7 @@ def _text_cell(sheet, row: int, column: int, value: object):
     return cell
 
 
-def run_template(paths, direction: str, period_text: str, out: Path | None = None) -> Path:
+def run_template(paths, direction: str, period_text: str, out: Path | None = None, force: bool = False) -> Path:
     """``kpi template``: write the workbook; returns its path."""
     try:
         period = parse_period(period_text)
@@ -162,7 +177,11 @@ def run_template(paths, direction: str, period_text: str, out: Path | None = Non
     direction = resolve_direction(indicators, direction)  # the catalog's spelling goes in the sheet and the name
     measured = read_measurements(paths.measurements) if paths.measurements.exists() else None
     rows = template_rows(indicators, direction, period, measured)
-    out = Path(out) if out else paths.templates_dir / f"modello_{slugify(direction)}_{period}.xlsx"
+    out = (
+        paths.output(out, force, is_template)
+        if out
+        else paths.templates_dir / f"modello_{slugify(direction)}_{period}.xlsx"
+    )
     write_one(out, build_workbook(rows, direction, period))
     print(f"template: {len(rows)} row(s) for {direction}, {period} -> {paths.relative(out)}")
     return out

@@ -12,7 +12,9 @@ import math
 import pandas as pd
 
 from ..catalog.versions import version_at, versions_by_indicator
+from ..core.clock import milan_today
 from ..core.labels import UNIT_NAME_IT
+from ..core.numbers import POINT, NotANumber, Written, decimal_style, is_not_available, read_number
 from ..core.periods import (
     BASIS_FREQ,
     FIRST_YEAR,
@@ -26,7 +28,6 @@ from ..core.rejects import Rejected, reject, rejected, rejects_frame, sort_rejec
 from ..core.schemas import MEASUREMENTS
 from ..core.text import format_number_it
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
-from .numbers import POINT, NotANumber, Written, decimal_style, is_not_available, read_number
 
 MEASUREMENT_COLUMNS = MEASUREMENTS.names
 # The note of a value declared not available without a word of why.
@@ -62,16 +63,23 @@ def parse_record(record: dict, indicator: dict | None, decimal: str | None = Non
         raise Rejected("unknown_indicator", indicator=record["indicator_id"])
     if not record["period"]:
         raise Rejected("missing_period")
+    if "period" in str(record.get("typed", "")).split() and not str(record["period"]).isdigit():
+        raise Rejected("period_as_number", period=record["period"])  # 2026.10 arrives as 2026.1: never guessed
     try:
         period = parse_period(record["period"])
     except PeriodOutOfRange:
         raise Rejected("period_out_of_range", first=FIRST_YEAR, last=LAST_YEAR, period=record["period"]) from None
     except ValueError:
         raise Rejected("unrecognized_period", period=record["period"]) from None
+    if period.start > milan_today():
+        raise Rejected("future_period", period=str(period), today=milan_today().strftime("%d/%m/%Y"))
+    _check_in_force(indicator, period)
+    # Unit and basis as the edition in force then published them: a target republished in another form
+    # ("98%" as "≥ 98") does not turn earlier values into rejects.
+    indicator = version_at(indicator.get("_versions") or [], period) or indicator
     basis_freq = BASIS_FREQ.get(indicator["basis"])
     if basis_freq and MONTHS_IN[period.freq] > MONTHS_IN[basis_freq]:
         raise Rejected("period_coarser_than_basis", period=str(period), basis=ITALIAN_FREQ[basis_freq])
-    _check_in_force(indicator, period)
 
     unit = indicator["target_unit"]
     if is_not_available(record["value"]):
@@ -181,6 +189,8 @@ def validate_measurements(
         except Rejected as error:
             rejects.append(_rejected(record, error, indicator))
 
+    parsed, coarser = _series_granularity(parsed, catalog)
+    rejects += coarser
     accepted: list[dict] = []
     by_key: dict[tuple, list[dict]] = {}
     for measurement in parsed:
@@ -204,6 +214,26 @@ def validate_measurements(
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
     measurements = measurements.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
     return measurements, sort_rejects(rejects_frame(rejects))
+
+
+def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], list[dict]]:
+    """An indicator whose catalog names no basis is charted at the finest period its values use; a value of a
+    coarser period beside finer ones would never be judged: rejected, saying what the series needs."""
+    finest: dict[str, int] = {}
+    for measurement in parsed:
+        if not catalog[measurement["indicator_id"].casefold()]["basis"]:
+            months = MONTHS_IN[parse_period(measurement["period"]).freq]
+            finest[measurement["indicator_id"]] = min(months, finest.get(measurement["indicator_id"], 12))
+    kept, rejects = [], []
+    for measurement in parsed:
+        smallest = finest.get(measurement["indicator_id"])
+        freq = parse_period(measurement["period"]).freq
+        if smallest is not None and MONTHS_IN[freq] > smallest:
+            series = ITALIAN_FREQ[next(f for f, m in MONTHS_IN.items() if m == smallest)]
+            rejects.append(_reject(measurement, "coarser_than_series", period=measurement["period"], series=series))
+        else:
+            kept.append(measurement)
+    return kept, rejects
 
 
 # A conflict names at most this many other copies: 2,000 copies naming each other would be 4 million names.

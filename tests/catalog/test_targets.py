@@ -109,8 +109,20 @@ def test_property_comparator_number_unit_round_trip(parts):
 
 
 @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=999), st.sampled_from([",", "."]))
-def test_property_decimal_comma_and_point_agree(whole, fraction, separator):
-    assert parse_number(f"{whole}{separator}{fraction}") == float(f"{whole}.{fraction}")
+def test_property_numbers_read_as_an_italian_table_writes_them(whole, fraction, separator):
+    written = f"{whole}{separator}{fraction}"
+    groups_thousands = separator == "." and len(str(fraction)) == 3 and 1 <= len(str(whole)) <= 3 and whole > 0
+    expected = float(f"{whole}{fraction}") if groups_thousands else float(f"{whole}.{fraction}")
+    assert parse_number(written) == expected
+
+
+@pytest.mark.parametrize(
+    "cell, op, value",
+    [("≥ 1.000", ">=", 1000.0), ("≥1.234,5", ">=", 1234.5), ("≥ 2.500 GG", ">=", 2500.0), ("≥92.5%", ">=", 92.5)],
+)
+def test_italian_thousands_in_a_target_are_one_number(cell, op, value):
+    (target,) = parse_target(cell)
+    assert (target.op, target.value) == (op, value)
 
 
 @given(st.sampled_from(["%", " GG", " ORE", ""]), st.integers(min_value=1, max_value=500))

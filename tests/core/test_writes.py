@@ -48,9 +48,33 @@ def test_killed_before_the_journal_nothing_changes_and_temporaries_are_removed(t
     (tmp_path / "a.csv").write_text("old")
     (tmp_path / ".a.csv.x1y2.kpi-tmp").write_text("half written")
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / ".page.html.abc.tmp").write_text("left by an older version")
+    (tmp_path / "sub" / ".page.html.abc.kpi-tmp").write_text("half written too")
+    (tmp_path / "sub" / ".appunti.tmp").write_text("a user's own file")
     done = recover(tmp_path)
-    assert len(done) == 2 and sorted(p.name for p in tmp_path.rglob("*")) == ["a.csv", "sub"]
+    assert len(done) == 2 and sorted(p.name for p in tmp_path.rglob("*")) == [".appunti.tmp", "a.csv", "sub"]
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        "{not json",
+        '{"a": 1}',
+        '[["/etc/passwd", "/tmp/x"]]',
+        '[["{root}/.a.csv.1.kpi-tmp", "{root}/../outside.csv"]]',
+        '[["{root}/notes.txt", "{root}/a.csv"]]',
+    ],
+)
+def test_a_journal_the_project_did_not_write_is_set_aside_never_followed(tmp_path, journal):
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "a.csv").write_text("mine")
+    (root / "notes.txt").write_text("a user's notes")
+    (root / ".kpi-pending-1-x.json").write_text(journal.replace("{root}", str(root)))
+    done = recover(root)
+    assert "set aside" in done[0]
+    assert (root / "a.csv").read_text() == "mine" and (root / "notes.txt").read_text() == "a user's notes"
+    assert (root / ".kpi-pending-1-x.json.damaged").is_file()
+    assert recover(root) == []  # set aside once: the next command runs without a word
 
 
 def test_a_full_disk_names_the_file(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from kpilib.catalog.indicators import read_indicators
 from kpilib.cli import main
-from kpilib.measurements.numbers import decimal_style, read_number
+from kpilib.core.numbers import decimal_style, read_number
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_unreadable_files_exit_2_with_one_line(ready, name, content, message):
     path = root.root / name
     path.write_bytes(content)
     result = subprocess.run(
-        [sys.executable, "-m", "kpilib", "ingest", "--root", str(root.root), str(path)],
+        [sys.executable, "-m", "kpilib", "ingest", "--root", str(root.root), "--only", str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -143,7 +143,7 @@ def test_property_nothing_lost_and_no_value_changed(ready, data):
     path = root.root / "messy.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    assert main(["ingest", "--root", str(root.root), str(path)]) == 0
+    assert main(["ingest", "--root", str(root.root), "--only", str(path)]) == 0
     measurements = pd.read_csv(root.measurements, keep_default_na=False, dtype=str)
     rejects = pd.read_csv(root.measurement_rejects, keep_default_na=False, dtype=str)
     non_blank = {str(n) for n, row in enumerate(rows, start=2) if any(cell.strip() for cell in row)}

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from kpilib.measurements.numbers import NotANumber, Written, read_number
+from kpilib.core.numbers import NotANumber, Written, read_number
 from kpilib.measurements.validate import validate_measurements
 from tests.helpers import catalog, indicator, records
 

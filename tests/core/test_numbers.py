@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpilib.measurements.numbers import NotANumber, decimal_style, is_not_available, read_number
+from kpilib.core.numbers import NotANumber, decimal_style, is_not_available, read_number
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..core.codes import reason_of
-from ..core.text import fold, strip_accents
-from ..core.vocabulary import Unit
+from .codes import reason_of
+from .text import fold, strip_accents
+from .vocabulary import Unit
 
 COMMA, POINT = ",", "."
 # What an office writes to say "not available"; the row is kept, without a value, with its note.

@@ -1,0 +1,364 @@
+"""Issue 18, the second hostile round: each attack that broke something, as the case that now holds.
+
+Each test builds its own small root (the published table, a few rows written as the attacker did);
+where a command is the user's way in, the test goes through ``kpi`` and reads what a person reads.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from kpilib.cli import main
+from kpilib.core.schemas import MEASUREMENTS, REJECTS
+from tests.fixture_root import SEED, with_seed
+
+
+def _catalog(paths) -> pd.DataFrame:
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    return pd.read_csv(paths.indicators, dtype=str, keep_default_na=False)
+
+
+def _deliver(paths, name: str, text: str) -> None:
+    paths.measurements_dir.mkdir(parents=True, exist_ok=True)
+    (paths.measurements_dir / name).write_text(text, encoding="utf-8")
+
+
+def _ingested(paths):
+    assert main(["ingest", "--root", str(paths.root)]) == 0
+    return MEASUREMENTS.read(paths.measurements), REJECTS.read(paths.measurement_rejects)
+
+
+def _first(indicators: pd.DataFrame, unit: str) -> str:
+    return indicators.loc[indicators["target_unit"] == unit, "indicator_id"].iloc[0]
+
+
+# Catalog editions and names.
+
+
+def test_a_year_inside_a_hash_does_not_date_the_table(tmp_path, capsys):
+    paths = with_seed(tmp_path)
+    (paths.catalog_dir / SEED.name).rename(paths.catalog_dir / "000_c9ad2024a4659c.txt")
+    indicators = _catalog(paths)
+    assert (indicators["valid_from"] == "").all()  # undated: in force in every period
+    assert "catalogo 2024" not in capsys.readouterr().out
+
+
+def test_a_year_outside_the_years_handled_and_a_folder_inside_a_year_folder_are_named(tmp_path, capsys):
+    paths = with_seed(tmp_path)
+    (paths.catalog_dir / SEED.name).rename(paths.catalog_dir / "catalogo_1899.txt")
+    (paths.catalog_dir / "2026" / "bozze").mkdir(parents=True)
+    (paths.catalog_dir / "2026" / "bozze" / "catalogo.txt").write_text(SEED.read_text(encoding="utf-8"))
+    _catalog(paths)
+    err = capsys.readouterr().err
+    assert "catalogo_1899.txt: the year 1899 in its name lies outside the years handled" in err
+    assert "data/raw/catalog/2026/bozze: folder not read" in err
+
+
+def test_invisible_characters_in_names_and_ids_are_removed_at_the_edge(tmp_path):
+    paths = with_seed(tmp_path)
+    text = SEED.read_text(encoding="utf-8").splitlines()
+    header_at = next(i for i, line in enumerate(text) if line.startswith("DIREZIONE"))
+    first = text[header_at + 1].split("\t")
+    first[0] = "\u200b" + first[0] + "\u200f"
+    text[header_at + 1] = "\t".join(first)
+    (paths.catalog_dir / SEED.name).write_text("\n".join(text) + "\n", encoding="utf-8")
+    indicators = _catalog(paths)
+    plain = _catalog(with_seed(tmp_path / "plain"))
+    assert sorted(set(indicators["direction"])) == sorted(set(plain["direction"]))
+    assert indicators["indicator_id"].tolist() == plain["indicator_id"].tolist()  # the same ids, too
+    chosen = _first(indicators, "percent")
+    _deliver(paths, "m.csv", f"indicatore;periodo;valore;note\n\ufeff{chosen}\u200b;2025-01\u200b;90;riga\vdue\n")
+    measurements, rejects = _ingested(paths)
+    assert rejects.empty and measurements["note"].tolist() == ["riga due"]
+
+
+def test_a_control_character_in_a_catalog_name_does_not_crash_the_template(tmp_path):
+    paths = with_seed(tmp_path)
+    text = SEED.read_text(encoding="utf-8").replace("UFFICIO", "UFFICIO\x07", 1)
+    (paths.catalog_dir / SEED.name).write_text(text, encoding="utf-8")
+    indicators = _catalog(paths)
+    assert (
+        main(
+            [
+                "template",
+                "--root",
+                str(paths.root),
+                "--direction",
+                indicators["direction"].iloc[0],
+                "--period",
+                "2025-S1",
+            ]
+        )
+        == 0
+    )
+
+
+# Measurements.
+
+
+def test_a_future_period_is_rejected_like_a_future_case_date(tmp_path):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    _deliver(paths, "m.csv", f"indicatore;periodo;valore\n{chosen};2030-06;90\n{chosen};2025-06;90\n")
+    measurements, rejects = _ingested(paths)
+    assert measurements["period"].tolist() == ["2025-06"]
+    assert rejects["code"].tolist() == ["future_period"] and rejects["period"].tolist() == ["2030-06"]
+
+
+def test_a_period_the_spreadsheet_turned_into_a_number_is_rejected_not_read_as_january(tmp_path):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["indicatore", "periodo", "valore"])
+    sheet.append([chosen, 2025.10, 90])  # typed 2025.10, stored 2025.1
+    sheet.append([chosen, 2025, 91])
+    paths.measurements_dir.mkdir(parents=True)
+    book.save(paths.measurements_dir / "m.xlsx")
+    measurements, rejects = _ingested(paths)
+    assert rejects["code"].tolist() == ["period_as_number"]
+    assert measurements["period"].tolist() == ["2025"]
+
+
+def test_a_literal_percent_sign_in_a_number_format_is_not_a_percentage(tmp_path):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["indicatore", "periodo", "valore"])
+    sheet.append([chosen, "2025-01", 0.5])
+    sheet["C2"].number_format = '0.0" %"'
+    sheet.append([chosen, "2025-02", 0.925])
+    sheet["C3"].number_format = "0.0%"
+    paths.measurements_dir.mkdir(parents=True)
+    book.save(paths.measurements_dir / "m.xlsx")
+    measurements, _ = _ingested(paths)
+    assert measurements["value"].tolist() == [0.5, 92.5]
+
+
+def test_values_coarser_than_the_rest_of_a_series_without_basis_are_rejected(tmp_path):
+    paths = with_seed(tmp_path)
+    indicators = _catalog(paths)
+    chosen = indicators.loc[(indicators["basis"] == "") & (indicators["target_unit"] == "number"), "indicator_id"]
+    chosen = chosen.iloc[0]
+    _deliver(paths, "m.csv", f"indicatore;periodo;valore\n{chosen};2025-Q1;3\n{chosen};2025-Q2;4\n{chosen};2025-S1;7\n")
+    measurements, rejects = _ingested(paths)
+    assert measurements["period"].tolist() == ["2025-Q1", "2025-Q2"]
+    assert rejects["code"].tolist() == ["coarser_than_series"] and "trimestrale" in rejects.loc[0, "reason"]
+
+
+def test_formula_like_cells_are_defused_in_every_csv_and_read_back_as_written(tmp_path):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    _deliver(
+        paths,
+        "m.csv",
+        f'indicatore;periodo;valore;note\n{chosen};2025-01;90;=HYPERLINK("x")\n{chosen};boh;1;@SUM(A1)\n',
+    )
+    measurements, rejects = _ingested(paths)
+    written = paths.measurements.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in written and ",=HYPERLINK" not in written
+    assert measurements["note"].tolist() == ['=HYPERLINK("x")']
+    assert rejects["raw"].str.contains("@SUM").all()
+
+
+def test_ingest_with_files_but_without_only_changes_nothing_and_points_to_check(tmp_path, capsys):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    _deliver(paths, "m.csv", f"indicatore;periodo;valore\n{chosen};2025-01;90\n{chosen};2025-02;91\n")
+    _ingested(paths)
+    before = paths.measurements.read_bytes()
+    extra = tmp_path / "nuova.csv"
+    extra.write_text(f"indicatore;periodo;valore\n{chosen};2025-03;92\n", encoding="utf-8")
+    assert main(["ingest", "--root", str(paths.root), str(extra)]) == 2
+    assert "kpi check" in capsys.readouterr().err and paths.measurements.read_bytes() == before
+    assert main(["ingest", "--root", str(paths.root), "--only", str(extra)]) == 0
+    assert MEASUREMENTS.read(paths.measurements)["period"].tolist() == ["2025-03"]
+
+
+def test_files_in_subfolders_of_an_input_folder_are_named_not_ignored_in_silence(tmp_path, capsys):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    _deliver(paths, "m.csv", f"indicatore;periodo;valore\n{chosen};2025-01;90\n")
+    (paths.measurements_dir / "ufficio_a").mkdir()
+    (paths.measurements_dir / "ufficio_a" / "m.csv").write_text("x")
+    _ingested(paths)
+    assert "data/raw/measurements/ufficio_a: folder not read" in capsys.readouterr().err
+
+
+# Registers.
+
+
+def test_future_and_finer_than_basis_process_changes_and_a_closing_before_the_episode_are_rejected(tmp_path):
+    from kpilib.analysis.changes import read_changes
+    from kpilib.analysis.nonconformities import nonconformities, validate_register
+    from tests.helpers import catalog, indicator
+
+    indicators = catalog(indicator("kpi-1", basis="semiannual"), indicator("kpi-2"))
+    folder = tmp_path / "changes"
+    folder.mkdir()
+    (folder / "c.csv").write_text("indicatore;periodo;motivo\nkpi-1;2031-S1;a\nkpi-1;2025-03;b\nkpi-2;2025-03;c\n")
+    changes, rejects = read_changes(folder, indicators)
+    assert changes["indicator_id"].tolist() == ["kpi-2"]
+    assert rejects["code"].tolist() == ["future_period", "change_finer_than_basis"]
+    assert "2025-S1" in rejects.loc[1, "suggestion"]
+
+    evaluation = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-2"] * 4,
+            "period": ["2024-01", "2024-02", "2024-03", "2024-04"],
+            "status": ["met", "not_met", "not_met", "not_met"],
+            "value": [90.0, 70.0, 70.0, 70.0],
+            "series": [True] * 4,
+        }
+    )
+    register = pd.DataFrame(
+        [
+            {
+                "indicator_id": "kpi-2",
+                "period": "2024-03",
+                "cause": "c",
+                "action": "a",
+                "owner": "o",
+                "review_date": "",
+                "closed_on": "01/01/2024",
+                "source": "r.csv",
+                "row": 2,
+                "raw": "x",
+                "problem": "",
+            }
+        ]
+    )
+    entries, register_rejects = validate_register(register, indicators)
+    assert register_rejects.empty
+    episodes, rejects = nonconformities(evaluation, entries, indicators, pd.Timestamp("2024-06-30").date())
+    assert rejects["code"].tolist() == ["closed_before_episode"]
+    assert bool(episodes.loc[0, "open"])
+
+
+# Writes, settings, damaged files.
+
+
+def test_outputs_are_never_written_into_data_raw_nor_over_a_file_kpi_did_not_write(tmp_path, capsys):
+    paths = with_seed(tmp_path)
+    direction = _catalog(paths)["direction"].iloc[0]
+    delivery = paths.measurements_dir / "consegna.xlsx"
+    paths.measurements_dir.mkdir(parents=True)
+    delivery.write_bytes(b"the office's own workbook")
+    mine = tmp_path / "mio.xlsx"
+    mine.write_bytes(b"someone else's file")
+    for out in (delivery, mine):
+        assert (
+            main(
+                [
+                    "template",
+                    "--root",
+                    str(paths.root),
+                    "--direction",
+                    direction,
+                    "--period",
+                    "2025-S2",
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 2
+        )
+    err = capsys.readouterr().err
+    assert "never written into data/raw/" in err and "was not written by kpi; add --force" in err
+    assert delivery.read_bytes() == b"the office's own workbook" and mine.read_bytes() == b"someone else's file"
+    ours = tmp_path / "modello.xlsx"
+    for _ in range(2):  # a template kpi wrote is replaced without --force
+        assert (
+            main(
+                [
+                    "template",
+                    "--root",
+                    str(paths.root),
+                    "--direction",
+                    direction,
+                    "--period",
+                    "2025-S2",
+                    "--out",
+                    str(ours),
+                ]
+            )
+            == 0
+        )
+    assert (
+        main(
+            [
+                "template",
+                "--root",
+                str(paths.root),
+                "--direction",
+                direction,
+                "--period",
+                "2025-S2",
+                "--out",
+                str(mine),
+                "--force",
+            ]
+        )
+        == 0
+    )
+    assert main(["events", "--root", str(paths.root), "--out", str(paths.raw / "events" / "casi.csv")]) == 2
+
+
+@pytest.mark.parametrize(
+    "variable, value, said",
+    [
+        ("KPI_LOCK_WAIT", "abc", "KPI_LOCK_WAIT='abc': give a number of seconds"),
+        ("KPI_DUCKDB_MEMORY", "bogus", "KPI_DUCKDB_MEMORY='bogus': give a size"),
+        ("KPI_DUCKDB_MEMORY", "1KB", "too small"),
+        ("KPI_TODAY", "ieri", "KPI_TODAY='ieri': give a date"),
+    ],
+)
+def test_a_wrong_environment_setting_is_one_plain_line(tmp_path, variable, value, said):
+    paths = with_seed(tmp_path)
+    _catalog(paths)
+    (paths.events_dir).mkdir(parents=True)
+    (paths.events_dir / "casi.csv").write_text("indicatore;caso;apertura;chiusura\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "kpilib", "events", "--root", str(paths.root)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, variable: value},
+    )
+    assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda paths: paths.measurements.write_text(""),
+        lambda paths: paths.indicators.write_text(
+            "\n".join(",".join(line.split(",")[:5]) for line in paths.indicators.read_text().splitlines())
+        ),
+    ],
+)
+def test_a_hand_damaged_processed_file_is_one_plain_line(tmp_path, damage, capsys):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    _deliver(paths, "m.csv", f"indicatore;periodo;valore\n{chosen};2025-01;90\n")
+    _ingested(paths)
+    damage(paths)
+    assert main(["evaluate", "--root", str(paths.root), "--period", "2025-S1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".csv" in err and "Traceback" not in err
+
+
+def test_the_project_s_own_csv_writer_defuses_every_text_cell():
+    from kpilib.core.files import csv_bytes, rows_csv_bytes
+
+    frame = pd.DataFrame({"a": ["=1+1", "+39 02", "-", "@x", "ok"], "b": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    text = csv_bytes(frame).decode("utf-8")
+    assert text.splitlines()[1:] == ["'=1+1,1", "'+39 02,2", "'-,3", "'@x,4", "ok,5"]
+    assert rows_csv_bytes(["a", "b"], list(frame.itertuples(index=False)), frozenset({"b"})) == csv_bytes(frame)
+    assert io.StringIO(text).readline() == "a,b\n"
