@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import events, reports, scale
+from bench import conflicts, events, reports, scale
 
-BENCHMARKS = {"events": events.main, "reports": reports.main, "scale": scale.main}
+BENCHMARKS = {"events": events.main, "reports": reports.main, "scale": scale.main, "conflicts": conflicts.main}
 
 
 def main() -> int:

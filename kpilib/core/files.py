@@ -8,7 +8,7 @@ import io
 import re
 import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,9 +109,32 @@ def _width(line: str, delimiter: str) -> int:
     return len(next(csv.reader([line], delimiter=delimiter), []))
 
 
+# The usual width of a file's rows is judged on its first lines: an export of a million rows needs no more.
+_WIDTH_SAMPLE = 5_000
+
+
 def _usual_width(lines: list[str], delimiter: str) -> int:
-    widths = [_width(line, delimiter) for line in lines if line.strip() and line.count('"') % 2 == 0]
+    sample = lines[:_WIDTH_SAMPLE]
+    widths = [_width(line, delimiter) for line in sample if line.strip() and line.count('"') % 2 == 0]
     return max(set(widths), key=widths.count) if widths else 0
+
+
+def records_of(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts, built column by column: what ``to_dict("records")`` gives (Python
+    scalars), several times faster at a million rows.
+
+    >>> import pandas as pd
+    >>> records_of(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}))
+    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': 'y'}]
+    """
+    return list(iter_records(frame))
+
+
+def iter_records(frame: pd.DataFrame) -> Iterator[dict]:
+    """:func:`records_of` one row at a time: a million rows never sit in memory as dicts at once."""
+    columns = list(frame.columns)
+    for row in zip(*(frame[c].tolist() for c in columns), strict=True):
+        yield dict(zip(columns, row, strict=True))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -154,7 +177,14 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for name in safe.columns:
         column = safe[name]
         if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            safe[name] = column.map(lambda v: defuse(v) if isinstance(v, str) else v)
+            text = (
+                column.map(lambda v: v if isinstance(v, str) else "")
+                if pd.api.types.is_object_dtype(column)
+                else column
+            )
+            formula = text.str.startswith(FORMULA_STARTS, na=False)
+            if formula.any():
+                safe[name] = column.mask(formula, "'" + text)
     return safe.to_csv(index=False, lineterminator="\n", float_format=_float_format).encode("utf-8")
 
 

@@ -59,7 +59,9 @@ def duckdb_memory(default: str = "512MB") -> str:
     size, unit = float(match[1]), match[2].upper().replace("I", "")
     megabytes = size * {"KB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024**2}[unit]
     if megabytes < MIN_MEMORY_MB:
-        raise KpiError(f"KPI_DUCKDB_MEMORY={text!r}: too small for DuckDB to read the files; give at least 1MB (512MB is the default)")
+        raise KpiError(
+            f"KPI_DUCKDB_MEMORY={text!r}: too small for DuckDB to read the files; give at least 1MB (512MB is the default)"
+        )
     return f"{match[1]}{match[2].upper()}"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ..core.codes import suggestion_of
-from ..core.files import deterministic_xlsx
+from ..core.files import deterministic_xlsx, records_of
 from ..core.periods import parse_period
 
 COLUMNS = [
@@ -35,6 +35,9 @@ COLUMNS = [
 ]
 # Beyond this many rows a file is an export, not an office's sheet: its return lists the rejected rows only.
 ALL_ROWS_UP_TO = 5_000
+# An export's return lists this many of its rejected rows (a workbook holds at most 1,048,576 rows, and nobody
+# reads a million of them); measurement_rejects.csv has every one.
+EXPORT_REJECTS_LISTED = 5_000
 
 
 def suggestion(record: dict, code: str, known_ids: list[str], written: str = "") -> str:
@@ -63,7 +66,15 @@ def suggestion(record: dict, code: str, known_ids: list[str], written: str = "")
 
 def feedback_workbooks(records: pd.DataFrame, rejects: pd.DataFrame, known_ids: list[str]) -> dict[str, bytes]:
     """Per delivered file (the records' ``source`` before any ``:sheet``): the return workbook's bytes."""
-    reasons = {(r["source"], str(r["row"])): r for r in rejects.to_dict("records")}
+    # (source, row) -> (reason, code, suggestion): tuples, not dicts, so a million rejects stay small.
+    suggestions = rejects["suggestion"] if "suggestion" in rejects else pd.Series("", index=rejects.index)
+    reasons = dict(
+        zip(
+            zip(rejects["source"].tolist(), rejects["row"].astype(str).tolist(), strict=True),
+            zip(rejects["reason"].tolist(), rejects["code"].tolist(), suggestions.fillna("").tolist(), strict=True),
+            strict=True,
+        )
+    )
     delivered = records[records["row"].astype(str) != ""]
     books = {}
     for file, rows in delivered.groupby(delivered["source"].str.split(":").str[0], sort=True):
@@ -123,14 +134,26 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
             return cell
 
         sheet.append([text(title, header_fill, font=header_font) for title, _ in COLUMNS])
-        records = sheet_rows.to_dict("records")
-        if len(records) > ALL_ROWS_UP_TO:
-            rejected = [r for r in records if (r["source"], str(r["row"])) in reasons]
-            sheet.append([text(f"{len(records) - len(rejected)} righe accettate non sono ripetute qui")])
-            records = rejected
+        export = len(sheet_rows) > ALL_ROWS_UP_TO
+        if export:
+            keys = zip(sheet_rows["source"].tolist(), sheet_rows["row"].astype(str).tolist(), strict=True)
+            rejected = sheet_rows[[key in reasons for key in keys]]
+            sheet.append([text(f"{len(sheet_rows) - len(rejected)} righe accettate non sono ripetute qui")])
+            if len(rejected) > EXPORT_REJECTS_LISTED:
+                sheet.append(
+                    [
+                        text(
+                            f"{len(rejected)} righe scartate: qui le prime {EXPORT_REJECTS_LISTED}; l'elenco "
+                            "completo, con il motivo di ognuna, è in measurement_rejects.csv"
+                        )
+                    ]
+                )
+            records = records_of(rejected.head(EXPORT_REJECTS_LISTED))
+        else:
+            records = records_of(sheet_rows)
         for record in records:
             found = reasons.get((record["source"], str(record["row"])))
-            reason = found["reason"] if found else ""
+            reason, code, suggested = found if found else ("", "", "")
             values = [
                 record["row"],
                 record["indicator_id"],
@@ -141,10 +164,10 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
                 record["note"],
                 "scartata" if reason else "accettata",
                 reason,
-                suggestion(record, found["code"], known_ids, found.get("suggestion") or "") if found else "",
+                suggestion(record, code, known_ids, suggested) if found else "",
             ]
-            fill = rejected_fill if reason else None
-            sheet.append([text(v, fill, wrapped if i == 8 else None) for i, v in enumerate(values)])
+            fill = rejected_fill if reason and not export else None  # an export's thousands of rows stay plain
+            sheet.append([text(v, fill, wrapped if i == 8 and not export else None) for i, v in enumerate(values)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return deterministic_xlsx(buffer.getvalue())

@@ -6,6 +6,7 @@ exactly one of its two outputs; rejects carry a reason a clerk can act on, in It
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from ..catalog.versions import version_at, versions_by_indicator
 from ..core.clock import milan_today
+from ..core.files import iter_records
 from ..core.labels import UNIT_NAME_IT
 from ..core.numbers import POINT, NotANumber, Written, decimal_style, is_not_available, read_number
 from ..core.periods import (
@@ -50,7 +52,9 @@ def _it(value: float) -> str:
     return format_number_it(value, 4)
 
 
-def parse_record(record: dict, indicator: dict | None, decimal: str | None = None) -> dict:
+def parse_record(
+    record: dict, indicator: dict | None, decimal: str | None = None, today: dt.date | None = None
+) -> dict:
     """One accepted measurement from one record, or :class:`Rejected` with the reason.
 
     ``decimal``: the decimal separator the record's file shows (:func:`~.numbers.decimal_style`).
@@ -71,12 +75,12 @@ def parse_record(record: dict, indicator: dict | None, decimal: str | None = Non
         raise Rejected("period_out_of_range", first=FIRST_YEAR, last=LAST_YEAR, period=record["period"]) from None
     except ValueError:
         raise Rejected("unrecognized_period", period=record["period"]) from None
-    if period.start > milan_today():
-        raise Rejected("future_period", period=str(period), today=milan_today().strftime("%d/%m/%Y"))
-    _check_in_force(indicator, period)
+    today = today or milan_today()
+    if period.start > today:
+        raise Rejected("future_period", period=str(period), today=today.strftime("%d/%m/%Y"))
     # Unit and basis as the edition in force then published them: a target republished in another form
     # ("98%" as "≥ 98") does not turn earlier values into rejects.
-    indicator = version_at(indicator.get("_versions") or [], period) or indicator
+    indicator = _in_force(indicator, period)
     basis_freq = BASIS_FREQ.get(indicator["basis"])
     if basis_freq and MONTHS_IN[period.freq] > MONTHS_IN[basis_freq]:
         raise Rejected("period_coarser_than_basis", period=str(period), basis=ITALIAN_FREQ[basis_freq])
@@ -142,12 +146,18 @@ def _measurement(indicator: dict, period, value: float, numerator, denominator, 
     }
 
 
-def _check_in_force(indicator: dict, period) -> None:
-    """A value for a period in which no version of the catalog lists the indicator is not expected:
-    rejected, saying when the indicator is in force (``indicator["_versions"]``: its versions)."""
+def _in_force(indicator: dict, period) -> dict:
+    """The version of the indicator in force at ``period`` (``indicator["_versions"]``: its versions; without
+    them, the indicator as given). A period in which no version lists it is not expected: rejected, saying
+    when the indicator is in force. Looked up once per indicator and period (``indicator["_at"]``)."""
     versions = indicator.get("_versions") or []
-    if not versions or version_at(versions, period) is not None:
-        return
+    if not versions:
+        return indicator
+    found = indicator.setdefault("_at", {})
+    if period not in found:
+        found[period] = version_at(versions, period)
+    if found[period] is not None:
+        return found[period]
     year = period.end.year
     ended = [int(v["valid_to"]) for v in versions if not is_missing(v["valid_to"]) and int(v["valid_to"]) < year]
     if ended:
@@ -173,14 +183,15 @@ def validate_measurements(
         for row in indicators.to_dict("records")
     }
     styles = _decimal_styles(records)
+    today = milan_today()
     parsed: list[dict] = []
     rejects: list[dict] = []
-    for record in records.to_dict("records"):
+    for record in iter_records(records):
         indicator = catalog.get(str(record["indicator_id"]).strip().casefold())
         try:
             parsed.append(
                 {
-                    **parse_record(record, indicator, styles.get(record["source"])),
+                    **parse_record(record, indicator, styles.get(record["source"]), today),
                     "source": record["source"],
                     "row": record["row"],
                     "raw": record["raw"],
@@ -204,8 +215,9 @@ def validate_measurements(
             copies = filled
         distinct = {_signature(copy) for copy in copies}
         if len(distinct) > 1:
+            named = {id(other): _named(other) for other in copies[: CONFLICTS_NAMED + 1]}  # formatted once per value
             for copy in copies:
-                rejects.append(_reject(copy, "conflicting_values", others=_conflict(copy, copies)))
+                rejects.append(_reject(copy, "conflicting_values", others=_conflict(copy, copies, named)))
             continue
         accepted.append(copies[0])
         for copy in copies[1:]:
@@ -240,11 +252,16 @@ def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], 
 CONFLICTS_NAMED = 3
 
 
-def _conflict(copy: dict, copies: list[dict]) -> str:
-    """The reason of one conflicting copy: the first few others, and how many more there are."""
-    others = [other for other in copies if other is not copy]
-    named = "; ".join(f"{_where(other)} (valore {_value_it(other['value'])})" for other in others[:CONFLICTS_NAMED])
-    more = len(others) - CONFLICTS_NAMED
+def _named(other: dict) -> str:
+    return f"{_where(other)} (valore {_value_it(other['value'])})"
+
+
+def _conflict(copy: dict, copies: list[dict], named: dict[int, str] | None = None) -> str:
+    """The reason of one conflicting copy: the first few others, and how many more there are (linear in the
+    copies: only the first few are looked at; ``named``: their descriptions, by ``id``)."""
+    others = [other for other in copies[: CONFLICTS_NAMED + 1] if other is not copy][:CONFLICTS_NAMED]
+    named = "; ".join((named or {}).get(id(other)) or _named(other) for other in others)
+    more = len(copies) - 1 - CONFLICTS_NAMED
     tail = f" e altre {more} righe" if more > 0 else ""
     return f"{named}{tail}"
 
@@ -255,16 +272,14 @@ def _value_it(value: float) -> str:
 
 def _decimal_styles(records: pd.DataFrame) -> dict[str, str | None]:
     """Per source file, the decimal separator its text number cells show (cells that held numbers left out)."""
-    styles = {}
-    for source, rows in records.groupby("source", sort=False):
-        texts = [
-            row[field]
-            for row in rows.to_dict("records")
-            for field in ("value", "numerator", "denominator")
-            if field not in str(row.get("typed", "")).split()
-        ]
-        styles[source] = decimal_style(texts)
-    return styles
+    texts: dict[str, set[str]] = {}
+    typed = records["typed"].astype(str) if "typed" in records else pd.Series("", index=records.index)
+    for field in ("value", "numerator", "denominator"):
+        written = ~typed.str.contains(rf"\b{field}\b", regex=True)
+        shown = records.loc[written, ["source", field]].drop_duplicates()  # each text judged once per file
+        for source, text in zip(shown["source"], shown[field], strict=True):
+            texts.setdefault(source, set()).add(text)
+    return {source: decimal_style(texts.get(source, ())) for source in records["source"].unique()}
 
 
 def _where(record: dict) -> str:
@@ -275,10 +290,9 @@ def _where(record: dict) -> str:
 
 
 def _signature(measurement: dict) -> tuple:
-    return tuple(
-        None if is_missing(measurement[k]) else round(float(measurement[k]), 9)
-        for k in ("value", "numerator", "denominator")
-    )
+    """The numbers of a measurement, as compared between copies (NaN and None alike: no number)."""
+    values = (measurement["value"], measurement["numerator"], measurement["denominator"])
+    return tuple(None if v is None or v != v else round(float(v), 9) for v in values)
 
 
 def _reject(measurement: dict, code: str, **particulars) -> dict:

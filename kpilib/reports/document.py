@@ -12,6 +12,7 @@ import datetime as dt
 import html
 
 from .. import __version__
+from ..core.errors import KpiError
 from ..core.files import read_csv_rows
 from ..core.paths import Paths
 from ..core.text import plain_key
@@ -26,7 +27,13 @@ def document_settings(paths: Paths) -> dict[str, str]:
     """The settings of the document block, defaults where the file or a line is missing."""
     settings = dict(DEFAULTS)
     if paths.document_settings.is_file():
-        for cells in read_csv_rows(paths.document_settings):
+        try:
+            rows = read_csv_rows(paths.document_settings)
+        except KpiError as error:
+            raise KpiError(
+                f"{error} (the settings of the document block: fix it, or remove it to use the defaults)"
+            ) from None
+        for cells in rows:
             if len(cells) >= 2 and plain_key(cells[0]) in {plain_key(k) for k in DEFAULTS}:
                 key = next(k for k in DEFAULTS if plain_key(k) == plain_key(cells[0]))
                 settings[key] = cells[1].strip()

@@ -31,13 +31,14 @@ from tqdm import tqdm
 from traitlets.config import Config
 
 from ..analysis.evaluate import run_evaluate
-from ..catalog.indicators import read_indicators, resolve_direction
+from ..catalog.indicators import read_indicator_versions, read_indicators, resolve_direction
 from ..core.errors import KpiError
 from ..core.paths import Paths
 from ..core.periods import parse_period
 from ..core.schemas import SUMMARY
 from ..core.writes import write_one, write_together
 from .data import report_slug
+from .document import document_settings
 from .pdf import print_pdfs
 
 # The project's own nbconvert template: Italian, nothing fetched from the network, images described.
@@ -62,6 +63,10 @@ class Outcome:
     ok: bool
     message: str
     seconds: float
+    kept_page: bool = False  # failed, and the complete page rendered before stays in place
+
+
+FAILED_SUFFIX = "-non-riuscito.ipynb"
 
 
 class ReportFailed(Exception):
@@ -84,8 +89,9 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
 class Renderer:
     """Executes and renders jobs; one HTML exporter per worker thread."""
 
-    def __init__(self, out: Path, start_timeout: int = 60, execution_timeout: int = 600):
+    def __init__(self, out: Path, start_timeout: int = 60, execution_timeout: int = 600, good: frozenset = frozenset()):
         self.out = out
+        self.good = good  # slugs whose page in ``out`` is complete: a failed render never replaces it
         self.start_timeout = start_timeout
         self.execution_timeout = execution_timeout
         self._local = threading.local()
@@ -121,6 +127,11 @@ class Renderer:
                     return Outcome(job, False, message, time.perf_counter() - started)
                 executed = nbformat.read(partial, as_version=4)  # what ran, up to the failing cell
                 failure = _first_error(executed) or message
+        if failure and job.slug in self.good and (self.out / f"{job.slug}.html").is_file():
+            # The complete page stays; what ran is kept beside it for whoever fixes the failure.
+            write_one(self.out / f"{job.slug}{FAILED_SUFFIX}", nbformat.writes(executed).encode("utf-8"))
+            kept = f"{failure} (resta la pagina completa precedente; l'esecuzione non riuscita è in {job.slug}{FAILED_SUFFIX})"
+            return Outcome(job, False, kept, time.perf_counter() - started, kept_page=True)
         # The notebook and its page are replaced together: never a new page beside an old notebook.
         write_together(
             {
@@ -129,6 +140,8 @@ class Renderer:
             },
             self.out,
         )
+        (self.out / f"{job.slug}.pdf").unlink(missing_ok=True)  # printed from the page it replaced: stale now
+        (self.out / f"{job.slug}{FAILED_SUFFIX}").unlink(missing_ok=True)
         return Outcome(job, not failure, failure, time.perf_counter() - started)
 
     def _execute(self, job: Job, partial: Path):
@@ -237,6 +250,7 @@ def run_reports(
     ``pdf``: also print each page to a PDF beside it (headless Chromium).
     """
 
+    document_settings(paths)  # an unusable settings file is one line before any page is touched
     period = _evaluated_period(paths, period)
     planned, overview = plan(paths, period, directions, notebooks or paths.notebooks)
     for job in [*planned[:1], overview]:
@@ -245,7 +259,7 @@ def run_reports(
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
-    renderer = Renderer(out)
+    renderer = Renderer(out, good=good_pages(paths, period))
     workers = jobs or os.cpu_count() or 1
     outcomes: list[Outcome] = []
     # The overview only links to the direction reports, so it runs alongside them (first: it is the longest).
@@ -282,6 +296,8 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
         raise KpiError(f"--year takes a year (e.g. 2025), not '{year}'")
     if not paths.measurements.exists():
         raise KpiError(f"{paths.relative(paths.measurements)}: not found; run 'kpi run' (or 'kpi ingest') first")
+    document_settings(paths)
+    _check_year_has_data(paths, period)
     job = Job(
         f"Riesame della direzione {period.year}",
         (notebooks or paths.notebooks) / REVIEW_NOTEBOOK,
@@ -293,7 +309,7 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
-    outcome = Renderer(out).run(job)
+    outcome = Renderer(out, good=good_pages(paths, str(period.year))).run(job)
     write_indexes(paths, str(period.year), [outcome])
     if not outcome.ok:
         print(f"review: FAILED {job.title}: {outcome.message}")
@@ -305,6 +321,11 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
             print(f"review: {problem}", file=sys.stderr)
         return 1 if problems else 0
     return 0
+
+
+def good_pages(paths: Paths, period: str) -> frozenset:
+    """The slugs whose page in the period's folder is complete (rendered without failure)."""
+    return frozenset(e["slug"] for e in _page_list(paths.page_list(period)) if e["ok"] or e.get("kept_page"))
 
 
 def write_indexes(paths: Paths, period: str, outcomes: list[Outcome]) -> None:
@@ -322,6 +343,7 @@ def write_indexes(paths: Paths, period: str, outcomes: list[Outcome]) -> None:
             "title": outcome.job.title,
             "ok": outcome.ok,
             "message": outcome.message,
+            "kept_page": outcome.kept_page,
         }
     kept = [entry for slug, entry in sorted(pages.items()) if (folder / f"{slug}.html").is_file()]
     write_one(paths.page_list(period), (json.dumps(kept, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
@@ -342,6 +364,21 @@ def _page_list(path: Path) -> list[dict]:
         if isinstance(entries, list)
         if isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in wanted.items())
     ]
+
+
+def _check_year_has_data(paths: Paths, year) -> None:
+    """A review needs the catalog in force in the year and measurements in it: else one plain line."""
+    from ..catalog.versions import in_force
+    from ..measurements.ingest import read_measurements
+
+    if in_force(read_indicator_versions(paths.indicators), year).empty:
+        raise KpiError(f"no indicator of the catalog is in force in {year.year}: nothing to review")
+    measured = read_measurements(paths.measurements)
+    measured = measured[measured["value"].notna()]
+    years = sorted({parse_period(p).end.year for p in measured["period"].unique()})
+    if year.year not in years:
+        covered = f"{years[0]}-{years[-1]}" if years else "none"
+        raise KpiError(f"no measurement in {year.year} (years with measurements: {covered}): nothing to review")
 
 
 def rendered_periods(reports: Path) -> list[str]:

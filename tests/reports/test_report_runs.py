@@ -1,4 +1,4 @@
-"""Whole ``kpi run`` / ``kpi reports`` / ``kpi review`` runs on small roots of their own: archive, indexes, failures, two runs at once."""
+"""Whole runs on small roots of their own: failing reports, kept pages, names, settings, periods without data."""
 
 import json
 import shutil
@@ -70,61 +70,41 @@ def test_a_period_before_any_data_renders_every_page(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_runs_for_different_periods_at_once_both_render(tmp_path):
-    import subprocess
-    import sys
-
-    root = _raw_root(tmp_path / "root", hostile=False)
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "kpilib", "run", "--root", str(root), "--period", period],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for period in ("2025-S1", "2025-S2")
-    ]
-    outputs = [run.communicate(timeout=300) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
-    for period in ("2025-S1", "2025-S2"):
-        index = (root / "reports" / period / "index.html").read_text(encoding="utf-8")
-        assert index.count("completo") == 2 and "non riuscito" not in index
-    assert any("waiting: a run is in progress" in err for _, err in outputs)
-
-
-@pytest.mark.slow
-def test_the_archive_lists_every_period_and_reports_link_back_and_to_the_previous_period(tmp_path):
-    root = _raw_root(tmp_path / "root", hostile=False)
-    assert main(["run", "--root", str(root), "--period", "2025-S1"]) == 0
-    assert main(["run", "--root", str(root), "--period", "2025-S2"]) == 0
-    archive = (root / "reports" / "index.html").read_text(encoding="utf-8")
-    assert archive.index("2025-S2/index.html") < archive.index("2025-S1/index.html")  # newest first
-    assert "2° semestre 2025" in archive and (root / "reports" / "2025-S1" / "direzione-cultura.html").is_file()
-    page = (root / "reports" / "2025-S2" / "direzione-cultura.html").read_text(encoding="utf-8")
-    assert 'href="../2025-S1/direzione-cultura.html"' in page and 'href="../index.html"' in page
-    first = (root / "reports" / "2025-S1" / "direzione-cultura.html").read_text(encoding="utf-8")
-    assert "2024-S2/direzione-cultura.html" not in first  # never rendered: no link to it
-    assert 'href="../index.html"' in (root / "reports" / "2025-S2" / "index.html").read_text(encoding="utf-8")
-
-
-@pytest.mark.slow
-def test_one_index_lists_every_page_of_the_folder_whichever_command_wrote_last(tmp_path):
+def test_a_failed_render_never_replaces_a_good_page_and_a_stale_pdf_goes(tmp_path):
     from kpilib.core.paths import Paths
-    from kpilib.reports.reports import write_indexes
+    from kpilib.reports.reports import Renderer, good_pages, plan, write_indexes
 
     root = _raw_root(tmp_path / "root", hostile=False)
-    (root / "data" / "raw" / "catalog" / "catalogo.txt").write_text(
-        (root / "data" / "raw" / "catalog" / "catalogo.txt").read_text(encoding="utf-8")
-        + "DIREZIONE SPORT\t-\tUFFICIO\tPROCESSO\tNUMERO DI EVENTI SU BASE MENSILE\t≥4\n",
-        encoding="utf-8",
-    )
-    assert main(["run", "--root", str(root), "--period", "2025"]) == 0
-    assert main(["review", "--root", str(root), "--year", "2025"]) == 0
-    assert main(["reports", "--root", str(root), "--period", "2025", "--direction", "direzione cultura"]) == 0
-    index = (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")
-    for page in ("overview.html", "direzione-cultura.html", "direzione-sport.html", "riesame.html"):
-        assert f"href='{page}'" in index, page
-    assert index.count("completo") == 4  # the sport direction's report too, rendered by the first run only
-    (root / "reports" / "2025" / "riesame.html").unlink()  # a page that is gone is no longer listed
-    write_indexes(Paths.at(root), "2025", [])
-    assert "riesame.html" not in (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")
+    paths = Paths.at(root)
+    assert main(["run", "--root", str(root), "--period", "2025-S2"]) == 0
+    out = paths.reports / "2025-S2"
+    good = (out / "direzione-cultura.html").read_text(encoding="utf-8")
+    (out / "direzione-cultura.pdf").write_bytes(b"%PDF- printed from the page before")
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(REPOSITORY_ROOT / "notebooks", notebooks)
+    book = nbformat.read(notebooks / "direction_report.ipynb", as_version=4)
+    book.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("rotto apposta")'))
+    nbformat.write(book, notebooks / "direction_report.ipynb")
+    (broken,), _ = plan(paths, "2025-S2", None, notebooks)
+    failed = Renderer(out, good=good_pages(paths, "2025-S2")).run(broken)
+    assert not failed.ok and failed.kept_page and "resta la pagina completa precedente" in failed.message
+    assert (out / "direzione-cultura.html").read_text(encoding="utf-8") == good
+    assert (out / "direzione-cultura-non-riuscito.ipynb").is_file()
+    write_indexes(paths, "2025-S2", [failed])
+    assert "resta la pagina completa precedente" in (out / "index.html").read_text(encoding="utf-8")
+    assert "direzione-cultura" in good_pages(paths, "2025-S2")  # failing again would keep it still
+    (fixed,), _ = plan(paths, "2025-S2", None, paths.notebooks)
+    assert Renderer(out, good=good_pages(paths, "2025-S2")).run(fixed).ok  # a fresh page; stale PDF and failed run gone
+    assert not (out / "direzione-cultura.pdf").exists() and not (out / "direzione-cultura-non-riuscito.ipynb").exists()
+
+
+@pytest.mark.parametrize("content", [b"", "voce;valore\norganizzazione;Comune\n".encode("utf-16")])
+def test_an_unusable_document_settings_file_is_one_line_and_no_page_is_touched(tmp_path, capsys, content):
+    root = _raw_root(tmp_path / "root", hostile=False)
+    assert main(["run", "--root", str(root), "--skip-reports"]) == 0
+    (root / "data" / "raw" / "documento.csv").write_bytes(content)
+    assert main(["reports", "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "documento.csv" in err and "remove it to use the defaults" in err
+    assert not (root / "reports" / "2025-S2").exists()
+    assert main(["review", "--root", str(root), "--year", "2025"]) == 2
