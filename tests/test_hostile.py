@@ -362,3 +362,62 @@ def test_the_project_s_own_csv_writer_defuses_every_text_cell():
     assert text.splitlines()[1:] == ["'=1+1,1", "'+39 02,2", "'-,3", "'@x,4", "ok,5"]
     assert rows_csv_bytes(["a", "b"], list(frame.itertuples(index=False)), frozenset({"b"})) == csv_bytes(frame)
     assert io.StringIO(text).readline() == "a,b\n"
+
+
+def test_a_mean_time_is_a_mean_and_a_time_the_text_does_not_place_is_a_warning(tmp_path, capsys):
+    from tests.helpers import HEADER
+
+    catalog = tmp_path / "data" / "raw" / "catalog"
+    catalog.mkdir(parents=True)
+    (catalog / "catalogo.txt").write_text(
+        "\n".join(
+            [
+                HEADER,
+                "DIREZIONE\t-\tUFFICIO\tPRATICHE\tTEMPO MEDIO DI EVASIONE DELLE PRATICHE\t30 GG",
+                "DIREZIONE\t-\tUFFICIO\tALTRO\tPRATICHE EVASE\t30 GG",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["catalog", "--root", str(tmp_path)]) == 0
+    assert "does not say how its times are summarised" in capsys.readouterr().err
+    indicators = pd.read_csv(tmp_path / "data" / "processed" / "indicators.csv", dtype=str)
+    mean_id = indicators.loc[indicators["process"] == "PRATICHE", "indicator_id"].iloc[0]
+    events = tmp_path / "data" / "raw" / "events"
+    events.mkdir(parents=True)
+    (events / "casi.csv").write_text(
+        "indicatore,caso,apertura,chiusura\n"
+        f"{mean_id},a,2025-03-01,2025-03-11\n{mean_id},b,2025-03-02,2025-03-12\n{mean_id},c,2025-03-03,2025-04-12\n",
+        encoding="utf-8",
+    )
+    assert main(["events", "--root", str(tmp_path), "--freq", "month"]) == 0
+    derived = pd.read_csv(tmp_path / "data" / "processed" / "event_measurements.csv")
+    assert derived.loc[derived["period"] == "2025-03", "value"].tolist() == [20.0]  # (10 + 10 + 40) / 3, not 40
+
+
+@pytest.mark.parametrize(
+    "opened, closed, hours",
+    [
+        ("2025-10-25 12:00", "2025-10-27 12:00", 49.0),  # clocks go back on the 26th: 49 hours passed
+        ("2025-03-29 12:00", "2025-03-31 12:00", 47.0),  # clocks go forward on the 30th
+        ("2025-10-26T02:50:00+02:00", "2025-10-26T02:30:00+01:00", 40 / 60),  # 40 minutes, written with offsets
+        ("2025-06-01T10:00:00+02:00", "2025-06-01T09:40:00Z", 1 + 40 / 60),  # 09:40 UTC is 11:40 in Milan
+    ],
+)
+def test_elapsed_hours_are_instants_across_clock_changes_and_offsets(tmp_path, opened, closed, hours):
+    from tests.helpers import HEADER
+
+    catalog = tmp_path / "data" / "raw" / "catalog"
+    catalog.mkdir(parents=True)
+    (catalog / "c.txt").write_text(f"{HEADER}\nD\t-\tU\tP\tTEMPO MASSIMO DI RISPOSTA\t72 ORE\n", encoding="utf-8")
+    assert main(["catalog", "--root", str(tmp_path)]) == 0
+    indicator_id = pd.read_csv(tmp_path / "data" / "processed" / "indicators.csv")["indicator_id"].iloc[0]
+    (tmp_path / "data" / "raw" / "events").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "events" / "casi.csv").write_text(
+        f"indicatore,caso,apertura,chiusura\n{indicator_id},1,{opened},{closed}\n", encoding="utf-8"
+    )
+    assert main(["events", "--root", str(tmp_path)]) == 0
+    assert REJECTS.read(tmp_path / "data" / "processed" / "event_rejects.csv").empty
+    derived = pd.read_csv(tmp_path / "data" / "processed" / "event_measurements.csv")
+    assert derived["value"].tolist() == [pytest.approx(hours)]

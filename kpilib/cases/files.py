@@ -181,24 +181,33 @@ def sql_literal(text: str) -> str:
 MILAN = "Europe/Rome"
 
 
-def _local_time(column: str, kind: str) -> tuple[str, str, str]:
-    """SQL for a date column: Milan's local time, whether the text is unreadable, whether it has no time.
+def _local_time(column: str, kind: str) -> tuple[str, str, str, str]:
+    """SQL for a date column: Milan's local time, whether the text is unreadable, whether it has no time, and
+    the instant (``TIMESTAMPTZ``) it names, for elapsed hours.
 
     A time with an offset, or a UTC timestamp, is converted to Milan's time; a time without
     one is Milan's already (the connection's time zone is Milan's, whatever the machine's).
+    Elapsed hours are differences of instants, so a case open across a clock change counts the
+    hours that passed (48.5 over the night clocks go back, not the 47.5 of the wall clock). A local
+    time that does not exist (02:30 on the last Sunday of March) is read as the instant an hour
+    later would show, and an ambiguous one (02:30 on the last Sunday of October) as its first
+    occurrence: ICU's rule, documented in docs/method.md.
     """
     if kind == "date":
-        return f"CAST({column} AS TIMESTAMP)", "false", "true"
+        local = f"CAST({column} AS TIMESTAMP)"
+        return local, "false", "true", f"timezone('{MILAN}', {local})"
     if kind == "timestamp":
-        return f"CAST({column} AS TIMESTAMP)", "false", "false"
+        local = f"CAST({column} AS TIMESTAMP)"
+        return local, "false", "false", f"timezone('{MILAN}', {local})"
     if kind == "timestamptz":
-        return f"timezone('{MILAN}', {column})", "false", "false"
+        return f"timezone('{MILAN}', {column})", "false", "false", column
     text = f"NULLIF(trim(CAST({column} AS VARCHAR)), '')"
     parsed = f"TRY_CAST({text} AS TIMESTAMPTZ)"
     return (
         f"timezone('{MILAN}', {parsed})",
         f"({text} IS NOT NULL AND {parsed} IS NULL)",
         f"coalesce(regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}'), false)",
+        parsed,
     )
 
 
@@ -220,6 +229,7 @@ def select_sql(case_file: CaseFile, file_id: int, rows_from: str | None = None) 
         f"{dates['opened'][0]} AS opened, {dates['closed'][0]} AS closed, "
         f"{dates['opened'][1]} AS opened_bad, {dates['closed'][1]} AS closed_bad, "
         f"{dates['opened'][2]} AS opened_date_only, {dates['closed'][2]} AS closed_date_only, "
+        f"{dates['opened'][3]} AS opened_at, {dates['closed'][3]} AS closed_at, "
         f"{raw if rows_from else 'CAST(NULL AS VARCHAR)'} AS raw "  # the text of a row, only for the rows picked
         f"FROM read_parquet({sql_literal(str(case_file.parquet))}"
         f"{', file_row_number = true' if not case_file.row_column else ''})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from ..catalog.wording import duration_statistic
 from ..core.errors import KpiError
 from ..core.periods import BASIS_FREQ, MONTHS_IN
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
@@ -38,7 +39,9 @@ def case_kind(indicator: dict) -> str | None:
     if unit == Unit.PERCENT and indicator.get("deadline_unit") and not is_missing(indicator.get("deadline_value")):
         return "share"
     if unit in DURATION_UNITS:
-        return "max" if is_missing(indicator.get("percentile")) else "percentile"
+        if not is_missing(indicator.get("percentile")):
+            return "percentile"
+        return "mean" if duration_statistic(indicator.get("indicator", "")) == "mean" else "max"
     if unit == Unit.NUMBER:
         return "count"
     return None
@@ -56,7 +59,7 @@ def case_table(indicators: list[dict], freq: str | None) -> list[dict]:
             {
                 "indicator_id": indicator["indicator_id"].lower(),
                 "kind": kind or "",
-                "unit": unit if kind in ("share", "max", "percentile") else "",
+                "unit": unit if kind in ("share", "max", "mean", "percentile") else "",
                 "deadline": float(indicator["deadline_value"]) if kind == "share" else None,
                 "percentile": float(indicator["percentile"]) if kind == "percentile" else None,
                 "months": MONTHS_IN[chosen],

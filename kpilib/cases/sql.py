@@ -153,7 +153,7 @@ def _problem_case(future: str, case_id_check: bool) -> str:
         ),
         (10, f"c.opened > TIMESTAMP '{future}' OR c.closed > TIMESTAMP '{future}'"),
         (9, "(c.opened_date_only OR c.closed_date_only) AND CAST(c.closed AS DATE) < CAST(c.opened AS DATE)"),
-        (9, "NOT (c.opened_date_only OR c.closed_date_only) AND c.closed < c.opened"),
+        (9, "NOT (c.opened_date_only OR c.closed_date_only) AND c.closed_at < c.opened_at"),
     ]
     whens = "\n    ".join(f"WHEN {condition} THEN {code}" for code, condition in rules if code != 4 or case_id_check)
     return f"CASE\n    {whens}\n  END"
@@ -176,7 +176,7 @@ PROBLEMS = {
 KEYED_SQL = """
 CREATE VIEW {name} AS
 WITH v AS NOT MATERIALIZED (
-  SELECT {carried}c.file_id, c.row, c.opened, c.closed, c.opened_date_only, c.closed_date_only,
+  SELECT {carried}c.file_id, c.row, c.opened, c.closed, c.opened_at, c.closed_at, c.opened_date_only, c.closed_date_only,
     i.indicator_id, i.kind, i.unit, i.deadline,
     {lean} AS lean_problem,
     year(c.opened) * 12 + (month(c.opened) - 1) // i.months * i.months AS pkey,
@@ -190,7 +190,7 @@ WITH v AS NOT MATERIALIZED (
         WHEN 'working_days' THEN CAST(ce.wd - co.wd AS DOUBLE)
         WHEN 'hours' THEN CASE WHEN opened_date_only OR closed_date_only
           THEN 24.0 * date_diff('day', CAST(opened AS DATE), CAST(closed AS DATE))
-          ELSE epoch(closed - opened) / 3600.0 END
+          ELSE (epoch(closed_at) - epoch(opened_at)) / 3600.0 END
       END
     END AS elapsed
   FROM v
@@ -201,7 +201,7 @@ SELECT {carried_out}file_id, row, opened, closed, problem IS NOT NULL AS bad, pr
   CASE WHEN NOT uncounted THEN pkey END AS pkey,
   CASE WHEN NOT uncounted THEN is_open END AS is_open,
   CASE WHEN NOT uncounted AND kind = 'share' AND NOT is_open THEN elapsed <= deadline END AS within,
-  CASE WHEN NOT uncounted AND kind IN ('max', 'percentile') THEN elapsed END AS elapsed,
+  CASE WHEN NOT uncounted AND kind IN ('max', 'mean', 'percentile') THEN elapsed END AS elapsed,
   CASE WHEN NOT uncounted AND kind = 'share' AND is_open THEN
     CASE WHEN unit = 'hours' THEN opened ELSE date_trunc('day', opened) END
   END AS open_since

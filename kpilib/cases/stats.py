@@ -127,7 +127,8 @@ WITH marked AS (
   SELECT h.*, coalesce(
     CASE WHEN h.open_since IS NOT NULL THEN
       (CASE s.unit
-         WHEN 'hours' THEN epoch(TIMESTAMP '{as_of}' - h.open_since) / 3600.0
+         WHEN 'hours' THEN (epoch(timezone('Europe/Rome', TIMESTAMP '{as_of}'))
+                             - epoch(timezone('Europe/Rome', h.open_since))) / 3600.0
          WHEN 'working_days' THEN CAST(ce.wd - co.wd AS DOUBLE)
          ELSE CAST(date_diff('day', CAST(h.open_since AS DATE), DATE '{as_of_date}') AS DOUBLE)
        END) > s.deadline
@@ -143,6 +144,7 @@ WITH marked AS (
     sum(CASE WHEN within THEN n ELSE 0 END) AS within_n,
     sum(CASE WHEN late THEN n ELSE 0 END) AS late_n,
     max(CASE WHEN NOT is_open THEN elapsed END) AS longest,
+    sum(CASE WHEN NOT is_open THEN elapsed * n END) AS elapsed_sum,
     list(DISTINCT file_id) AS files
   FROM marked GROUP BY indicator_id, pkey
 ), distribution AS (
@@ -158,7 +160,8 @@ WITH marked AS (
   FROM cumulative c JOIN spec s ON c.indicator_id = s.indicator_id
   WHERE c.cum >= greatest(1, ceil(s.percentile * c.total / 100 - 1e-9)) GROUP BY ALL
 )
-SELECT c.indicator_id, c.pkey, c.cases, c.open_cases, c.closed, c.within_n, c.late_n, c.longest, r.ranked, c.files
+SELECT c.indicator_id, c.pkey, c.cases, c.open_cases, c.closed, c.within_n, c.late_n, c.longest, r.ranked, c.files,
+  c.elapsed_sum
 FROM counted c LEFT JOIN ranked r ON c.indicator_id = r.indicator_id AND c.pkey = r.pkey
 """
 
@@ -169,9 +172,8 @@ def aggregate(connection, table: dict[str, dict], as_of: dt.datetime | None, sou
         return []
     query = AGGREGATE_SQL.format(as_of=as_of.isoformat(sep=" "), as_of_date=as_of.date().isoformat())
     found = []
-    for indicator_id, pkey, cases, open_cases, closed, within_n, late_n, longest, ranked, files in connection.execute(
-        query
-    ).fetchall():
+    rows = connection.execute(query).fetchall()
+    for indicator_id, pkey, cases, open_cases, closed, within_n, late_n, longest, ranked, files, elapsed_sum in rows:
         spec = table[indicator_id]
         kind = spec["kind"]
         numerator = denominator = math.nan
@@ -183,6 +185,8 @@ def aggregate(connection, table: dict[str, dict], as_of: dt.datetime | None, sou
             value = math.nan if longest is None else float(longest)
         elif kind == "percentile":
             value = math.nan if ranked is None else float(ranked)
+        elif kind == "mean":
+            value = float(elapsed_sum) / closed if closed and elapsed_sum is not None else math.nan
         elif kind == "count":
             value = float(cases)
         months = spec["months"]

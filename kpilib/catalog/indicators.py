@@ -24,7 +24,7 @@ from .aliases import renamed
 from .sources import FIELDS, CatalogRow
 from .targets import parse_target
 from .versions import in_force, newest
-from .wording import basis_of, deadline_of, percentile_of, sub_indicator_labels
+from .wording import basis_of, deadline_of, duration_statistic, percentile_of, sub_indicator_labels
 
 _AREA_PLACEHOLDER = re.compile(r"^[\s/\-–—]*$")
 # The columns of one version (indicators.csv less valid_from / valid_to).
@@ -97,6 +97,11 @@ def build_indicators(
             warnings.append(
                 f"{values['_source']}:{values['_row']}: target '{values['target_raw']}' not understood; "
                 "indicator kept without a target"
+            )
+        if any(t.unit in DURATION_UNITS for t in thresholds) and duration_statistic(values["indicator"]) is None:
+            warnings.append(
+                f"{values['_source']}:{values['_row']}: the text of '{values['indicator'][:60]}' does not say how its "
+                "times are summarised (massimo, medio, per il 90% dei casi): held against the longest time"
             )
         labels = sub_indicator_labels(values["indicator"], len(thresholds)) if len(thresholds) > 1 else [""]
         for label, threshold in zip(labels, thresholds or [None], strict=True):

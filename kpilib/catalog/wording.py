@@ -119,6 +119,31 @@ def percentile_of(indicator_text: str) -> float | None:
     return parse_number(match["p"]) if match else None
 
 
+_MEAN = re.compile(r"\b(?:tempo|tempi|durata|giorni|ore)\s+medi[oa]?\b|\bmedia\b|\bin\s+media\b")
+_MAXIMUM = re.compile(r"\bmassim[oa]\b|\bmax\b|\bentro\b|\bnon\s+oltre\b|\bmassimo\b")
+_DURATION_WORDS = re.compile(r"\btemp[oi]\b|\bdurata\b|\bgiorni\b|\bore\b|\battesa\b|\bevasion[ei]\b|\brispost[ae]\b")
+
+
+def duration_statistic(indicator_text: str) -> str | None:
+    """What a duration target is held against, from the indicator's wording: ``percentile`` ("per il 90% dei
+    casi"), ``mean`` ("tempo medio"), ``max`` ("tempo massimo", "entro", or a time with no word for how it is
+    summarised), or ``None`` when the text names no time at all (the catalog warns; it is treated as a maximum).
+
+    >>> duration_statistic("TEMPO MEDIO DI EVASIONE DELLE PRATICHE"), duration_statistic("TEMPO MASSIMO DI RISPOSTA")
+    ('mean', 'max')
+    >>> duration_statistic("TEMPO MASSIMO DI INOLTRO PER IL 90% DELLA CORRISPONDENZA"), duration_statistic("NUMERO TESI")
+    ('percentile', None)
+    """
+    text = _searchable(indicator_text)
+    if _PERCENTILE.search(text):
+        return "percentile"
+    if _MEAN.search(text):
+        return "mean"
+    if _MAXIMUM.search(text) or _DURATION_WORDS.search(text):
+        return "max"
+    return None
+
+
 def sub_indicator_labels(indicator_text: str, count: int) -> list[str]:
     """Labels of the ``count`` parts of a compound indicator.
 
