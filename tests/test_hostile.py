@@ -421,3 +421,27 @@ def test_elapsed_hours_are_instants_across_clock_changes_and_offsets(tmp_path, o
     assert REJECTS.read(tmp_path / "data" / "processed" / "event_rejects.csv").empty
     derived = pd.read_csv(tmp_path / "data" / "processed" / "event_measurements.csv")
     assert derived["value"].tolist() == [pytest.approx(hours)]
+
+
+def test_an_id_issued_before_a_rename_stays_valid_for_the_periods_it_was_issued_in(tmp_path):
+    from tests.fixture_root import build
+
+    paths = build(tmp_path)
+    issued = pd.read_csv(paths.indicator_aliases, dtype=str, keep_default_na=False)
+    assert len(issued) >= 1 and (issued["old_id"] != issued["indicator_id"]).all()
+    old, new, last = issued.loc[0, ["old_id", "indicator_id", "valid_to"]]
+    before = MEASUREMENTS.read(paths.measurements)
+    sent = before[(before["indicator_id"] == new) & (before["period"] == f"{last}-06")].iloc[0]
+    _deliver(
+        paths,
+        "vecchio_codice.csv",
+        "indicatore;periodo;valore;numeratore;denominatore\n"
+        f"{old};{last}-06;;{int(sent['numerator'])};{int(sent['denominator'])}\n{old};2025-06;;1;2\n",
+    )
+    _, rejects = _ingested(paths)
+    theirs = rejects[rejects["source"].str.endswith("vecchio_codice.csv")]
+    # the old id is read as today's: the same value again is a copy of the series' value, not an unknown id
+    assert theirs[["code", "indicator_id", "period"]].to_dict("records") == [
+        {"code": "duplicate_copy", "indicator_id": new, "period": f"{last}-06"},
+        {"code": "unknown_indicator", "indicator_id": old, "period": "2025-06"},
+    ]

@@ -17,7 +17,7 @@ from ..core.errors import KpiError
 from ..core.files import list_inputs, write_csvs
 from ..core.periods import FIRST_YEAR, LAST_YEAR
 from ..core.rejects import rejects_frame, sort_rejects
-from ..core.schemas import INDICATORS
+from ..core.schemas import ID_ALIASES, INDICATORS
 from ..core.text import collapse_whitespace
 from .aliases import FILE_NAME as ALIASES_FILE
 from .aliases import read_aliases
@@ -49,6 +49,7 @@ class CatalogBuild:
     rejects: pd.DataFrame
     warnings: list[str]
     changes: list[str]
+    issued_ids: pd.DataFrame | None = None  # indicator_aliases.csv: ids as issued before a rename
 
 
 def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None, folder: Path | None = None):
@@ -65,11 +66,16 @@ def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None,
     rows_by_year: dict[int | None, list[CatalogRow]] = {year: [] for year in versions}
     for path, year in zip(sources, years, strict=True):
         rows_by_year[year].extend(read_catalog_rows(path, relative(path)))
-    frames, rejects, warnings, changes = [], [], [], []
+    frames, rejects, warnings, changes, issued = [], [], [], [], []
     previous = None
     for year in sorted(versions, key=lambda y: -1 if y is None else y):
         version = versions[year]
-        built, built_rejects, built_warnings = build_indicators(rows_by_year[year], renames)
+        issued_as: dict[str, str] = {}
+        built, built_rejects, built_warnings = build_indicators(rows_by_year[year], renames, issued_as)
+        issued += [
+            {"old_id": old, "indicator_id": new, "valid_from": version.valid_from, "valid_to": version.valid_to}
+            for old, new in sorted(issued_as.items())
+        ]
         if built.empty:
             built_warnings.append(f"{version.label_en}: no indicator could be read (see catalog_rejects.csv)")
         frames.append(built.assign(valid_from=version.valid_from, valid_to=version.valid_to))
@@ -100,7 +106,11 @@ def load_catalog(sources: list[Path], relative=str, aliases: Path | None = None,
     indicators = indicators.sort_values(["indicator_id", "valid_from"], kind="stable", na_position="first")
     all_rejects = pd.concat([*rejects, rejects_frame(alias_rejects)], ignore_index=True)
     return CatalogBuild(
-        indicators[CATALOG_COLUMNS].reset_index(drop=True), sort_rejects(all_rejects), warnings, changes
+        indicators[CATALOG_COLUMNS].reset_index(drop=True),
+        sort_rejects(all_rejects),
+        warnings,
+        changes,
+        ID_ALIASES.typed(pd.DataFrame(issued, columns=ID_ALIASES.names)),
     )
 
 
@@ -158,7 +168,14 @@ def run_catalog(paths, sources: list[Path] | None = None) -> pd.DataFrame:
     print_warnings([*skipped, *built.warnings])
     for line in built.changes:
         print(line)
-    write_csvs({paths.indicators: built.indicators, paths.catalog_rejects: built.rejects}, paths.processed)
+    write_csvs(
+        {
+            paths.indicators: built.indicators,
+            paths.catalog_rejects: built.rejects,
+            paths.indicator_aliases: built.issued_ids,
+        },
+        paths.processed,
+    )
     indicators = built.indicators
     count = indicators["indicator_id"].nunique()
     versions = indicators[["valid_from", "valid_to"]].drop_duplicates().sort_values("valid_from", na_position="first")

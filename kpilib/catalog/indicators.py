@@ -54,9 +54,12 @@ def _display_spelling(values: pd.Series) -> pd.Series:
 
 
 def build_indicators(
-    rows: list[CatalogRow], renames: dict[str, str] | None = None
+    rows: list[CatalogRow], renames: dict[str, str] | None = None, issued_as: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Indicators, rejects and warnings from catalog rows.
+
+    ``issued_as``, when given, is filled with the ids the rows had as written (before the renames
+    of ``aliases.csv``) where those differ: old id -> id.
 
     Returns ``(indicators, rejects, warnings)``: indicators sorted by id with the columns
     of ``indicators.csv``; rejects in the shared schema (:mod:`kpilib.core.rejects`), reasons in Italian.
@@ -71,6 +74,7 @@ def build_indicators(
             rejects.append(_reject(row, "wrong_field_count", found=len(row.fields), expected=len(FIELDS)))
             continue
         values = dict(zip(FIELDS, (collapse_whitespace(cell) for cell in row.fields), strict=True))
+        as_written = dict(values)
         if renames:  # an old name is read as the new one before the id is derived: one series across a rename
             values = {
                 name: renamed(value, renames) if name != "target_raw" else value for name, value in values.items()
@@ -88,7 +92,7 @@ def build_indicators(
             )
             continue
         first_seen[key] = row
-        accepted.append({**values, "_source": row.source, "_row": row.row, "_raw": raw})
+        accepted.append({**values, "_source": row.source, "_row": row.row, "_raw": raw, "_written": as_written})
 
     indicators: list[dict] = []
     for values in accepted:
@@ -105,7 +109,12 @@ def build_indicators(
             )
         labels = sub_indicator_labels(values["indicator"], len(thresholds)) if len(thresholds) > 1 else [""]
         for label, threshold in zip(labels, thresholds or [None], strict=True):
-            indicators.append(_indicator_record(values, label, threshold))
+            record = _indicator_record({k: v for k, v in values.items() if k != "_written"}, label, threshold)
+            written = values["_written"]
+            old = indicator_id(written["direction"], written["office"], written["process"], written["indicator"], label)
+            if issued_as is not None and old != record["indicator_id"]:  # renamed: the id the office saw then
+                issued_as[old] = record["indicator_id"]
+            indicators.append(record)
 
     frame = pd.DataFrame(indicators, columns=[*INDICATOR_COLUMNS, "_source", "_row", "_raw"])
     frame, conflict_rejects = _drop_conflicting_ids(frame)

@@ -22,6 +22,7 @@ import pandas as pd
 from ..core.labels import indicator_label
 from ..core.periods import FIRST_YEAR, LAST_YEAR, Period
 from ..core.text import fold
+from ..core.vocabulary import is_missing
 from .aliases import renamed
 
 # A year standing as a word of its own in a name (catalogo_2024, 2025, tabella 2026): never digits inside a
@@ -151,7 +152,7 @@ def version_at(versions: list[dict], period: Period) -> dict | None:
 
 
 def _open(year) -> bool:
-    return year is None or year == "" or bool(pd.isna(year))
+    return is_missing(year)
 
 
 def newest(indicators: pd.DataFrame) -> pd.DataFrame:

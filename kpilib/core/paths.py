@@ -66,6 +66,11 @@ class Paths:
         return self.processed / "indicators.csv"
 
     @property
+    def indicator_aliases(self) -> Path:
+        """Ids as issued before a rename (``kpi catalog``), still accepted for their periods."""
+        return self.processed / "indicator_aliases.csv"
+
+    @property
     def catalog_rejects(self) -> Path:
         return self.processed / "catalog_rejects.csv"
 

@@ -143,6 +143,17 @@ INDICATORS = Schema(
     sorted_by=("indicator_id", "valid_from"),
     added=("valid_from", "valid_to"),
 )
+ID_ALIASES = Schema(
+    "indicator_aliases.csv",
+    "ids as they were issued before a rename in aliases.csv: valid for the periods of their version",
+    (
+        Column("old_id", "the id the office was given then", required=True),
+        _TEXT_ID.renamed("indicator_id", "the id the series has now", required=True),
+        Column("valid_from", "first year the old id was issued for (empty: open)", type="integer"),
+        Column("valid_to", "last year the old id was issued for (empty: open)", type="integer"),
+    ),
+    key=("old_id", "valid_from"),
+)
 REJECTS = Schema(
     "rejects",
     "every *_rejects.csv: the rows that could not be used, with a code and the reason",
@@ -331,7 +342,17 @@ CHANGE_LIST = Schema(
 # Every schema of a processed file, by its file name.
 PROCESSED = {
     schema.name: schema
-    for schema in (INDICATORS, MEASUREMENTS, DERIVED, EVALUATION, SPC, SUMMARY, OPPORTUNITIES, NONCONFORMITIES)
+    for schema in (
+        INDICATORS,
+        ID_ALIASES,
+        MEASUREMENTS,
+        DERIVED,
+        EVALUATION,
+        SPC,
+        SUMMARY,
+        OPPORTUNITIES,
+        NONCONFORMITIES,
+    )
 }
 INPUTS = (DELIVERY, CASES, CHANGES, REGISTER, ALIASES, CATALOG_SOURCE)
 

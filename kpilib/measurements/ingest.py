@@ -13,7 +13,7 @@ from ..catalog.indicators import read_indicator_versions, read_indicators
 from ..core.files import list_inputs, unreadable_inputs, warn_unread_subfolders
 from ..core.paths import Paths
 from ..core.rejects import reject, rejects_bytes, rejects_frame, sort_rejects
-from ..core.schemas import MEASUREMENTS
+from ..core.schemas import ID_ALIASES, MEASUREMENTS
 from ..core.vocabulary import is_missing
 from ..core.writes import write_together
 from .feedback import feedback_path, feedback_workbooks
@@ -68,7 +68,10 @@ def run_ingest(
     computable = derived["value"].notna()
     # Derived values first: where a reported value agrees with one, the reported copy is the duplicate.
     records = pd.concat([derived_records(derived[computable]), records], ignore_index=True)
-    measurements, rejects = validate_measurements(records, indicators, read_indicator_versions(paths.indicators))
+    issued = ID_ALIASES.read(paths.indicator_aliases, missing_ok=True)
+    measurements, rejects = validate_measurements(
+        records, indicators, read_indicator_versions(paths.indicators), issued
+    )
     pending = _pending_rejects(derived[~computable])
     if len(pending):
         rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))

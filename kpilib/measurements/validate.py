@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ..catalog.versions import version_at, versions_by_indicator
+from ..catalog.versions import covers, version_at, versions_by_indicator
 from ..core.clock import milan_today
 from ..core.files import iter_records
 from ..core.labels import UNIT_NAME_IT
@@ -167,14 +167,19 @@ def _in_force(indicator: dict, period) -> dict:
 
 
 def validate_measurements(
-    records: pd.DataFrame, indicators: pd.DataFrame, versions: pd.DataFrame | None = None
+    records: pd.DataFrame,
+    indicators: pd.DataFrame,
+    versions: pd.DataFrame | None = None,
+    issued_ids: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Accepted measurements and rejects from text records (:data:`~.files.RAW_COLUMNS`).
 
     Conflicting values for one indicator and period reject every copy, each naming the
     others; later copies of an identical measurement are rejected as duplicates.
     ``versions``: every version of the catalog (``read_indicator_versions``); a value for a
-    period in which none lists the indicator is rejected.
+    period in which none lists the indicator is rejected. ``issued_ids``: ids as issued before a
+    rename (``indicator_aliases.csv``): a value sent under one, for a period of its version, is the
+    series' value under its id of today.
     """
     groups = versions_by_indicator(versions) if versions is not None else []
     by_id = {group[0]["indicator_id"].casefold(): group for group in groups}
@@ -186,8 +191,12 @@ def validate_measurements(
     today = milan_today()
     parsed: list[dict] = []
     rejects: list[dict] = []
+    issued = _issued(issued_ids)
     for record in iter_records(records):
-        indicator = catalog.get(str(record["indicator_id"]).strip().casefold())
+        written = str(record["indicator_id"]).strip().casefold()
+        indicator = catalog.get(written)
+        if indicator is None and written in issued:
+            indicator = _renamed_for(record, issued[written], catalog)
         try:
             parsed.append(
                 {
@@ -226,6 +235,30 @@ def validate_measurements(
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
     measurements = measurements.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
     return measurements, sort_rejects(rejects_frame(rejects))
+
+
+def _issued(issued_ids: pd.DataFrame | None) -> dict[str, list[tuple]]:
+    """Old id -> [(id of today, first year, last year)] from ``indicator_aliases.csv``."""
+    found: dict[str, list[tuple]] = {}
+    if issued_ids is None:
+        return found
+    for old, new, start, end in zip(
+        issued_ids["old_id"], issued_ids["indicator_id"], issued_ids["valid_from"], issued_ids["valid_to"], strict=True
+    ):
+        found.setdefault(str(old).casefold(), []).append((str(new).casefold(), start, end))
+    return found
+
+
+def _renamed_for(record: dict, spans: list[tuple], catalog: dict) -> dict | None:
+    """The indicator an old id names in the record's period (its version's years), else ``None``."""
+    try:
+        year = parse_period(record["period"]).end.year
+    except ValueError:
+        return None
+    for new, start, end in spans:
+        if covers(start, end, year) and new in catalog:
+            return catalog[new]
+    return None
 
 
 def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], list[dict]]:
