@@ -57,13 +57,14 @@ def test_one_index_lists_every_page_of_the_folder_whichever_command_wrote_last(t
         + "DIREZIONE SPORT\t-\tUFFICIO\tPROCESSO\tNUMERO DI EVENTI SU BASE MENSILE\t≥4\n",
         encoding="utf-8",
     )
-    assert main(["run", "--root", str(root), "--period", "2025"]) == 0
+    assert main(["run", "--root", str(root), "--period", "2025", "--skip-reports"]) == 0
+    assert main(["reports", "--root", str(root), "--period", "2025", "--direction", "sport"]) == 0
     assert main(["review", "--root", str(root), "--year", "2025"]) == 0
     assert main(["reports", "--root", str(root), "--period", "2025", "--direction", "direzione cultura"]) == 0
     index = (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")
     for page in ("overview.html", "direzione-cultura.html", "direzione-sport.html", "riesame.html"):
         assert f"href='{page}'" in index, page
-    assert index.count("completo") == 4  # the sport direction's report too, rendered by the first run only
+    assert index.count("completo") == 4  # the sport direction's report too, rendered by the first command only
     (root / "reports" / "2025" / "riesame.html").unlink()  # a page that is gone is no longer listed
     write_indexes(Paths.at(root), "2025", [])
     assert "riesame.html" not in (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")

@@ -62,7 +62,7 @@ def test_directions_named_like_the_period_pages_or_alike_get_their_own_files(tmp
 
 @pytest.mark.slow
 def test_a_period_before_any_data_renders_every_page(tmp_path):
-    root = _raw_root(tmp_path / "root")
+    root = _raw_root(tmp_path / "root", hostile=False)
     assert main(["run", "--root", str(root), "--period", "2024-S1"]) == 0
     out = root / "reports" / "2024-S1"
     assert (out / "overview.html").is_file() and (out / "direzione-cultura.html").is_file()
