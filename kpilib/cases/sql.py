@@ -153,7 +153,11 @@ def _problem_case(future: str, case_id_check: bool) -> str:
         ),
         (10, f"c.opened > TIMESTAMP '{future}' OR c.closed > TIMESTAMP '{future}'"),
         (9, "(c.opened_date_only OR c.closed_date_only) AND CAST(c.closed AS DATE) < CAST(c.opened AS DATE)"),
-        (9, "NOT (c.opened_date_only OR c.closed_date_only) AND c.closed_at < c.opened_at"),
+        (
+            9,
+            "NOT (c.opened_date_only OR c.closed_date_only) AND CASE WHEN c.opened_at IS NOT NULL AND "
+            "c.closed_at IS NOT NULL THEN c.closed_at < c.opened_at ELSE c.closed < c.opened END",
+        ),
     ]
     whens = "\n    ".join(f"WHEN {condition} THEN {code}" for code, condition in rules if code != 4 or case_id_check)
     return f"CASE\n    {whens}\n  END"
@@ -190,7 +194,8 @@ WITH v AS NOT MATERIALIZED (
         WHEN 'working_days' THEN CAST(ce.wd - co.wd AS DOUBLE)
         WHEN 'hours' THEN CASE WHEN opened_date_only OR closed_date_only
           THEN 24.0 * date_diff('day', CAST(opened AS DATE), CAST(closed AS DATE))
-          ELSE (epoch(closed_at) - epoch(opened_at)) / 3600.0 END
+          ELSE (coalesce(epoch(closed_at), epoch(timezone('Europe/Rome', closed)))
+                - coalesce(epoch(opened_at), epoch(timezone('Europe/Rome', opened)))) / 3600.0 END
       END
     END AS elapsed
   FROM v
