@@ -445,3 +445,20 @@ def test_an_id_issued_before_a_rename_stays_valid_for_the_periods_it_was_issued_
         {"code": "duplicate_copy", "indicator_id": new, "period": f"{last}-06"},
         {"code": "unknown_indicator", "indicator_id": old, "period": "2025-06"},
     ]
+
+
+def test_deliveries_with_the_same_name_or_a_colon_in_it_each_get_their_own_return_workbook(tmp_path):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    for folder in ("a", "b"):
+        (paths.measurements_dir / folder).mkdir(parents=True)
+        (paths.measurements_dir / folder / "misure.csv").write_text(f"indicatore;periodo;valore\n{chosen};boh;1\n")
+    _deliver(paths, "ufficio: giugno.csv", f"indicatore;periodo;valore\n{chosen};boh;1\n")
+    files = [paths.measurements_dir / "a" / "misure.csv", paths.measurements_dir / "b" / "misure.csv"]
+    assert main(["ingest", "--root", str(paths.root), "--only", *map(str, files)]) == 0
+    assert sorted(p.name for p in paths.returns_dir.iterdir()) == [
+        "a__misure_csv_ritorno.xlsx",
+        "b__misure_csv_ritorno.xlsx",
+    ]
+    assert main(["ingest", "--root", str(paths.root)]) == 0
+    assert "ufficio_ giugno_csv_ritorno.xlsx" in {p.name for p in paths.returns_dir.iterdir()}

@@ -235,6 +235,23 @@ CASE_SUFFIXES = (".csv", ".parquet")
 REGISTER_SUFFIXES = (".csv",)
 
 
+def delivered_file(source: str) -> str:
+    """The file a record's ``source`` names: a workbook's sheet is written ``file.xlsx:sheet``; a ``:`` that is
+    part of a file's own name stays.
+
+    >>> delivered_file("m/a.xlsx:Foglio2"), delivered_file("m/ufficio: giugno.csv")
+    ('m/a.xlsx', 'm/ufficio: giugno.csv')
+    """
+    file, colon, _sheet = str(source).rpartition(":")
+    return file if colon and file.lower().endswith((".xlsx", ".xlsm", ".ods")) else str(source)
+
+
+def sheet_of(source: str) -> str:
+    """The sheet a record's ``source`` names (empty for a text file or a one-sheet workbook)."""
+    file = delivered_file(source)
+    return str(source)[len(file) + 1 :] if file != str(source) else ""
+
+
 def is_input_name(name: str) -> bool:
     """Whether a file of that name in an input folder is someone's input: not hidden (``.x``), not an office
     program's lock file (``~$misure.xlsx``), not a README.

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ..core.codes import suggestion_of
-from ..core.files import deterministic_xlsx, records_of
+from ..core.files import delivered_file, deterministic_xlsx, records_of, sheet_of
 from ..core.periods import parse_period
 
 COLUMNS = [
@@ -77,7 +77,7 @@ def feedback_workbooks(records: pd.DataFrame, rejects: pd.DataFrame, known_ids: 
     )
     delivered = records[records["row"].astype(str) != ""]
     books = {}
-    for file, rows in delivered.groupby(delivered["source"].str.split(":").str[0], sort=True):
+    for file, rows in delivered.groupby(delivered["source"].map(delivered_file), sort=True):
         books[file] = _workbook(rows, reasons, known_ids)
     return books
 
@@ -114,7 +114,7 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
     rejected_fill, wrapped = PatternFill("solid", fgColor="F9D6D5"), Alignment(wrap_text=True, vertical="top")
     workbook = Workbook(write_only=True)
     for source, sheet_rows in rows.groupby("source", sort=False):
-        name = source.split(":", 1)[1] if ":" in source else "Ritorno"
+        name = sheet_of(source) or "Ritorno"
         sheet = workbook.create_sheet(name[:31])
         for position, (_, width) in enumerate(COLUMNS, start=1):
             sheet.column_dimensions[chr(64 + position)].width = width

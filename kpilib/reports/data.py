@@ -10,6 +10,7 @@ import pandas as pd
 from ..catalog.indicators import read_indicator_versions, resolve_direction
 from ..catalog.versions import in_force
 from ..core.errors import KpiError
+from ..core.files import delivered_file
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.rejects import rejects_frame
@@ -128,8 +129,8 @@ def rejects_for(
     ['kpi-1', 'kpi-x']
     """
     named = rejects["indicator_id"].astype(str).str.strip().str.lower()
-    delivery = rejects["source"].astype(str).str.split(":").str[0]
-    delivered = measurements["source"].astype(str).str.split(":").str[0]
+    delivery = rejects["source"].astype(str).map(delivered_file)
+    delivered = measurements["source"].astype(str).map(delivered_file)
     sources = set(delivered[measurements["indicator_id"].isin(ids)]) | set(delivery[named.isin(ids)])
     placed = named.isin(ids) | (~named.isin(known) & delivery.isin(sources))
     return rejects[placed & rejects["period"].map(lambda text: _overlaps(text, period))].reset_index(drop=True)
