@@ -57,11 +57,39 @@ def rejected(source: str, row: object, raw: str, error: Rejected, indicator_id: 
     return reject(source, row, error.code, raw, indicator_id, period, **error.particulars)
 
 
-def rejects_frame(records: list[dict] | None = None) -> pd.DataFrame:
+class RejectColumns:
+    """Rejects kept column by column as they are made: a million of them never sit in memory as dicts."""
+
+    def __init__(self):
+        self.columns: dict[str, list] = {name: [] for name in FRAME_COLUMNS}
+
+    def append(self, record: dict) -> None:
+        for name, values in self.columns.items():
+            values.append(record.get(name, ""))
+
+    def extend(self, records) -> None:
+        for record in records:
+            self.append(record)
+
+    def __iadd__(self, records):
+        self.extend(records)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.columns["source"])
+
+
+def rejects_frame(records: list[dict] | RejectColumns | None = None) -> pd.DataFrame:
     """Rejects as a frame with the shared columns (empty when there are none)."""
     import pandas as pd
 
-    frame = pd.DataFrame(records or [], columns=FRAME_COLUMNS)
+    if isinstance(records, RejectColumns) and len(records):
+        return pd.DataFrame(records.columns)
+    if isinstance(records, RejectColumns):
+        records = []
+    records = records or []
+    # column by column: a million rejects as a list of dicts handed to pandas at once would double in memory
+    frame = pd.DataFrame({name: [record.get(name, "") for record in records] for name in FRAME_COLUMNS})
     return frame.astype({name: object for name in ("code", "indicator_id", "period", "suggestion")})
 
 

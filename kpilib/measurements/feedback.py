@@ -66,20 +66,24 @@ def suggestion(record: dict, code: str, known_ids: list[str], written: str = "")
 
 def feedback_workbooks(records: pd.DataFrame, rejects: pd.DataFrame, known_ids: list[str]) -> dict[str, bytes]:
     """Per delivered file (the records' ``source`` before any ``:sheet``): the return workbook's bytes."""
-    # (source, row) -> (reason, code, suggestion): tuples, not dicts, so a million rejects stay small.
-    suggestions = rejects["suggestion"] if "suggestion" in rejects else pd.Series("", index=rejects.index)
-    reasons = dict(
-        zip(
-            zip(rejects["source"].tolist(), rejects["row"].astype(str).tolist(), strict=True),
-            zip(rejects["reason"].tolist(), rejects["code"].tolist(), suggestions.fillna("").tolist(), strict=True),
-            strict=True,
-        )
-    )
     delivered = records[records["row"].astype(str) != ""]
+    by_source = {source: own for source, own in rejects.groupby("source", sort=False)}
     books = {}
     for file, rows in delivered.groupby(delivered["source"].map(delivered_file), sort=True):
-        books[file] = _workbook(rows, reasons, known_ids)
+        books[file] = _workbook(rows, by_source, known_ids)
     return books
+
+
+def _reasons(rejects: pd.DataFrame | None, rows: set[str] | None = None) -> dict[str, tuple]:
+    """Row (as text) -> (reason, code, suggestion) of one source's rejects, for ``rows`` only when given."""
+    if rejects is None or rejects.empty:
+        return {}
+    numbers = rejects["row"].astype(str)
+    if rows is not None:
+        rejects, numbers = rejects[numbers.isin(rows)], numbers[numbers.isin(rows)]
+    suggestions = rejects["suggestion"].fillna("") if "suggestion" in rejects else [""] * len(rejects)
+    values = zip(rejects["reason"].tolist(), rejects["code"].tolist(), list(suggestions), strict=True)
+    return dict(zip(numbers.tolist(), values, strict=True))
 
 
 def feedback_path(folder: Path, source: str) -> Path:
@@ -103,7 +107,7 @@ def _safe(text: str) -> str:
     return re.sub(r"[^\w.\- ]+", "_", text).strip("._ ") or "file"
 
 
-def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
+def _workbook(rows: pd.DataFrame, rejects_by_source: dict[str, pd.DataFrame], known_ids: list[str]) -> bytes:
     # openpyxl here, not at the top: 0.2 s that an ingest without deliveries never pays. Write-only mode:
     # tens of thousands of rows stream out instead of living in memory as cell objects.
     from openpyxl import Workbook
@@ -135,9 +139,11 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
 
         sheet.append([text(title, header_fill, font=header_font) for title, _ in COLUMNS])
         export = len(sheet_rows) > ALL_ROWS_UP_TO
+        own = rejects_by_source.get(source)
         if export:
-            keys = zip(sheet_rows["source"].tolist(), sheet_rows["row"].astype(str).tolist(), strict=True)
-            rejected = sheet_rows[[key in reasons for key in keys]]
+            numbers = sheet_rows["row"].astype(str)
+            listed = set(own["row"].astype(str)) if own is not None else set()
+            rejected = sheet_rows[numbers.isin(listed)]
             sheet.append([text(f"{len(sheet_rows) - len(rejected)} righe accettate non sono ripetute qui")])
             if len(rejected) > EXPORT_REJECTS_LISTED:
                 sheet.append(
@@ -148,11 +154,14 @@ def _workbook(rows: pd.DataFrame, reasons: dict, known_ids: list[str]) -> bytes:
                         )
                     ]
                 )
-            records = records_of(rejected.head(EXPORT_REJECTS_LISTED))
+            rejected = rejected.head(EXPORT_REJECTS_LISTED)
+            reasons = _reasons(own, set(rejected["row"].astype(str)))
+            records = records_of(rejected)
         else:
+            reasons = _reasons(own)
             records = records_of(sheet_rows)
         for record in records:
-            found = reasons.get((record["source"], str(record["row"])))
+            found = reasons.get(str(record["row"]))
             reason, code, suggested = found if found else ("", "", "")
             values = [
                 record["row"],

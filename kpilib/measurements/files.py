@@ -53,40 +53,41 @@ def _trimmed(cells: list[str]) -> list[str]:
     return shown
 
 
-def _records(sheet: Sheet, source: str, problems: dict[int, str] | None = None) -> list[dict] | None:
-    """Records under the first header row, or ``None`` when no row is a header."""
+def _records(sheet: Sheet, source: str, problems: dict[int, str] | None = None) -> dict[str, list] | None:
+    """Records under the first header row, column by column (:data:`RAW_COLUMNS` -> values), or ``None`` when
+    no row is a header. Column-wise, so an export of a million rows is lists, not a million dicts."""
     problems = problems or {}
+    unsaved_at: dict[int, list[int]] = {}
+    for r, c in sheet.unsaved_formulas:
+        unsaved_at.setdefault(r, []).append(c)
     for header_index, header in enumerate(sheet.rows):
         columns = _column_map(header)
         if columns is None:
             continue
         width = len(_trimmed(header))
-        records = []
+        out: dict[str, list] = {name: [] for name in RAW_COLUMNS}
+        positions = [(name, columns.get(name)) for name in FIELDS]
+        typed_positions = [(name, columns.get(name, -1)) for name in (*NUMBER_FIELDS, "period")]
         for index in range(header_index + 1, len(sheet.rows)):
             cells = sheet.rows[index]
-            unsaved = sorted(c for r, c in sheet.unsaved_formulas if r == index)
+            unsaved = sorted(unsaved_at.get(index, ()))
             if not any(str(cell).strip() for cell in cells) and not unsaved:
                 continue
             shown = _trimmed(cells)
-            record = {name: _cell(cells, columns.get(name)) for name in FIELDS}
-            typed = [name for name in (*NUMBER_FIELDS, "period") if (index, columns.get(name, -1)) in sheet.numbers]
             problem, detail = problems.get(index, ""), {}
             if not problem and unsaved:
                 problem, detail = "unsaved_formula", {"columns": ", ".join(_column_letter(c) for c in unsaved)}
             if not problem and len(shown) > width:
                 problem, detail = "extra_cells", {"found": len(shown), "expected": width}
-            records.append(
-                {
-                    "source": source,
-                    "row": index + 1,
-                    **record,
-                    "typed": " ".join(typed),
-                    "problem": problem,
-                    "problem_detail": json.dumps(detail) if detail else "",
-                    "raw": " | ".join(str(cell) for cell in shown),
-                }
-            )
-        return records
+            out["source"].append(source)
+            out["row"].append(index + 1)
+            for name, position in positions:
+                out[name].append(_cell(cells, position))
+            out["typed"].append(" ".join(n for n, c in typed_positions if (index, c) in sheet.numbers))
+            out["problem"].append(problem)
+            out["problem_detail"].append(json.dumps(detail) if detail else "")
+            out["raw"].append(" | ".join(str(cell) for cell in shown))
+        return out
     return None
 
 
@@ -145,6 +146,6 @@ def read_measurement_file(path: Path, source: str) -> MeasurementFile:
     frames = []
     for name, records in found.items():
         if len(found) > 1:
-            records = [{**record, "source": f"{source}:{name}"} for record in records]
+            records = {**records, "source": [f"{source}:{name}"] * len(records["row"])}
         frames.append(pd.DataFrame(records, columns=RAW_COLUMNS))
     return MeasurementFile(pd.concat(frames, ignore_index=True), problems, remarks)

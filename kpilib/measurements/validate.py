@@ -26,7 +26,7 @@ from ..core.periods import (
     PeriodOutOfRange,
     parse_period,
 )
-from ..core.rejects import Rejected, reject, rejected, rejects_frame, sort_rejects
+from ..core.rejects import RejectColumns, Rejected, reject, rejected, rejects_frame, sort_rejects
 from ..core.schemas import MEASUREMENTS
 from ..core.text import format_number_it
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
@@ -190,7 +190,7 @@ def validate_measurements(
     styles = _decimal_styles(records)
     today = milan_today()
     parsed: list[dict] = []
-    rejects: list[dict] = []
+    rejects = RejectColumns()
     issued = _issued(issued_ids)
     for record in iter_records(records):
         written = str(record["indicator_id"]).strip().casefold()
@@ -234,7 +234,10 @@ def validate_measurements(
 
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
     measurements = measurements.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
-    return measurements, sort_rejects(rejects_frame(rejects))
+    del parsed, by_key, accepted  # a million copies: gone before the rejects are framed and sorted
+    frame = rejects_frame(rejects)
+    rejects.columns.clear()
+    return measurements, sort_rejects(frame)
 
 
 def _issued(issued_ids: pd.DataFrame | None) -> dict[str, list[tuple]]:
