@@ -462,3 +462,19 @@ def test_deliveries_with_the_same_name_or_a_colon_in_it_each_get_their_own_retur
     ]
     assert main(["ingest", "--root", str(paths.root)]) == 0
     assert "ufficio_ giugno_csv_ritorno.xlsx" in {p.name for p in paths.returns_dir.iterdir()}
+
+
+def test_the_same_indicator_with_two_targets_in_two_files_names_the_other_file_and_row(tmp_path):
+    from tests.helpers import HEADER
+
+    catalog = tmp_path / "data" / "raw" / "catalog"
+    catalog.mkdir(parents=True)
+    (catalog / "a.txt").write_text(f"{HEADER}\nD\t-\tU\tP\tTEMPO MASSIMO DI RISPOSTA\t30 GG\n", encoding="utf-8")
+    (catalog / "b.txt").write_text(f"{HEADER}\nD\t-\tU\tP\tTEMPO MASSIMO DI RISPOSTA\t20 GG\n", encoding="utf-8")
+    assert main(["catalog", "--root", str(tmp_path)]) == 0
+    rejects = REJECTS.read(tmp_path / "data" / "processed" / "catalog_rejects.csv")
+    assert rejects["code"].tolist() == ["conflicting_target", "conflicting_target"]
+    assert rejects["reason"].tolist() == [
+        "stesso indicatore della riga 2 di data/raw/catalog/b.txt con un target diverso: da chiarire con l'ufficio",
+        "stesso indicatore della riga 2 di data/raw/catalog/a.txt con un target diverso: da chiarire con l'ufficio",
+    ]

@@ -171,7 +171,11 @@ def _drop_conflicting_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]
     rejects = []
     for _, group in frame[clashing].groupby("indicator_id", sort=True):
         for record in group.to_dict("records"):
-            others = ", ".join(str(row) for row in group["_row"] if row != record["_row"])
+            others = ", ".join(
+                str(row) if source == record["_source"] else f"{row} di {source}"
+                for source, row in zip(group["_source"], group["_row"], strict=True)
+                if (source, row) != (record["_source"], record["_row"])
+            ) or str(record["_row"])  # two parts of one compound cell: the row itself
             rejects.append(
                 reject(
                     record["_source"],
