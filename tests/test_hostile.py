@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from kpilib.cli import main
+from kpilib.core.paths import Paths
 from kpilib.core.schemas import MEASUREMENTS, REJECTS
 from tests.fixture_root import SEED, with_seed
 
@@ -478,3 +479,29 @@ def test_the_same_indicator_with_two_targets_in_two_files_names_the_other_file_a
         "stesso indicatore della riga 2 di data/raw/catalog/b.txt con un target diverso: da chiarire con l'ufficio",
         "stesso indicatore della riga 2 di data/raw/catalog/a.txt con un target diverso: da chiarire con l'ufficio",
     ]
+
+
+def test_a_target_republished_in_another_form_keeps_the_history_judged_by_its_own_edition(tmp_path):
+    from tests.helpers import HEADER
+
+    catalog = tmp_path / "data" / "raw" / "catalog"
+    catalog.mkdir(parents=True)
+    row = "D\t-\tU\tP\tPERCENTUALE DI MATERIALI CONSEGNATI"
+    (catalog / "catalogo_2024.txt").write_text(f"{HEADER}\n{row}\t98%\n", encoding="utf-8")
+    (catalog / "catalogo_2025.txt").write_text(f"{HEADER}\n{row}\t≥ 98\n", encoding="utf-8")
+    assert main(["catalog", "--root", str(tmp_path)]) == 0
+    versions = pd.read_csv(tmp_path / "data" / "processed" / "indicators.csv", dtype=str, keep_default_na=False)
+    assert versions["target_unit"].tolist() == ["percent", "number"]
+    assert len(set(versions["indicator_id"])) == 1
+    chosen = versions["indicator_id"].iloc[0]
+    paths = Paths.at(tmp_path)
+    _deliver(paths, "m.csv", f"indicatore;periodo;valore\n{chosen};2024-03;98,5%\n{chosen};2025-03;99\n")
+    measurements, rejects = _ingested(paths)
+    assert rejects.empty and measurements["value"].tolist() == [98.5, 99.0]
+
+
+def test_a_direction_named_like_the_review_pack_gets_its_own_page(tmp_path):
+    from kpilib.reports.data import report_slug
+
+    assert report_slug("RIESAME", ["RIESAME"]).startswith("riesame-")
+    assert report_slug("Pages", ["Pages"]).startswith("pages-")
