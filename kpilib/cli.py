@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         help="take the given files as the whole input: measurements.csv is rebuilt from them alone",
     )
 
+    check = commands.add_parser(
+        "check", parents=[common], help="judge delivered files against the root; write only their return workbooks"
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the delivered files")
+    check.add_argument("--out", type=Path, default=None, help="folder for the return workbooks (default: ritorno/)")
+
     evaluate = commands.add_parser("evaluate", parents=[common], help="evaluate targets, SPC, assurance, opportunities")
     evaluate.add_argument("--period", default=None, help="period to evaluate (default: the latest semester with data)")
 
@@ -137,6 +143,10 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
                 "changing anything use 'kpi check FILE'; to rebuild from those files only, add --only"
             )
         return run_ingest(paths, args.files, strict=args.strict)
+    if args.command == "check":
+        from .measurements.check import run_check
+
+        return run_check(paths, args.files, args.out)
     if args.command == "evaluate":
         from .analysis.evaluate import run_evaluate
 

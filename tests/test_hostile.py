@@ -505,3 +505,27 @@ def test_a_direction_named_like_the_review_pack_gets_its_own_page(tmp_path):
 
     assert report_slug("RIESAME", ["RIESAME"]).startswith("riesame-")
     assert report_slug("Pages", ["Pages"]).startswith("pages-")
+
+
+def test_kpi_check_judges_a_delivery_against_the_root_and_changes_nothing_but_its_return_workbook(tmp_path, capsys):
+    from tests.fixture_root import build
+
+    paths = build(tmp_path)
+    before = {p: p.read_bytes() for p in paths.processed.glob("*.csv")}
+    accepted = MEASUREMENTS.read(paths.measurements)
+    plain = accepted[accepted["value"].notna() & accepted["numerator"].isna()]
+    row, other = plain.iloc[0], plain.iloc[1]
+    same = f"{row['value']:.15g}".replace(".", ",")
+    delivery = tmp_path / "consegna.csv"
+    delivery.write_text(
+        "indicatore;periodo;valore\n"
+        f"{row['indicator_id']};{row['period']};{same}\n"
+        f"{other['indicator_id']};{other['period']};{other['value'] + 7:.15g}\n"
+        f"{row['indicator_id']};boh;1\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--root", str(paths.root), str(delivery)]) == 0
+    out = capsys.readouterr().out
+    assert "3 row(s): 0 would be accepted, 3 rejected (1 equal to a value already there, 1 in conflict with one)" in out
+    assert {p: p.read_bytes() for p in paths.processed.glob("*.csv")} == before
+    assert (paths.returns_dir / "consegna_csv_ritorno.xlsx").is_file()
