@@ -249,66 +249,23 @@ def test_future_and_finer_than_basis_process_changes_and_a_closing_before_the_ep
 def test_outputs_are_never_written_into_data_raw_nor_over_a_file_kpi_did_not_write(tmp_path, capsys):
     paths = with_seed(tmp_path)
     direction = _catalog(paths)["direction"].iloc[0]
+
+    def template(out, *extra):
+        arguments = ["--direction", direction, "--period", "2025-S2", "--out", str(out), *extra]
+        return main(["template", "--root", str(paths.root), *arguments])
+
     delivery = paths.measurements_dir / "consegna.xlsx"
     paths.measurements_dir.mkdir(parents=True)
     delivery.write_bytes(b"the office's own workbook")
     mine = tmp_path / "mio.xlsx"
     mine.write_bytes(b"someone else's file")
-    for out in (delivery, mine):
-        assert (
-            main(
-                [
-                    "template",
-                    "--root",
-                    str(paths.root),
-                    "--direction",
-                    direction,
-                    "--period",
-                    "2025-S2",
-                    "--out",
-                    str(out),
-                ]
-            )
-            == 2
-        )
+    assert template(delivery) == 2 and template(mine) == 2
     err = capsys.readouterr().err
     assert "never written into data/raw/" in err and "was not written by kpi; add --force" in err
     assert delivery.read_bytes() == b"the office's own workbook" and mine.read_bytes() == b"someone else's file"
     ours = tmp_path / "modello.xlsx"
-    for _ in range(2):  # a template kpi wrote is replaced without --force
-        assert (
-            main(
-                [
-                    "template",
-                    "--root",
-                    str(paths.root),
-                    "--direction",
-                    direction,
-                    "--period",
-                    "2025-S2",
-                    "--out",
-                    str(ours),
-                ]
-            )
-            == 0
-        )
-    assert (
-        main(
-            [
-                "template",
-                "--root",
-                str(paths.root),
-                "--direction",
-                direction,
-                "--period",
-                "2025-S2",
-                "--out",
-                str(mine),
-                "--force",
-            ]
-        )
-        == 0
-    )
+    assert template(ours) == 0 and template(ours) == 0  # a template kpi wrote is replaced without --force
+    assert template(mine, "--force") == 0
     assert main(["events", "--root", str(paths.root), "--out", str(paths.raw / "events" / "casi.csv")]) == 2
 
 
