@@ -18,6 +18,7 @@ from ..catalog.targets import describe_target
 from ..core.errors import KpiError
 from ..core.files import deterministic_xlsx
 from ..core.labels import indicator_label
+from ..core.numbers import NOT_AVAILABLE
 from ..core.periods import FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
 from ..core.text import slugify
 from ..core.vocabulary import Basis, Unit
@@ -48,6 +49,8 @@ INSTRUCTIONS = [
     "4. Le percentuali vanno tra 0 e 100; durate e conteggi non possono essere negativi.",
     "5. Usare la colonna «note» per segnalare circostanze particolari del periodo.",
     "6. Lasciare vuote le righe dei periodi non ancora misurati: risulteranno come misure mancanti.",
+    "7. Se il valore non è disponibile, scrivere n.d. nella colonna «valore» e il motivo nelle «note».",
+    "8. Le percentuali si scrivono come numero, 92,5 (non 0,925 e senza formato percentuale sulla cella).",
     "",
     "Il file compilato va consegnato all'ufficio qualità, che lo inserisce in data/raw/measurements/.",
     "Le righe non utilizzabili vengono segnalate con il numero di riga e il motivo.",
@@ -97,6 +100,8 @@ def template_rows(
 
 
 CREATOR = "kpilib (kpi template)"
+# What a clerk may write in a value cell to declare the value not available: the ingest's own words.
+NOT_AVAILABLE_WORDS = tuple(sorted(NOT_AVAILABLE))
 
 
 def is_template(path: Path) -> bool:
@@ -133,17 +138,32 @@ def build_workbook(rows: pd.DataFrame, direction: str, period: Period) -> bytes:
     sheet.freeze_panes = "A2"
 
     value_column, numerator_column, denominator_column = "G", "H", "I"
-    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
-    percent.error, percent.errorTitle = "Percentuale tra 0 e 100 (es. 92,5).", "Valore non valido"
-    non_negative = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    non_negative.error, non_negative.errorTitle = "Numero maggiore o uguale a zero.", "Valore non valido"
-    counts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    counts.error, counts.errorTitle = "Numero di casi maggiore o uguale a zero.", "Valore non valido"
-    for validation in (percent, non_negative, counts):
+    # A value cell takes a number in range or a word declaring it not available (n.d., nd, -): a custom rule,
+    # relative to the first cell of its range, so that what the ingest accepts the sheet accepts too.
+    cells = {"percent": [], "other": []}
+    for row_number, unit in enumerate(rows.get("unit", pd.Series(dtype=str)), start=2):
+        cells["percent" if unit == Unit.PERCENT else "other"].append(f"{value_column}{row_number}")
+    unavailable = ",".join(f'{{cell}}="{word}"' for word in NOT_AVAILABLE_WORDS)
+    rules = {
+        "percent": ("AND(ISNUMBER({cell}),{cell}>=0,{cell}<=100)", "Percentuale tra 0 e 100 (es. 92,5), oppure n.d."),
+        "other": ("AND(ISNUMBER({cell}),{cell}>=0)", "Numero maggiore o uguale a zero, oppure n.d."),
+    }
+    for kind, chosen in cells.items():
+        if not chosen:
+            continue
+        condition, message = rules[kind]
+        first = chosen[0]
+        formula = f"OR({condition},{unavailable})".replace("{cell}", first)
+        validation = DataValidation(type="custom", formula1=formula, allow_blank=True)
+        validation.error, validation.errorTitle = message, "Valore non valido"
         validation.showErrorMessage = True
         sheet.add_data_validation(validation)
-    for row_number, unit in enumerate(rows.get("unit", pd.Series(dtype=str)), start=2):
-        (percent if unit == Unit.PERCENT else non_negative).add(f"{value_column}{row_number}")
+        for cell in chosen:
+            validation.add(cell)
+    counts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    counts.error, counts.errorTitle = "Numero di casi maggiore o uguale a zero.", "Valore non valido"
+    counts.showErrorMessage = True
+    sheet.add_data_validation(counts)
     if len(rows):
         last = len(rows) + 1
         counts.add(f"{numerator_column}2:{denominator_column}{last}")

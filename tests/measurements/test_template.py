@@ -62,9 +62,13 @@ def test_value_column_is_validated_and_instructions_are_in_italian(template):
     _, out = template
     workbook = load_workbook(out)
     validations = workbook["Misure"].data_validations.dataValidation
-    percent = next(v for v in validations if v.operator == "between")
-    assert (percent.formula1, percent.formula2) == ("0", "100")
-    assert any("G" in str(v.sqref) and v.operator == "greaterThanOrEqual" for v in validations)
+    values = [v for v in validations if v.type == "custom" and "G" in str(v.sqref)]
+    assert values and all(v.allow_blank for v in values)
+    percent = next(v for v in values if "<=100" in v.formula1)
+    for word in ("n.d.", "nd", "-", "non disponibile"):  # what the ingest reads as "not available"
+        assert f'="{word}"' in percent.formula1, word
+    assert percent.formula1.startswith("OR(AND(ISNUMBER(G")
+    assert any("H" in str(v.sqref) and v.operator == "greaterThanOrEqual" for v in validations)
     text = " ".join(str(row[0].value) for row in workbook["Istruzioni"].iter_rows() if row[0].value)
     assert "Come compilare" in text and "percentuale" in text
 
