@@ -13,10 +13,11 @@ from collections import Counter
 
 import pandas as pd
 
+from ..catalog.targets import Target
 from ..catalog.versions import version_at, versions_by_indicator
 from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
 from ..core.schemas import EVALUATION
-from ..core.vocabulary import Polarity, Status, is_missing, meets
+from ..core.vocabulary import Status, is_missing
 from .rollup import pool
 
 EVALUATION_COLUMNS = EVALUATION.names
@@ -28,34 +29,8 @@ def status_of(value: float, op: str, target: float) -> str:
     >>> status_of(80, ">=", 80), status_of(80, ">", 80), status_of(float("nan"), ">=", 80), status_of(3, "", None)
     ('met', 'not_met', 'no_data', 'no_target')
     """
-    if not op:
-        return Status.NO_TARGET
-    if is_missing(value):
-        return Status.NO_DATA
-    return Status.MET if meets(float(value), op, float(target)) else Status.NOT_MET
-
-
-def margin_of(value: float, target: float, polarity: str) -> float:
-    """Signed distance to the target in its unit, positive when better than the target.
-
-    >>> margin_of(85, 80, "higher"), margin_of(15, 12, "lower")
-    (5.0, -3.0)
-    """
-    if is_missing(value) or is_missing(target):
-        return math.nan
-    difference = float(value) - float(target)
-    return difference if polarity == Polarity.HIGHER else -difference
-
-
-def relative_margin_of(margin: float, target: float) -> float:
-    """The margin as a share of the target (``0.05``: 5% better than the target); NaN for a zero target.
-
-    >>> relative_margin_of(5.0, 80), relative_margin_of(-3.0, 12)
-    (0.0625, -0.25)
-    """
-    if is_missing(margin) or is_missing(target) or float(target) == 0:
-        return math.nan
-    return float(margin) / abs(float(target))
+    held = Target.of({"target_op": op, "target_value": target, "target_unit": "", "polarity": ""})
+    return held.status(value) if held else Status.NO_TARGET
 
 
 def series_freq(indicator: dict, periods: list[Period], evaluated: Period) -> str:
@@ -163,8 +138,16 @@ def _series_periods(points: dict, freq: str, evaluated: Period) -> list[Period]:
     return periods
 
 
+def _judged(target: Target | None, value: float) -> tuple[str, float, float]:
+    """Status, margin and relative margin of ``value`` against the target (none: ``no_target``, no margins)."""
+    if target is None:
+        return Status.NO_TARGET, math.nan, math.nan
+    return target.status(value), target.margin(value), target.relative_margin(value)
+
+
 def _row(indicator: dict, period: Period, points: dict, freq: str, required: bool) -> dict:
     op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    held = Target.of(indicator)
     base = {
         "indicator_id": indicator["indicator_id"],
         "period": str(period),
@@ -182,8 +165,7 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
     if period in points or step is None:
         measured = points.get(period, {"value": math.nan, "numerator": math.nan, "denominator": math.nan})
         value = measured["value"]
-        status = status_of(value, op, target)
-        margin = margin_of(value, target, polarity)
+        status, margin, relative = _judged(held, value)
         measured_count = int(not is_missing(value))
         return {
             **base,
@@ -192,7 +174,7 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
             "denominator": measured["denominator"],
             "status": status,
             "margin": margin,
-            "relative_margin": relative_margin_of(margin, target),
+            "relative_margin": relative,
             "rolled_up": False,
             "periods_met": int(status == Status.MET),
             "periods_expected": 1,
@@ -203,7 +185,7 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
     expected = period.split(step)
     parts = [{**points[p], "period": str(p)} for p in expected if p in points]
     frame = pd.DataFrame(parts, columns=["period", "value", "numerator", "denominator"])
-    frame["status"] = [status_of(v, op, target) for v in frame["value"]]
+    frame["status"] = [_judged(held, v)[0] for v in frame["value"]]
     return {**base, **roll_up(frame, expected, indicator, period), "rolled_up": True}
 
 
@@ -217,7 +199,7 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
     measured part is; without a basis the pooled value is held against the target, which
     applies to the period itself. Only a period with no part measured is ``no_data``.
     """
-    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
+    held, unit = Target.of(indicator), indicator["target_unit"]
     # A part is measured when it has a value, or a verdict without one (percentages rolled up without counts).
     measured = parts[parts["value"].notna() | parts["status"].isin([Status.MET, Status.NOT_MET])]
     with_value = measured[measured["value"].notna()]
@@ -229,18 +211,18 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
     missing = [str(p) for p in expected if str(p) not in status_by_period]
     if "missing_periods" in measured:  # parts that are themselves roll-ups bring their own gaps
         missing += [gap for gaps in measured["missing_periods"].fillna("") for gap in str(gaps).split(";") if gap]
-    if op and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
-        status = status_of(value, op, target)
+    if held and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
+        status = held.status(value)
     else:
-        status = combined_status(statuses, bool(op))
-    margin = margin_of(value, target, polarity)
+        status = combined_status(statuses, held is not None)
+    _, margin, relative = _judged(held, value)
     return {
         "value": value,
         "numerator": numerator,
         "denominator": denominator,
         "status": status,
         "margin": margin,
-        "relative_margin": relative_margin_of(margin, target),
+        "relative_margin": relative,
         "periods_met": statuses.count(Status.MET),
         "periods_expected": len(expected),
         "periods_missing": statuses.count(Status.NO_DATA),

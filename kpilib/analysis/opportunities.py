@@ -13,7 +13,8 @@ import math
 
 import pandas as pd
 
-from ..core.labels import target_shown, value_it
+from ..catalog.targets import target_shown
+from ..core.labels import value_it
 from ..core.periods import parse_period
 from ..core.schemas import OPPORTUNITIES
 from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing

@@ -8,13 +8,14 @@ minimum (higher is better); an explicit comparator decides the polarity.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
-from ..core.labels import value_it
+from ..core.labels import target_it, value_it
 from ..core.numbers import COMMA, read_number
 from ..core.text import collapse_whitespace
-from ..core.vocabulary import DURATION_UNITS, Comparator, Polarity, Unit, meets
+from ..core.vocabulary import DURATION_UNITS, Comparator, Polarity, Status, Unit, is_missing, meets
 
 _AT_LEAST, _AT_MOST = Comparator.AT_LEAST, Comparator.AT_MOST
 _COMPARATORS = {
@@ -68,6 +69,51 @@ class Target:
         (True, False)
         """
         return meets(measured, self.op, self.value)
+
+    @classmethod
+    def of(cls, row) -> Target | None:
+        """The target a row of ``indicators.csv`` or ``evaluation.csv`` holds (its four target columns), or
+        ``None`` where it has none (a target that could not be parsed).
+
+        >>> Target.of({"target_op": ">=", "target_value": 80, "target_unit": "percent", "polarity": "higher"})
+        Target(op='>=', value=80.0, unit='percent', polarity='higher')
+        """
+        if is_missing(row.get("target_op")) or is_missing(row.get("target_value")):
+            return None
+        return cls(row["target_op"], float(row["target_value"]), row["target_unit"], row["polarity"])
+
+    def status(self, measured: float) -> Status:
+        """``met`` / ``not_met`` by the comparator exactly; ``no_data`` without a value.
+
+        >>> t = parse_target("≥80%")[0]
+        >>> t.status(80), t.status(79.9), t.status(float("nan"))
+        ('met', 'not_met', 'no_data')
+        """
+        if is_missing(measured):
+            return Status.NO_DATA
+        return Status.MET if self.is_met(float(measured)) else Status.NOT_MET
+
+    def margin(self, measured: float) -> float:
+        """Signed distance to the threshold in its unit, positive when better.
+
+        >>> parse_target("≥80%")[0].margin(85), parse_target("12 GG")[0].margin(15)
+        (5.0, -3.0)
+        """
+        if is_missing(measured):
+            return math.nan
+        difference = float(measured) - self.value
+        return difference if self.polarity == Polarity.HIGHER else -difference
+
+    def relative_margin(self, measured: float) -> float:
+        """The margin as a share of the threshold (``0.0625``: 6.25% better); NaN for a zero threshold."""
+        margin = self.margin(measured)
+        if is_missing(margin) or self.value == 0:
+            return math.nan
+        return margin / abs(self.value)
+
+    def shown(self) -> str:
+        """The threshold as a reader sees it: ``≥80%``, ``≤53 gg``."""
+        return target_it(self.op, self.value, self.unit)
 
 
 def parse_number(text: str) -> float:
@@ -152,3 +198,16 @@ def describe_target(op: str, value: float, unit: str) -> str:
     if not op:
         return "target non definito"
     return f"{_COMPARATOR_WORDS[Comparator(op)]} {value_it(value, unit, decimals=2)}"
+
+
+def target_shown(row) -> str:
+    """The target as published, or, for one part of a compound target, that part's own threshold.
+
+    >>> target_shown({"sub_indicator": "PREMIO MARRA", "target_raw": "≥10 ≥10", "target_op": ">=",
+    ...               "target_value": 10.0, "target_unit": "number", "polarity": "higher"})
+    '≥10'
+    """
+    held = Target.of(row)
+    if is_missing(row.get("sub_indicator")) or held is None:
+        return row["target_raw"]
+    return held.shown()

@@ -106,15 +106,3 @@ def indicator_label(row: dict) -> str:
     """
     part = row.get("sub_indicator")
     return str(row["indicator"]) + (f" — {part}" if not is_missing(part) else "")
-
-
-def target_shown(row: dict) -> str:
-    """The target as published, or, for one part of a compound target, that part's own threshold.
-
-    >>> target_shown({"sub_indicator": "PREMIO MARRA", "target_raw": "≥10 ≥10", "target_op": ">=",
-    ...               "target_value": 10.0, "target_unit": "number"})
-    '≥10'
-    """
-    if is_missing(row.get("sub_indicator")) or is_missing(row.get("target_op")):
-        return row["target_raw"]
-    return target_it(row["target_op"], row["target_value"], row["target_unit"])

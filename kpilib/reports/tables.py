@@ -11,7 +11,8 @@ from pandas.io.formats.style import Styler
 
 from ..analysis.opportunities import KIND_LABELS
 from ..analysis.spc import target_steps
-from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, target_shown, value_it
+from ..catalog.targets import target_shown
+from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, value_it
 from ..core.labels import indicator_label as label
 from ..core.periods import parse_period
 from ..core.vocabulary import Status, is_missing

@@ -5,8 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from kpilib.analysis.evaluation import evaluate, margin_of, status_of
+from kpilib.analysis.evaluation import evaluate, status_of
 from kpilib.analysis.rollup import compliance, pool
+from kpilib.catalog.targets import Target
 from kpilib.core.periods import Period
 from tests.helpers import catalog, indicator
 
@@ -36,7 +37,8 @@ def test_boundary_statuses_follow_the_comparator(value, op, target, expected):
     [(85, 80, "higher", 5), (75, 80, "higher", -5), (10, 12, "lower", 2), (15, 12, "lower", -3), (12, 12, "lower", 0)],
 )
 def test_margin_is_positive_when_better(value, target, polarity, margin):
-    assert margin_of(value, target, polarity) == margin
+    op = ">=" if polarity == "higher" else "<="
+    assert Target(op, target, "number", polarity).margin(value) == margin
 
 
 def measurements(*rows):
