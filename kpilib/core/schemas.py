@@ -169,15 +169,15 @@ REJECTS = Schema(
     sorted_by=("source", "row"),
     added=("code", "indicator_id", "period"),
 )
+# Every processed file with one row per indicator and period starts with these; most carry the figures.
+_ID_PERIOD = (_TEXT_ID.renamed("indicator_id", required=True), _PERIOD_OUT.renamed("period", required=True))
+_FIGURES = (VALUE, NUMERATOR.renamed("numerator", headings=()), DENOMINATOR.renamed("denominator", headings=()))
 MEASUREMENTS = Schema(
     "measurements.csv",
     "the value in force per indicator and period",
     (
-        _TEXT_ID.renamed("indicator_id", required=True),
-        _PERIOD_OUT.renamed("period", required=True),
-        VALUE,
-        NUMERATOR.renamed("numerator", headings=()),
-        DENOMINATOR.renamed("denominator", headings=()),
+        *_ID_PERIOD,
+        *_FIGURES,
         NOTE.renamed("note", headings=()),
         SOURCE,
         ROW,
@@ -189,11 +189,8 @@ DERIVED = Schema(
     "event_measurements.csv",
     "measurements derived from case records",
     (
-        _TEXT_ID.renamed("indicator_id", required=True),
-        _PERIOD_OUT.renamed("period", required=True),
-        VALUE,
-        NUMERATOR.renamed("numerator", headings=()),
-        DENOMINATOR.renamed("denominator", headings=()),
+        *_ID_PERIOD,
+        *_FIGURES,
         Column("cases", "cases opened in the period", type="integer"),
         Column("open_cases", "of those, still open at the as-of date", type="integer"),
         SOURCE.renamed("source", description="the case file(s) the value comes from, separated by '; '"),
@@ -210,18 +207,12 @@ _ADDED = (
     Column("periods_measured", "parts with a value", type="integer"),
     Column("missing_periods", "the parts without a value, separated by ';'"),
 )
-_FIGURES = (
-    VALUE,
-    NUMERATOR.renamed("numerator", headings=()),
-    DENOMINATOR.renamed("denominator", headings=()),
-)
 MARGIN = Column("margin", "signed distance to the target, positive when better", type="number")
 EVALUATION = Schema(
     "evaluation.csv",
     "one row per indicator and period, held against the target in force",
     (
-        _TEXT_ID.renamed("indicator_id", required=True),
-        _PERIOD_OUT.renamed("period", required=True),
+        *_ID_PERIOD,
         *_FIGURES,
         TARGET_OP,
         TARGET_VALUE,
@@ -243,8 +234,7 @@ SPC = Schema(
     "spc.csv",
     "one row per point of each indicator's series",
     (
-        _TEXT_ID.renamed("indicator_id", required=True),
-        _PERIOD_OUT.renamed("period", required=True),
+        *_ID_PERIOD,
         VALUE,
         Column("mean", "the segment's mean", type="number"),
         Column("lower_limit", "lower process limit", type="number"),
@@ -261,8 +251,7 @@ SUMMARY = Schema(
     "indicator_summary.csv",
     "one row per indicator for the evaluated period",
     (
-        _TEXT_ID.renamed("indicator_id", required=True),
-        _PERIOD_OUT.renamed("period", required=True),
+        *_ID_PERIOD,
         *(INDICATORS[name] for name in ("direction", "area", "office", "process", "indicator", "sub_indicator")),
         INDICATORS["target_raw"],
         TARGET_OP,
