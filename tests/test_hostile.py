@@ -112,16 +112,23 @@ def test_a_future_period_is_rejected_like_a_future_case_date(tmp_path):
     assert rejects["code"].tolist() == ["future_period"] and rejects["period"].tolist() == ["2030-06"]
 
 
-def test_a_period_the_spreadsheet_turned_into_a_number_is_rejected_not_read_as_january(tmp_path):
-    paths = with_seed(tmp_path)
-    chosen = _first(_catalog(paths), "percent")
+def _deliver_workbook(paths, rows: list[list], formats: dict[str, str] | None = None) -> None:
+    """A delivery as Excel saves it: ``rows`` under the header, cell number formats by address."""
     book = Workbook()
     sheet = book.active
     sheet.append(["indicatore", "periodo", "valore"])
-    sheet.append([chosen, 2025.10, 90])  # typed 2025.10, stored 2025.1
-    sheet.append([chosen, 2025, 91])
+    for row in rows:
+        sheet.append(row)
+    for address, number_format in (formats or {}).items():
+        sheet[address].number_format = number_format
     paths.measurements_dir.mkdir(parents=True)
     book.save(paths.measurements_dir / "m.xlsx")
+
+
+def test_a_period_the_spreadsheet_turned_into_a_number_is_rejected_not_read_as_january(tmp_path):
+    paths = with_seed(tmp_path)
+    chosen = _first(_catalog(paths), "percent")
+    _deliver_workbook(paths, [[chosen, 2025.10, 90], [chosen, 2025, 91]])  # typed 2025.10, stored 2025.1
     measurements, rejects = _ingested(paths)
     assert rejects["code"].tolist() == ["period_as_number"]
     assert measurements["period"].tolist() == ["2025"]
@@ -130,15 +137,7 @@ def test_a_period_the_spreadsheet_turned_into_a_number_is_rejected_not_read_as_j
 def test_a_literal_percent_sign_in_a_number_format_is_not_a_percentage(tmp_path):
     paths = with_seed(tmp_path)
     chosen = _first(_catalog(paths), "percent")
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["indicatore", "periodo", "valore"])
-    sheet.append([chosen, "2025-01", 0.5])
-    sheet["C2"].number_format = '0.0" %"'
-    sheet.append([chosen, "2025-02", 0.925])
-    sheet["C3"].number_format = "0.0%"
-    paths.measurements_dir.mkdir(parents=True)
-    book.save(paths.measurements_dir / "m.xlsx")
+    _deliver_workbook(paths, [[chosen, "2025-01", 0.5], [chosen, "2025-02", 0.925]], {"C2": '0.0" %"', "C3": "0.0%"})
     measurements, _ = _ingested(paths)
     assert measurements["value"].tolist() == [0.5, 92.5]
 

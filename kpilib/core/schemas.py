@@ -115,6 +115,8 @@ TARGET_VALUE = Column("target_value", "the threshold", type="number")
 TARGET_UNIT = Column("target_unit", "the unit of the target and of the values", allowed=Unit)
 POLARITY = Column("polarity", "higher (higher is better) or lower", allowed=Polarity)
 STATUS = Column("status", "how the period stands against its target", allowed=Status)
+# The four columns a target travels in between files (kpilib.catalog.targets.Target.of reads them back).
+_TARGET = (TARGET_OP, TARGET_VALUE, TARGET_UNIT, POLARITY)
 
 INDICATORS = Schema(
     "indicators.csv",
@@ -128,10 +130,7 @@ INDICATORS = Schema(
         Column("indicator", "INDICATORE"),
         Column("sub_indicator", "label of one part of a compound target"),
         Column("target_raw", "the target cell as published"),
-        TARGET_OP,
-        TARGET_VALUE,
-        TARGET_UNIT,
-        POLARITY,
+        *_TARGET,
         Column("basis", "the measurement basis the text names", allowed=Basis),
         Column("deadline_value", "N of a share-within-N indicator", type="number"),
         Column("deadline_unit", "days, working_days or hours", allowed=(Unit.DAYS, Unit.WORKING_DAYS, Unit.HOURS)),
@@ -214,10 +213,7 @@ EVALUATION = Schema(
     (
         *_ID_PERIOD,
         *_FIGURES,
-        TARGET_OP,
-        TARGET_VALUE,
-        TARGET_UNIT,
-        POLARITY,
+        *_TARGET,
         STATUS.renamed("status", required=True),
         MARGIN,
         Column("required", "the period is one that the evaluated period requires", type="boolean"),
@@ -254,10 +250,7 @@ SUMMARY = Schema(
         *_ID_PERIOD,
         *(INDICATORS[name] for name in ("direction", "area", "office", "process", "indicator", "sub_indicator")),
         INDICATORS["target_raw"],
-        TARGET_OP,
-        TARGET_VALUE,
-        TARGET_UNIT,
-        POLARITY,
+        *_TARGET,
         *_FIGURES,
         STATUS.renamed("status", required=True),
         MARGIN,
