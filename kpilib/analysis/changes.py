@@ -55,7 +55,7 @@ def read_changes(folder: Path, indicators: pd.DataFrame, relative=str) -> tuple[
             raw = " | ".join(cells)
             indicator_id = record["indicator_id"].lower()
             try:
-                period = str(parse_period(record["period"]))
+                period = parse_period(record["period"])
             except ValueError:
                 rejects.append(
                     reject(
@@ -69,7 +69,7 @@ def read_changes(folder: Path, indicators: pd.DataFrame, relative=str) -> tuple[
                     )
                 )
                 continue
-            parsed = parse_period(period)
+            parsed = period
             basis_freq = BASIS_FREQ.get(basis.get(indicator_id, ""))
             if indicator_id in known and parsed.start > today:
                 rejects.append(

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from ..core.errors import KpiError
 from ..core.labels import UNIT_IT, indicator_label, target_it
-from ..core.periods import MONTH_NAMES, parse_period
+from ..core.periods import MONTH_NAMES, Period, with_periods
 from ..core.vocabulary import Unit, Variation, is_missing
 from .spc import target_steps
 
@@ -44,13 +44,13 @@ def _legend_handles() -> list:
     ]
 
 
-def period_tick_it(text: str) -> str:
+def period_tick_it(period: Period) -> str:
     """A short Italian axis label for a period: ``gen 2025``, ``T3 2025``, ``S1 2025``, ``2025``.
 
-    >>> [period_tick_it(p) for p in ("2025-01", "2025-Q3", "2025-S1", "2025")]
+    >>> from kpilib.core.periods import periods
+    >>> [period_tick_it(p) for p in periods(["2025-01", "2025-Q3", "2025-S1", "2025"])]
     ['gen 2025', 'T3 2025', 'S1 2025', '2025']
     """
-    period = parse_period(text)
     if period.freq == "month":
         return f"{MONTH_NAMES[period.index - 1][:3]} {period.year}"
     if period.freq == "year":
@@ -64,6 +64,7 @@ def xmr_chart(spc: pd.DataFrame, summary: pd.DataFrame, indicator_id: str):
     Italian labels, months on the axis as ``gen 2025``; the figure is laid out so that no
     label is clipped. ``spc`` and ``summary`` as :func:`kpilib.analyse` gives them.
     """
+    spc, summary = with_periods(spc), with_periods(summary, "period", "latest_period")
     chosen = summary[summary["indicator_id"] == indicator_id]
     if chosen.empty:
         known = ", ".join(summary["indicator_id"].head(5))
@@ -167,7 +168,7 @@ def _target_steps(ax, series: pd.DataFrame, steps: list, row: dict) -> None:
                 ax.hlines(targets[start], start - 0.5, end - 0.5, color="#c0392b", linestyle="--", linewidth=1.2)
             start = end
     for period, before, after in steps:
-        position = series.index[series["period"].astype(str) == period][0]
+        position = series.index[series["period"] == period][0]
         ax.vlines(position - 0.5, before, after, color="#c0392b", linestyle="--", linewidth=1.2)
         ax.annotate(
             f"target {target_it(row['target_op'], after, row['target_unit'])} dal {period_tick_it(period)}",

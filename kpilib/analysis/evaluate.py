@@ -16,7 +16,7 @@ from ..catalog.versions import in_force, newest, not_in_force_message
 from ..core.errors import KpiError
 from ..core.files import warn_unread_subfolders, write_csvs
 from ..core.paths import Paths
-from ..core.periods import Period, parse_period, period_of
+from ..core.periods import Period, parse_period, period_of, with_periods
 from ..core.rejects import sort_rejects
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
@@ -72,7 +72,7 @@ def default_period(measurements: pd.DataFrame) -> Period:
     measured = measurements[measurements["value"].notna()]
     if measured.empty:
         raise KpiError("no measurements: give --period, or add data to data/raw/measurements/")
-    latest = max((parse_period(text) for text in measured["period"].unique()), key=lambda p: p.end)
+    latest = max(with_periods(measured)["period"].unique(), key=lambda p: p.end)
     return period_of(latest.end, "semester")
 
 

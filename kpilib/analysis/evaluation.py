@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..catalog.targets import Target
 from ..catalog.versions import version_at, versions_by_indicator
-from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
+from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, periods, with_periods
 from ..core.schemas import EVALUATION
 from ..core.vocabulary import Status, is_missing
 from .rollup import pool
@@ -63,7 +63,7 @@ def required_periods(indicator: dict, evaluated: Period, measured_freq: str | No
 def measured_freq_of(evaluation: pd.DataFrame) -> dict[str, str]:
     """The length of the periods each indicator's series is measured in, from evaluation rows."""
     series = evaluation[evaluation["series"].astype(bool)].drop_duplicates("indicator_id")
-    return {i: parse_period(p).freq for i, p in zip(series["indicator_id"], series["period"], strict=True)}
+    return {i: p.freq for i, p in zip(series["indicator_id"], series["period"], strict=True)}
 
 
 def _counts_add_up(indicator: dict, period: Period) -> bool:
@@ -96,6 +96,7 @@ def evaluate(
     ``also_required_by``: earlier periods whose required rows are added too (``required``
     stays False for them), so that one evaluation serves a history of periods.
     """
+    measurements = with_periods(measurements)
     by_indicator = {key: group for key, group in measurements.groupby("indicator_id")}
     rows = []
     for versions in versions_by_indicator(indicators):
@@ -110,9 +111,7 @@ def _indicator_rows(versions: list[dict], measured: pd.DataFrame, evaluated: Per
     """Rows of one indicator's series and required periods, each held against the version of the
     catalog in force at its end; periods in which no version is in force are left out."""
     indicator = versions[-1]
-    points = {
-        parse_period(text): row for text, row in zip(measured["period"], measured.to_dict("records"), strict=True)
-    }
+    points = dict(zip(measured["period"], measured.to_dict("records"), strict=True))
     points = {period: row for period, row in points.items() if period.end <= evaluated.end}
     freq = series_freq(indicator, list(points), evaluated)
     series = _series_periods(points, freq, evaluated)
@@ -150,7 +149,7 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
     held = Target.of(indicator)
     base = {
         "indicator_id": indicator["indicator_id"],
-        "period": str(period),
+        "period": period,
         "target_op": op,
         "target_value": target,
         "target_unit": unit,
@@ -183,7 +182,7 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
             "missing_periods": "" if measured_count else str(period),
         }
     expected = period.split(step)
-    parts = [{**points[p], "period": str(p)} for p in expected if p in points]
+    parts = [{**points[p], "period": p} for p in expected if p in points]
     frame = pd.DataFrame(parts, columns=["period", "value", "numerator", "denominator"])
     frame["status"] = [_judged(held, v)[0] for v in frame["value"]]
     return {**base, **roll_up(frame, expected, indicator, period), "rolled_up": True}
@@ -207,10 +206,10 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
         with_value["value"], with_value["numerator"], with_value["denominator"], unit, _counts_add_up(indicator, period)
     )
     status_by_period = dict(zip(measured["period"], measured["status"], strict=True))
-    statuses = [status_by_period.get(str(p), Status.NO_DATA) for p in expected]
-    missing = [str(p) for p in expected if str(p) not in status_by_period]
+    statuses = [status_by_period.get(p, Status.NO_DATA) for p in expected]
+    missing = [p for p in expected if p not in status_by_period]
     if "missing_periods" in measured:  # parts that are themselves roll-ups bring their own gaps
-        missing += [gap for gaps in measured["missing_periods"].fillna("") for gap in str(gaps).split(";") if gap]
+        missing += periods(gap for gaps in measured["missing_periods"].fillna("") for gap in str(gaps).split(";") if gap)
     if held and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
         status = held.status(value)
     else:
@@ -227,5 +226,5 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
         "periods_expected": len(expected),
         "periods_missing": statuses.count(Status.NO_DATA),
         "periods_measured": len(expected) - statuses.count(Status.NO_DATA),
-        "missing_periods": ";".join(sorted(set(missing), key=lambda p: parse_period(p).sort_key)),
+        "missing_periods": ";".join(str(p) for p in sorted(set(missing))),
     }

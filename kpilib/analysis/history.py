@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..catalog.versions import version_at, versions_by_indicator
-from ..core.periods import Period, parse_period, period_of
+from ..core.periods import Period, period_of, with_periods
 from ..core.vocabulary import Status
 from .evaluation import (
     combined_status,
@@ -20,10 +20,10 @@ from .rollup import compliance
 def semesters_up_to(measurements: pd.DataFrame, last: Period) -> list[Period]:
     """Every semester from the first measured one up to ``last`` (``last``'s alone without earlier data).
 
-    >>> [str(p) for p in semesters_up_to(pd.DataFrame({"period": []}), parse_period("2025-Q3"))]
+    >>> [str(p) for p in semesters_up_to(pd.DataFrame({"period": []}), Period(2025, "quarter", 3))]
     ['2025-S2']
     """
-    measured = [parse_period(p) for p in measurements["period"].unique()]
+    measured = list(with_periods(measurements)["period"].unique())
     first = min([*measured, last], key=lambda p: p.start)
     current, found = period_of(first.start, "semester"), []
     while current.start <= last.start:
@@ -54,12 +54,12 @@ def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, las
             if version is None:  # not in force then: neither expected nor judged
                 continue
             has_target = bool(version["target_op"])
-            wanted = [str(p) for p in required_periods(indicator, semester, measured.get(indicator["indicator_id"]))]
+            wanted = required_periods(indicator, semester, measured.get(indicator["indicator_id"]))
             statuses = [status.get((indicator["indicator_id"], p), Status.NO_DATA) for p in wanted]
             rows.append(
                 {
                     "direction": indicator["direction"],
-                    "period": str(semester),
+                    "period": semester,
                     "status": combined_status(statuses, has_target),
                 }
             )
@@ -78,7 +78,7 @@ def results_by_year(evaluation: pd.DataFrame, indicator: dict) -> pd.DataFrame:
         & evaluation["series"].astype(bool)
         & evaluation["value"].notna()
     ]
-    years = rows["period"].map(lambda p: parse_period(p).year)
+    years = with_periods(rows)["period"].map(lambda p: p.year)
     today = [
         status_of(value, indicator["target_op"], indicator["target_value"]) == Status.MET for value in rows["value"]
     ]

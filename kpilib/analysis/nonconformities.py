@@ -22,7 +22,7 @@ import pandas as pd
 from ..catalog.versions import version_at, versions_by_indicator
 from ..core.errors import KpiError
 from ..core.files import REGISTER_SUFFIXES, list_inputs, read_csv_rows
-from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, period_of
+from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, period_of, with_periods
 from ..core.rejects import reject, rejects_frame
 from ..core.schema import DuplicateHeading
 from ..core.schemas import NONCONFORMITIES, REGISTER
@@ -80,7 +80,7 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
             rejects.append(reject(record["source"], record["row"], "missing_header", record["raw"], needed=needed))
             continue
         try:
-            period = str(parse_period(record["period"])) if record["period"] else None
+            period = parse_period(record["period"]) if record["period"] else None
         except ValueError:
             period, problem = None, ("unrecognized_period_short", {"period": record["period"]})
         try:
@@ -135,12 +135,13 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
 
 def episodes(evaluation: pd.DataFrame) -> list[dict]:
     """The nonconformity episodes of every indicator's series, in order, from its measured periods."""
+    evaluation = with_periods(evaluation)
     measured = evaluation[evaluation["series"].astype(bool) & evaluation["status"].isin([Status.MET, Status.NOT_MET])]
     found = []
     for indicator_id, series in measured.groupby("indicator_id", sort=True):
         current, streak = None, 0
         for row in series.to_dict("records"):
-            period = parse_period(row["period"])
+            period = row["period"]
             if row["status"] == Status.NOT_MET:
                 if current is None:
                     current = {"indicator_id": indicator_id, "first": period, "misses": 0, "freq": period.freq}
@@ -166,13 +167,13 @@ def nonconformities(
     so that the same inputs always give the same answer).
     """
     versions = {group[0]["indicator_id"]: group for group in versions_by_indicator(indicators)}
-    found = episodes(evaluation)
+    found, register = episodes(evaluation), with_periods(register)
     by_indicator: dict[str, list[dict]] = {}
     for episode in found:
         by_indicator.setdefault(episode["indicator_id"], []).append(episode)
     rejects = []
     for entry in register.to_dict("records"):
-        period = parse_period(entry["period"])
+        period = entry["period"]
         episode = next(
             (
                 e
@@ -253,11 +254,11 @@ def _row(episode: dict, target_raw: str, reference: dt.date) -> dict:
         state = "azione_scaduta" if overdue else "in_corso"
     return {
         "indicator_id": episode["indicator_id"],
-        "first_period": str(episode["first"]),
-        "last_period": str(episode["last"]),
+        "first_period": episode["first"],
+        "last_period": episode["last"],
         "periods_not_met": episode["misses"],
         "open": still_open,
-        "closed_period": str(closed) if closed else "",
+        "closed_period": closed or "",
         "closed_by": closed_by,
         "cause": entry.get("cause", ""),
         "action": entry.get("action", ""),

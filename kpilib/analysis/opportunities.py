@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..catalog.targets import target_shown
 from ..core.labels import value_it
-from ..core.periods import parse_period
+from ..core.periods import Period, with_periods
 from ..core.schemas import OPPORTUNITIES
 from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing
 
@@ -47,6 +47,7 @@ def find_opportunities(
     summary: pd.DataFrame, spc: pd.DataFrame, evaluation: pd.DataFrame, direction: str | None = None
 ) -> pd.DataFrame:
     """Ranked opportunities for one direction (or all) in the summary's period."""
+    summary, spc, evaluation = with_periods(summary, "period", "latest_period"), with_periods(spc), with_periods(evaluation)
     chosen = summary if direction is None else summary[summary["direction"] == direction]
     charts = dict(tuple(spc.groupby("indicator_id")))
     volumes = _volumes(evaluation)
@@ -107,7 +108,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
             )
         )
     concerns = chart[chart["variation"] == Variation.CONCERN] if len(chart) else chart
-    in_period = concerns[concerns["period"].map(lambda p: _inside(p, row["period"]))] if len(concerns) else concerns
+    in_period = concerns[concerns["period"].map(lambda p: row["period"].contains(p))] if len(concerns) else concerns
     limit_points = in_period[in_period["signals"].str.contains("limit|two_of_three")] if len(in_period) else in_period
     if len(limit_points):
         periods = ", ".join(_prose(p) for p in limit_points["period"])
@@ -189,9 +190,9 @@ def _missing_it(missing: int, expected: int) -> str:
     return f"Manca 1 misura su {expected}" if missing == 1 else f"Mancano {missing} misure su {expected}"
 
 
-def _prose(period: str) -> str:
+def _prose(period: Period) -> str:
     """A period in Italian prose: ``luglio 2025``, ``2° semestre 2025``, ``anno 2025``."""
-    return parse_period(period).label_it()
+    return period.label_it()
 
 
 def _worst_limit(row: dict) -> float:
@@ -206,6 +207,3 @@ def _wide_margin(row: dict) -> bool:
     room = 100 - target if row["target_unit"] == Unit.PERCENT and row["polarity"] == Polarity.HIGHER else abs(target)
     return room > 0 and distance >= WIDE_MARGIN_SHARE * room
 
-
-def _inside(period_text: str, evaluated_text: str) -> bool:
-    return parse_period(evaluated_text).contains(parse_period(period_text))

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..catalog.targets import DURATION_UNITS
-from ..core.periods import parse_period
+from ..core.periods import periods
 from ..core.vocabulary import Unit
 
 
@@ -77,7 +77,7 @@ def _counted_once(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     keys = list(dict.fromkeys([*by, "indicator_id"]))
     frame = frame.drop_duplicates([*keys, "period"]).reset_index(drop=True)
     spans = pd.DataFrame(
-        [(p.start, p.end) for p in map(parse_period, frame["period"])], columns=["_start", "_end"], index=frame.index
+        [(p.start, p.end) for p in periods(frame["period"])], columns=["_start", "_end"], index=frame.index
     )
     rows = frame[keys].join(spans).reset_index(names="_position")
     pairs = rows.merge(rows, on=keys, suffixes=("", "_inner"))

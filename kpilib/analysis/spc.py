@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.periods import Period, parse_period
+from ..core.periods import Period, with_periods
 from ..core.schemas import SPC
 from ..core.vocabulary import Assurance, Comparator, Polarity, Unit, Variation, is_missing, meets
 
@@ -195,7 +195,7 @@ def within_unit(limit: float, unit: str) -> float:
 def segment_numbers(periods: list[Period], changes: list[Period]) -> list[int]:
     """For each period of a series, how many recorded process changes came before or at its start.
 
-    >>> p = parse_period
+    >>> from kpilib.core.periods import parse_period as p
     >>> segment_numbers([p("2025-01"), p("2025-02"), p("2025-03")], [p("2025-02")])
     [0, 1, 1]
     """
@@ -212,17 +212,18 @@ def spc_table(
     change starts a new segment with its own mean and limits (rebasing).
     """
     catalog = indicators.set_index("indicator_id")
-    recorded = changes if changes is not None else pd.DataFrame(columns=["indicator_id", "period", "reason"])
+    recorded = with_periods(changes) if changes is not None else pd.DataFrame(columns=["indicator_id", "period", "reason"])
+    evaluation = with_periods(evaluation)
     by_indicator = {key: group for key, group in recorded.groupby("indicator_id")}
     points = evaluation[evaluation["series"].astype(bool) & evaluation["value"].notna()]
     frames = []
     for indicator_id, series in points.groupby("indicator_id", sort=True):
         polarity = catalog["polarity"].get(indicator_id, Polarity.HIGHER)
         unit = catalog["target_unit"].get(indicator_id, "")
-        periods = [parse_period(p) for p in series["period"]]
+        periods = list(series["period"])
         own = by_indicator.get(indicator_id, recorded.iloc[0:0])
-        reasons = {str(parse_period(p)): r for p, r in zip(own["period"], own["reason"], strict=True)}
-        numbers = segment_numbers(periods, [parse_period(p) for p in reasons])
+        reasons = dict(zip(own["period"], own["reason"], strict=True))
+        numbers = segment_numbers(periods, list(reasons))
         values = series["value"].to_numpy()
         for number in sorted(set(numbers)):
             chosen = np.array(numbers) == number
@@ -242,25 +243,25 @@ def spc_table(
     return pd.concat(frames, ignore_index=True)[SPC_COLUMNS]
 
 
-def _change_at(first: Period, reasons: dict[str, str]) -> str:
+def _change_at(first: Period, reasons: dict[Period, str]) -> str:
     """The reason of the latest change starting at or before the segment's first period."""
-    started = [(parse_period(p).start, reason) for p, reason in reasons.items() if parse_period(p).start <= first.start]
+    started = [(p.start, reason) for p, reason in reasons.items() if p.start <= first.start]
     return max(started)[1] if started else ""
 
 
-def target_steps(series: pd.DataFrame) -> list[tuple[str, float, float]]:
+def target_steps(series: pd.DataFrame) -> list[tuple[Period, float, float]]:
     """Where the target in force changes along one indicator's series: (first period, before, after).
 
     >>> target_steps(pd.DataFrame({"period": ["2024-11", "2024-12", "2025-01"], "target_value": [60.0, 60.0, 70.0]}))
-    [('2025-01', 60.0, 70.0)]
+    [(Period('2025-01'), 60.0, 70.0)]
     """
     if "target_value" not in series:
         return []
-    steps, before = [], None
+    series, steps, before = with_periods(series), [], None
     for period, target in zip(series["period"], series["target_value"], strict=True):
         if is_missing(target):
             continue
         if before is not None and float(target) != before:
-            steps.append((str(period), before, float(target)))
+            steps.append((period, before, float(target)))
         before = float(target)
     return steps

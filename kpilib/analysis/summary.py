@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..catalog.indicators import INDICATOR_COLUMNS
-from ..core.periods import Period, parse_period
+from ..core.periods import Period, with_periods
 from ..core.schemas import SUMMARY
 from .evaluation import measured_freq_of, required_periods, roll_up
 from .spc import MIN_POINTS, Limits, assurance
@@ -38,7 +38,7 @@ SUMMARY_COLUMNS = SUMMARY.names
 def period_status(rows: pd.DataFrame, indicator: dict, period: Period) -> dict:
     """Status and pooled value of ``period`` from the evaluation rows of the periods it requires."""
     if len(rows) != 1:
-        return roll_up(rows, [parse_period(p) for p in rows["period"]], indicator, period)
+        return roll_up(rows, list(rows["period"]), indicator, period)
     row = rows.iloc[0]
     return {key: row[key] for key in (*_PERIOD_FIGURES, *_ADDED_FIGURES)}
 
@@ -55,9 +55,12 @@ def summarize(
     ``previous_evaluation``: the evaluation of the previous period of the same length, for
     the comparison columns (without it they are left empty).
     """
+    evaluation, spc = with_periods(evaluation), with_periods(spc)
     by_indicator = dict(tuple(evaluation.groupby("indicator_id")))
     before_by_indicator = (
-        dict(tuple(previous_evaluation.groupby("indicator_id"))) if previous_evaluation is not None else {}
+        dict(tuple(with_periods(previous_evaluation).groupby("indicator_id")))
+        if previous_evaluation is not None
+        else {}
     )
     charts = dict(tuple(spc.groupby("indicator_id")))
     previous = evaluated.shift(-1)
@@ -76,7 +79,7 @@ def summarize(
         rows.append(
             {
                 **{k: indicator[k] for k in ("indicator_id", *CATALOG_COLUMNS)},
-                "period": str(evaluated),
+                "period": evaluated,
                 **now,
                 "previous_value": before["value"],
                 "previous_status": before["status"],
@@ -88,7 +91,7 @@ def summarize(
 
 def _rows_for(rows: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     """The evaluation rows of ``periods`` (an evaluation always has the rows its period requires)."""
-    return rows[rows["period"].isin([str(p) for p in periods])]
+    return rows[rows["period"].isin(periods)]
 
 
 def _chart_figures(chart: pd.DataFrame | None, indicator: dict) -> dict:

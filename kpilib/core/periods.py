@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .text import fold, strip_accents
@@ -47,26 +48,51 @@ _ORDINALS = {
 _FREQ_WORDS = {"semestre": "semester", "trimestre": "quarter", "sem": "semester", "trim": "quarter"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Period:
-    """A calendar period: ``year``, ``freq`` and the 1-based ``index`` inside the year."""
+    """A calendar period: ``year``, ``freq`` and the 1-based ``index`` inside the year.
+
+    The value that travels between stages: the readers of processed files turn a ``period``
+    column into Periods once (:func:`periods`), and functions take and return Periods. A Period
+    is equal to its canonical text and hashes like it, so a frame, a dict or ``isin`` keyed by
+    either agrees with one keyed by the other; it orders chronologically (:attr:`sort_key`).
+
+    >>> Period(2025, "semester", 2) == "2025-S2", {Period(2025, "month", 7): 1}["2025-07"]
+    (True, 1)
+    >>> sorted([Period(2025, "month", 7), Period(2025, "semester", 2), Period(2025, "year")])
+    [Period('2025'), Period('2025-S2'), Period('2025-07')]
+    """
 
     year: int
     freq: str
     index: int = 1
+    text: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if self.freq not in FREQS:
             raise ValueError(f"unknown frequency {self.freq!r}")
         if not 1 <= self.index <= 12 // MONTHS_IN[self.freq]:
             raise ValueError(f"{self.freq} {self.index} does not exist")
+        object.__setattr__(self, "text", _canonical_text(self.year, self.freq, self.index))
 
     def __str__(self) -> str:
-        if self.freq == "year":
-            return f"{self.year}"
-        if self.freq == "month":
-            return f"{self.year}-{self.index:02d}"
-        return f"{self.year}-{'S' if self.freq == 'semester' else 'Q'}{self.index}"
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Period({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Period | str):
+            return self.text == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __lt__(self, other: Period) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self.sort_key < other.sort_key
 
     @property
     def first_month(self) -> int:
@@ -118,6 +144,29 @@ class Period:
         return f"{self.index}° {word} {self.year}"
 
 
+def _canonical_text(year: int, freq: str, index: int) -> str:
+    if freq == "year":
+        return f"{year}"
+    if freq == "month":
+        return f"{year}-{index:02d}"
+    return f"{year}-{'S' if freq == 'semester' else 'Q'}{index}"
+
+
+def periods(texts: Iterable[object]) -> list[Period]:
+    """The Periods of a column of canonical or Italian texts, each distinct text parsed once.
+
+    >>> periods(["2025-S1", "2025-S1", "gennaio 2025"])
+    [Period('2025-S1'), Period('2025-S1'), Period('2025-01')]
+    """
+    parsed: dict[object, Period] = {}
+    out = []
+    for text in texts:
+        if text not in parsed:
+            parsed[text] = text if isinstance(text, Period) else parse_period(text)
+        out.append(parsed[text])
+    return out
+
+
 def period_of(date: dt.date, freq: str) -> Period:
     """The period of ``freq`` containing ``date``."""
     return Period(date.year, freq, (date.month - 1) // MONTHS_IN[freq] + 1)
@@ -154,6 +203,8 @@ def parse_period(text: object) -> Period:
     >>> [str(parse_period(t)) for t in ["2025-S1", "1° semestre 2025", "gennaio 2025", "II trimestre 2025", "anno 2025"]]
     ['2025-S1', '2025-S1', '2025-01', '2025-Q2', '2025']
     """
+    if isinstance(text, Period):
+        return text
     if isinstance(text, dt.datetime | dt.date):
         if text.day != 1:
             raise ValueError(f"{text:%d/%m/%Y} is a date, not a period")
@@ -204,3 +255,26 @@ def _parse_text(original: str) -> Period:
     if hint != original and _CANONICAL.match(hint.replace(" ", "").lower()):
         raise ValueError(f"period not understood: {original!r} (letter O for zero? {hint!r})")
     raise ValueError(f"period not understood: {original!r}")
+
+
+
+def with_periods(frame, *columns: str):
+    """``frame`` with its period columns (default ``period``) as :class:`Period` values, each
+    distinct text parsed once; a blank cell stays ``""``. A frame read through its schema already
+    has them and is returned as it is; a frame built by hand with texts gets them here.
+
+    >>> import pandas as pd
+    >>> with_periods(pd.DataFrame({"period": ["2025-S1", ""]}))["period"].tolist()
+    [Period('2025-S1'), '']
+    """
+    wanted = [c for c in columns or ("period",) if c in frame.columns]
+    pending = [c for c in wanted if not all(isinstance(v, Period) or v == "" for v in frame[c])]
+    if not pending:
+        return frame
+    return frame.assign(**{c: periods_or_blank(frame[c]) for c in pending})
+
+
+def periods_or_blank(values) -> list:
+    """:func:`periods` of the filled cells; a blank (empty, ``None``, NaN) stays ``""``."""
+    parsed = iter(periods(v for v in values if v != "" and v is not None and v == v))
+    return [next(parsed) if v != "" and v is not None and v == v else "" for v in values]

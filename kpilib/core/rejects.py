@@ -46,7 +46,7 @@ def reject(
         "code": code,
         "reason": reason_of(code, **particulars),
         "indicator_id": indicator_id,
-        "period": period,
+        "period": str(period),  # as written: a rejected row's period may not read as one
         "raw": raw,
         "suggestion": suggestion_of(code, **particulars),
     }

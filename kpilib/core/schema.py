@@ -179,7 +179,13 @@ class Schema:
                 f"{path}: column(s) {', '.join(absent)} missing (damaged or from another program); "
                 f"run '{hint or 'kpi run'}' again"
             )
-        return self.typed(frame)
+        try:
+            return self.typed(frame)
+        except ValueError as exc:
+            row, column, text = _first_bad_period(frame, self)
+            raise KpiError(
+                f"{path}: row {row}: {column} {text!r} is not a period ({exc}); run '{hint or 'kpi run'}' again"
+            ) from None
 
     def typed(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A new frame with the declared columns first, in order, each of its declared type."""
@@ -230,6 +236,22 @@ class Schema:
         return schema
 
 
+def _first_bad_period(frame: pd.DataFrame, schema: Schema) -> tuple[int, str, str]:
+    """The file row (header = 1), column and text of the first period cell that does not parse."""
+    from .periods import parse_period
+
+    for column in schema.columns:
+        if column.type != "period" or column.name not in frame.columns:
+            continue
+        for position, text in enumerate(frame[column.name]):
+            try:
+                if text:
+                    parse_period(text)
+            except ValueError:
+                return position + 2, column.name, text
+    return 0, "", ""
+
+
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -250,7 +272,12 @@ def _typed(values: pd.Series, kind: str) -> pd.Series:
         return words.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
     from .files import undefuse
 
-    return values.astype(object).where(values.notna(), "").astype(str).map(undefuse)
+    text = values.astype(object).where(values.notna(), "").astype(str).map(undefuse)
+    if kind == "period":
+        from .periods import periods_or_blank
+
+        return pd.Series(periods_or_blank(text), index=values.index, dtype=object)
+    return text
 
 
 def column_table(schema: Schema) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from ..core.errors import KpiError
 from ..core.files import deterministic_xlsx
 from ..core.labels import indicator_label
 from ..core.numbers import NOT_AVAILABLE
-from ..core.periods import FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period
+from ..core.periods import FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_period, periods
 from ..core.text import slugify
 from ..core.vocabulary import Basis, Unit
 from ..core.writes import write_one
@@ -68,7 +68,7 @@ def series_basis(indicator: dict, measurements: pd.DataFrame | None) -> str:
         return indicator["basis"]
     if measurements is not None and len(measurements):
         own = measurements.loc[measurements["indicator_id"] == indicator["indicator_id"], "period"]
-        freqs = {parse_period(p).freq for p in own.unique()}
+        freqs = {p.freq for p in periods(own.unique())}
         if freqs:
             return FREQ_BASIS[min(freqs, key=MONTHS_IN.get)]
     return Basis.MONTHLY

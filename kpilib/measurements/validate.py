@@ -138,7 +138,7 @@ def parse_record(
 def _measurement(indicator: dict, period, value: float, numerator, denominator, record: dict) -> dict:
     return {
         "indicator_id": indicator["indicator_id"],
-        "period": str(period),
+        "period": period,
         "value": value,
         "numerator": numerator.value if numerator else math.nan,
         "denominator": denominator.value if denominator else math.nan,
@@ -233,7 +233,10 @@ def validate_measurements(
             rejects.append(_reject(copy, "duplicate_copy", where=_where(copies[0])))
 
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
-    measurements = measurements.sort_values(["indicator_id", "period"], kind="stable").reset_index(drop=True)
+    # In the order of the canonical texts, as the file has always been sorted (not chronologically).
+    measurements = measurements.sort_values(
+        ["indicator_id", "period"], kind="stable", key=lambda column: column.astype(str)
+    ).reset_index(drop=True)
     del parsed, by_key, accepted  # a million copies: gone before the rejects are framed and sorted
     frame = rejects_frame(rejects)
     rejects.columns.clear()
@@ -270,12 +273,12 @@ def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], 
     finest: dict[str, int] = {}
     for measurement in parsed:
         if not catalog[measurement["indicator_id"].casefold()]["basis"]:
-            months = MONTHS_IN[parse_period(measurement["period"]).freq]
+            months = MONTHS_IN[measurement["period"].freq]
             finest[measurement["indicator_id"]] = min(months, finest.get(measurement["indicator_id"], 12))
     kept, rejects = [], []
     for measurement in parsed:
         smallest = finest.get(measurement["indicator_id"])
-        freq = parse_period(measurement["period"]).freq
+        freq = measurement["period"].freq
         if smallest is not None and MONTHS_IN[freq] > smallest:
             series = ITALIAN_FREQ[next(f for f, m in MONTHS_IN.items() if m == smallest)]
             rejects.append(_reject(measurement, "coarser_than_series", period=measurement["period"], series=series))

@@ -71,10 +71,10 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
     summary = _read(paths.indicator_summary)
     if summary.empty:
         raise KpiError(f"{paths.indicator_summary}: no indicator evaluated; run 'kpi evaluate'")
-    evaluated = str(summary["period"].iloc[0])
-    if period and str(parse_period(period)) != evaluated:
+    evaluated = summary["period"].iloc[0]
+    if period and parse_period(period) != evaluated:
         raise KpiError(f"the processed analysis is for {evaluated}, not {period}: run 'kpi evaluate --period {period}'")
-    indicators = in_force(versions, parse_period(evaluated))
+    indicators = in_force(versions, evaluated)
     if indicators.empty:
         raise KpiError(f"no indicator of the catalog is in force in {evaluated}")
     chosen = None if direction is None else resolve_direction(indicators, direction)
@@ -89,10 +89,10 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
 
     measurements = read_measurements(paths.measurements)
     rejects = pd.concat([_read(paths.measurement_rejects), _event_rejects(paths)], ignore_index=True)
-    rejects = rejects_for(rejects, ids, set(versions["indicator_id"]), measurements, parse_period(evaluated))
+    rejects = rejects_for(rejects, ids, set(versions["indicator_id"]), measurements, evaluated)
     return ReportData(
         paths=paths,
-        period=parse_period(evaluated),
+        period=evaluated,
         direction=chosen or "",
         indicators=indicators[indicators["indicator_id"].isin(ids)].reset_index(drop=True),
         summary=narrow(summary),

@@ -48,7 +48,7 @@ def heatmap(data: ReportData) -> None:
     frame = pd.DataFrame(
         {
             "Direzione": past["direction"],
-            "Periodo": past["period"],
+            "Periodo": past["period"].astype(str),
             "Raggiunti": past["met"],
             "Non raggiunti": past["not_met"],
             "Senza dati": past["no_data"],

@@ -34,7 +34,7 @@ from ..analysis.evaluate import run_evaluate
 from ..catalog.indicators import read_indicator_versions, read_indicators, resolve_direction
 from ..core.errors import KpiError
 from ..core.paths import Paths
-from ..core.periods import parse_period
+from ..core.periods import Period, parse_period
 from ..core.schemas import SUMMARY
 from ..core.writes import write_one, write_together
 from .data import report_slug
@@ -205,35 +205,36 @@ def _first_error(notebook) -> str:
     return ""
 
 
-def plan(paths: Paths, period: str, directions: list[str] | None, notebooks: Path) -> tuple[list[Job], Job]:
+def plan(paths: Paths, period: Period, directions: list[str] | None, notebooks: Path) -> tuple[list[Job], Job]:
     """The direction jobs (all, or those named) and the overview job."""
 
-    indicators = read_indicators(paths.indicators, parse_period(period) if period else None)
+    indicators = read_indicators(paths.indicators, period)
     every = sorted(indicators["direction"].unique())
     chosen = [resolve_direction(indicators, d) for d in directions] if directions else every
     root = str(paths.root)
+    text = str(period)  # a notebook parameter is text: the notebook parses it again, at its own edge
     jobs = [
-        Job(d, notebooks / DIRECTION_NOTEBOOK, report_slug(d, every), {"direction": d, "period": period, "root": root})
+        Job(d, notebooks / DIRECTION_NOTEBOOK, report_slug(d, every), {"direction": d, "period": text, "root": root})
         for d in dict.fromkeys(chosen)
     ]
-    overview = Job("Panoramica dell'ente", notebooks / OVERVIEW_NOTEBOOK, "overview", {"period": period, "root": root})
+    overview = Job("Panoramica dell'ente", notebooks / OVERVIEW_NOTEBOOK, "overview", {"period": text, "root": root})
     return jobs, overview
 
 
-def _evaluated_period(paths: Paths, period: str | None) -> str:
+def _evaluated_period(paths: Paths, period: str | None) -> Period:
     """The period to report: evaluated now unless the processed analysis is already for it."""
 
     wanted = None
     if period:
         try:
-            wanted = str(parse_period(period))
+            wanted = parse_period(period)
         except ValueError as error:
             raise KpiError(str(error)) from None
     if paths.indicator_summary.exists():
         done = SUMMARY.read(paths.indicator_summary)["period"]
         if len(done) and (wanted is None or done.iloc[0] == wanted):
             return done.iloc[0]
-    return str(run_evaluate(paths, wanted).period)
+    return run_evaluate(paths, wanted).period
 
 
 def run_reports(
@@ -305,12 +306,12 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
         {"year": str(period.year), "root": str(paths.root)},
     )
     check_parameters(job.notebook, job.parameters)
-    out = paths.report_folder(period.year)
+    out = paths.report_folder(period)
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
-    outcome = Renderer(out, good=good_pages(paths, str(period.year))).run(job)
-    write_indexes(paths, str(period.year), [outcome])
+    outcome = Renderer(out, good=good_pages(paths, period)).run(job)
+    write_indexes(paths, period, [outcome])
     if not outcome.ok:
         print(f"review: FAILED {job.title}: {outcome.message}")
         return 1
@@ -323,12 +324,12 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
     return 0
 
 
-def good_pages(paths: Paths, period: str) -> frozenset:
+def good_pages(paths: Paths, period: Period) -> frozenset:
     """The slugs whose page in the period's folder is complete (rendered without failure)."""
     return frozenset(e["slug"] for e in _page_list(paths.page_list(period)) if e["ok"] or e.get("kept_page"))
 
 
-def write_indexes(paths: Paths, period: str, outcomes: list[Outcome]) -> None:
+def write_indexes(paths: Paths, period: Period, outcomes: list[Outcome]) -> None:
     """The period's index and the archive, after ``outcomes`` were rendered into the period's folder.
 
     The index lists every page of the folder, whichever command wrote it last: ``pages.json``
@@ -366,7 +367,7 @@ def _page_list(path: Path) -> list[dict]:
     ]
 
 
-def _check_year_has_data(paths: Paths, year) -> None:
+def _check_year_has_data(paths: Paths, year: Period) -> None:
     """A review needs the catalog in force in the year and measurements in it: else one plain line."""
     from ..catalog.versions import in_force
     from ..measurements.ingest import read_measurements
@@ -375,13 +376,13 @@ def _check_year_has_data(paths: Paths, year) -> None:
         raise KpiError(f"no indicator of the catalog is in force in {year.year}: nothing to review")
     measured = read_measurements(paths.measurements)
     measured = measured[measured["value"].notna()]
-    years = sorted({parse_period(p).end.year for p in measured["period"].unique()})
+    years = sorted({p.end.year for p in measured["period"].unique()})
     if year.year not in years:
         covered = f"{years[0]}-{years[-1]}" if years else "none"
         raise KpiError(f"no measurement in {year.year} (years with measurements: {covered}): nothing to review")
 
 
-def rendered_periods(reports: Path) -> list[str]:
+def rendered_periods(reports: Path) -> list[Period]:
     """The periods rendered so far under ``reports`` (a folder named as a period, with its index), newest first."""
     found = []
     for folder in reports.iterdir() if reports.is_dir() else []:
@@ -391,14 +392,14 @@ def rendered_periods(reports: Path) -> list[str]:
             continue
         if str(period) == folder.name and (folder / "index.html").is_file():
             found.append(period)
-    return [str(p) for p in sorted(found, key=lambda p: (p.end, -p.start.toordinal()), reverse=True)]
+    return sorted(found, key=lambda p: (p.end, -p.start.toordinal()), reverse=True)
 
 
 def archive_page(reports: Path) -> str:
     """``reports/index.html``: every period rendered so far, newest first, each linking to its index."""
     rows = "\n".join(
-        f"<tr><td><a href='{html.escape(p)}/index.html'>{html.escape(parse_period(p).label_it())}</a></td>"
-        f"<td>{html.escape(p)}</td></tr>"
+        f"<tr><td><a href='{html.escape(str(p))}/index.html'>{html.escape(p.label_it())}</a></td>"
+        f"<td>{html.escape(str(p))}</td></tr>"
         for p in rendered_periods(reports)
     )
     return f"""<!DOCTYPE html>
@@ -416,7 +417,7 @@ th {{ background: #1f4e79; color: white; }}
 """
 
 
-def index_page(period: str, pages: list[dict]) -> str:
+def index_page(period: Period, pages: list[dict]) -> str:
     """``index.html``: every page of the period's folder with its status (escaped, self-contained);
     ``pages``: ``slug``, ``title``, ``ok``, ``message`` of each."""
 
@@ -433,7 +434,7 @@ def index_page(period: str, pages: list[dict]) -> str:
             f"<tr><td><a href='{slug}.html'>{html.escape(page['title'])}</a></td><td>{status}</td>"
             f"<td><a href='{slug}.ipynb' download>quaderno Jupyter (.ipynb)</a></td></tr>"
         )
-    label = html.escape(parse_period(period).label_it())
+    label = html.escape(period.label_it())
     return f"""<!DOCTYPE html>
 <html lang="it"><head><meta charset="utf-8"><title>Rapporti qualità — {label}</title>
 <style>

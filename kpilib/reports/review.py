@@ -20,7 +20,6 @@ import pandas as pd
 from ..analysis.evaluate import Analysis, analyse
 from ..core.labels import ASSURANCE_IT, STATE_IT, VARIATION_IT, value_it
 from ..core.paths import Paths
-from ..core.periods import parse_period
 from ..core.vocabulary import Status
 from ..measurements.ingest import read_measurements
 from . import tables
@@ -44,7 +43,7 @@ def load_review(root: str = "", year: str = "") -> Review:
     if not year:
         measured = read_measurements(paths.measurements)
         measured = measured[measured["value"].notna()]
-        year = str(max(parse_period(p).end for p in measured["period"]).year)
+        year = str(max(p.end for p in measured["period"]).year)
     now = analyse(str(int(year)), root=paths.root)
     before = analyse(str(int(year) - 1), root=paths.root)  # a first year's comparison shows no data
     return Review(paths, int(year), now, before)
@@ -113,9 +112,8 @@ def performance(review: Review) -> None:
 def nonconformities(review: Review) -> None:
     """§9.3.2 c) 4: nonconformities and corrective actions in the year."""
     episodes = review.now.nonconformities
-    year = str(review.year)
-    opened = episodes["first_period"].map(lambda p: str(parse_period(p).end.year) == year)
-    closed = episodes["closed_period"].map(lambda p: bool(p) and str(parse_period(p).end.year) == year)
+    opened = episodes["first_period"].map(lambda p: p.end.year == review.year)
+    closed = episodes["closed_period"].map(lambda p: bool(p) and p.end.year == review.year)
     still_open = tables.is_open(episodes)
     overdue = episodes["overdue"].astype(str).str.lower().eq("true")
     frame = pd.DataFrame(
@@ -173,7 +171,7 @@ def effectiveness(review: Review) -> None:
             {
                 "Indicatore": labels.get(change["indicator_id"], change["indicator_id"]),
                 "Cambio": change["change"],
-                "Dal": change["period"],
+                "Dal": str(change["period"]),
                 "Media prima": value_it(before, unit),
                 "Media dopo": value_it(after, unit),
             }

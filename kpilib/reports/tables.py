@@ -14,7 +14,7 @@ from ..analysis.spc import target_steps
 from ..catalog.targets import target_shown
 from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, value_it
 from ..core.labels import indicator_label as label
-from ..core.periods import parse_period
+from ..core.periods import Period, with_periods
 from ..core.vocabulary import Status, is_missing
 from .icons import assurance_icon, variation_icon
 
@@ -77,14 +77,14 @@ def parts_it(row: dict) -> str:
     return f" ({int(row['periods_met'])} su {int(expected)}{missing})"
 
 
-def target_history_it(row: dict, steps: list[tuple[str, float, float]]) -> str:
+def target_history_it(row: dict, steps: list[tuple[Period, float, float]]) -> str:
     """What the catalog changed inside the charted period, in words beside the target.
 
-    >>> target_history_it({"target_op": ">=", "target_unit": "percent"}, [("2025-01", 60.0, 70.0)])
+    >>> target_history_it({"target_op": ">=", "target_unit": "percent"}, [(Period(2025, "month", 1), 60.0, 70.0)])
     ' (dal gennaio 2025; prima ≥60%)'
     """
     said = [
-        f"dal {parse_period(period).label_it()}; prima {target_it(row['target_op'], before, row['target_unit'])}"
+        f"dal {period.label_it()}; prima {target_it(row['target_op'], before, row['target_unit'])}"
         for period, before, _ in steps
     ]
     return f" ({'; '.join(said)})" if said else ""
@@ -246,10 +246,9 @@ def missing_table(summary: pd.DataFrame, measurements: pd.DataFrame) -> str:
     return styled(frame, "mancanti", wide=("Indicatore", "Perché"))
 
 
-def notes_table(measurements: pd.DataFrame, summary: pd.DataFrame, period: str) -> str:
+def notes_table(measurements: pd.DataFrame, summary: pd.DataFrame, evaluated: Period) -> str:
     """The offices' notes on the values of the period, beside the value each explains."""
-    evaluated = parse_period(period)
-    inside = [evaluated.contains(parse_period(p)) for p in measurements["period"]]
+    inside = [evaluated.contains(p) for p in with_periods(measurements)["period"]]
     noted = measurements[
         pd.Series(inside, index=measurements.index, dtype=bool)
         & measurements["value"].notna()
@@ -262,7 +261,7 @@ def notes_table(measurements: pd.DataFrame, summary: pd.DataFrame, period: str) 
     frame = pd.DataFrame(
         {
             "Indicatore": noted["indicator_id"].map(labels),
-            "Periodo": noted["period"],
+            "Periodo": noted["period"].astype(str),
             "Valore": [
                 value_it(v, units.get(i, "")) for v, i in zip(noted["value"], noted["indicator_id"], strict=True)
             ],

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from kpilib.analysis.changes import CHANGE_COLUMNS, read_changes
+from kpilib.core.periods import periods
 from tests.helpers import catalog, indicator
 
 KNOWN = catalog(indicator("kpi-1"), indicator("kpi-2"))
@@ -28,7 +29,7 @@ def test_changes_are_read_with_canonical_periods_and_their_rows(tmp_path):
         pd.DataFrame(
             {
                 "indicator_id": ["kpi-1", "kpi-2"],
-                "period": ["2025-03", "2025-S2"],
+                "period": periods(["2025-03", "2025-S2"]),
                 "reason": ["nuova procedura", "riorganizzazione"],
                 "source": ["cambi.csv", "cambi.csv"],
                 "row": [2, 3],

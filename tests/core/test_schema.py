@@ -9,6 +9,7 @@ from kpilib.analysis.changes import read_changes
 from kpilib.analysis.nonconformities import read_register
 from kpilib.cases.files import _map_columns
 from kpilib.core.errors import KpiError
+from kpilib.core.periods import Period
 from kpilib.core.schema import DuplicateHeading, all_headings
 from kpilib.core.schemas import CASES, CHANGES, DELIVERY, INPUTS, MEASUREMENTS, REGISTER
 from kpilib.measurements.files import read_measurement_file
@@ -83,6 +84,25 @@ def test_a_damaged_processed_file_is_one_plain_error(tmp_path):
     with pytest.raises(KpiError, match=r"column.*value.*missing") as error:
         MEASUREMENTS.read(path, hint="kpi ingest")
     assert "measurements.csv" in str(error.value)
+
+
+def test_periods_are_read_back_once_as_values_and_written_as_their_canonical_text(tmp_path):
+    path = tmp_path / "measurements.csv"
+    text = "indicator_id,period,value,numerator,denominator,note,source,row\nkpi-1,2025-S2,1,,,,m.csv,2\nkpi-1,2025-07,2,,,,m.csv,3\n"
+    path.write_text(text)
+    back = MEASUREMENTS.read(path)
+    assert back["period"].tolist() == [Period(2025, "semester", 2), Period(2025, "month", 7)]
+    assert back.loc[0, "period"].contains(back.loc[1, "period"])  # a value: no parsing where it is used
+    assert MEASUREMENTS.csv_bytes(back).decode() == text
+
+
+def test_a_damaged_period_in_a_processed_file_is_one_line_naming_the_file_and_row(tmp_path):
+    path = tmp_path / "measurements.csv"
+    path.write_text(
+        "indicator_id,period,value,numerator,denominator,note,source,row\nkpi-1,2025-07,1,,,,m,2\nkpi-1,2025-13,1,,,,m,3\n"
+    )
+    with pytest.raises(KpiError, match=r"measurements\.csv: row 3: .*2025-13.*run 'kpi ingest' again"):
+        MEASUREMENTS.read(path, hint="kpi ingest")
 
 
 def test_an_empty_processed_file_is_one_plain_error(tmp_path):

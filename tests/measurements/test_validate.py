@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from kpilib.core.numbers import NotANumber, Written, read_number
+from kpilib.core.periods import periods
 from kpilib.measurements.validate import validate_measurements
 from tests.helpers import catalog, indicator, records
 
@@ -58,7 +59,7 @@ def test_values_and_italian_periods_accepted():
     expected = pd.DataFrame(
         {
             "indicator_id": ["kpi-count", "kpi-days", "kpi-month", "kpi-pct", "kpi-pct"],
-            "period": ["2024", "2025-01", "2025-02", "2025-S1", "2025-S2"],
+            "period": periods(["2024", "2025-01", "2025-02", "2025-S1", "2025-S2"]),  # values, not texts
             "value": [15.0, 12.0, 11.0, 92.5, 92.5],
         }
     )

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from kpilib.cli import main
+from kpilib.core.periods import Period
 from tests.helpers import report_root as _raw_root
 
 
@@ -66,7 +67,7 @@ def test_one_index_lists_every_page_of_the_folder_whichever_command_wrote_last(t
         assert f"href='{page}'" in index, page
     assert index.count("completo") == 4  # the sport direction's report too, rendered by the first command only
     (root / "reports" / "2025" / "riesame.html").unlink()  # a page that is gone is no longer listed
-    write_indexes(Paths.at(root), "2025", [])
+    write_indexes(Paths.at(root), Period(2025, "year"), [])
     assert "riesame.html" not in (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")
 
 

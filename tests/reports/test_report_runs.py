@@ -8,6 +8,7 @@ import pytest
 
 from kpilib.cli import main
 from kpilib.core.paths import REPOSITORY_ROOT
+from kpilib.core.periods import Period
 from tests.helpers import HEADER
 from tests.helpers import report_root as _raw_root
 
@@ -85,16 +86,16 @@ def test_a_failed_render_never_replaces_a_good_page_and_a_stale_pdf_goes(tmp_pat
     book = nbformat.read(notebooks / "direction_report.ipynb", as_version=4)
     book.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("rotto apposta")'))
     nbformat.write(book, notebooks / "direction_report.ipynb")
-    (broken,), _ = plan(paths, "2025-S2", None, notebooks)
-    failed = Renderer(out, good=good_pages(paths, "2025-S2")).run(broken)
+    (broken,), _ = plan(paths, Period(2025, "semester", 2), None, notebooks)
+    failed = Renderer(out, good=good_pages(paths, Period(2025, "semester", 2))).run(broken)
     assert not failed.ok and failed.kept_page and "resta la pagina completa precedente" in failed.message
     assert (out / "direzione-cultura.html").read_text(encoding="utf-8") == good
     assert (out / "direzione-cultura-non-riuscito.ipynb").is_file()
-    write_indexes(paths, "2025-S2", [failed])
+    write_indexes(paths, Period(2025, "semester", 2), [failed])
     assert "resta la pagina completa precedente" in (out / "index.html").read_text(encoding="utf-8")
-    assert "direzione-cultura" in good_pages(paths, "2025-S2")  # failing again would keep it still
-    (fixed,), _ = plan(paths, "2025-S2", None, paths.notebooks)
-    assert Renderer(out, good=good_pages(paths, "2025-S2")).run(fixed).ok  # a fresh page; stale PDF and failed run gone
+    assert "direzione-cultura" in good_pages(paths, Period(2025, "semester", 2))  # failing again would keep it still
+    (fixed,), _ = plan(paths, Period(2025, "semester", 2), None, paths.notebooks)
+    assert Renderer(out, good=good_pages(paths, Period(2025, "semester", 2))).run(fixed).ok  # a fresh page; stale PDF and failed run gone
     assert not (out / "direzione-cultura.pdf").exists() and not (out / "direzione-cultura-non-riuscito.ipynb").exists()
 
 
