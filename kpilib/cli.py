@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the delivered files")
     check.add_argument("--out", type=Path, default=None, help="folder for the return workbooks (default: ritorno/)")
 
+    status = commands.add_parser(
+        "status", parents=[common], help="per office: what the period's templates asked, what arrived, reminders"
+    )
+    status.add_argument("--period", required=True, help="the period collected, e.g. 2025-S2")
+
     evaluate = commands.add_parser("evaluate", parents=[common], help="evaluate targets, SPC, assurance, opportunities")
     evaluate.add_argument("--period", default=None, help="period to evaluate (default: the latest semester with data)")
 
@@ -78,11 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     reports.add_argument("--pdf", action="store_true", help="also print each page to PDF (needs Chromium)")
 
     template = commands.add_parser(
-        "template", parents=[common], help="write an Excel collection template for one direction"
+        "template", parents=[common], help="write the Excel collection templates of one direction, one per office"
     )
     template.add_argument("--direction", required=True, help="direction as written in indicators.csv")
     template.add_argument("--period", required=True, help="period the template covers, e.g. 2025-S2")
-    template.add_argument("--out", type=Path, default=None, help="where to write the .xlsx")
+    template.add_argument("--office", default=None, help="only this office of the direction (default: one per office)")
+    template.add_argument("--out", type=Path, default=None, help="one .xlsx with a sheet per office, written there")
     template.add_argument("--force", action="store_true", help="replace an --out file that kpi did not write")
 
     review = commands.add_parser(
@@ -147,6 +153,10 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
         from .measurements.check import run_check
 
         return run_check(paths, args.files, args.out)
+    if args.command == "status":
+        from .measurements.status import run_status
+
+        return run_status(paths, args.period)
     if args.command == "evaluate":
         from .analysis.evaluate import run_evaluate
 
@@ -161,7 +171,7 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
     if args.command == "template":
         from .measurements.template import run_template
 
-        run_template(paths, args.direction, args.period, args.out, force=args.force)
+        run_template(paths, args.direction, args.period, args.out, force=args.force, office=args.office)
         return 0
     if args.command == "review":
         from .reports.reports import run_review

@@ -7,13 +7,15 @@ from .cases.events import run_events
 from .catalog.catalog import run_catalog
 from .core.paths import Paths
 from .measurements.ingest import run_ingest
+from .measurements.status import run_status
 from .reports.reports import run_reports
 
 
 def run_all(paths: Paths, period: str | None = None, render: bool = True) -> int:
-    """Catalog, events, ingest, evaluate and reports; returns the exit status of the reports."""
+    """Catalog, events, ingest, evaluate, the delivery status and reports; returns the exit status of the reports."""
     run_catalog(paths)
     derived = run_events(paths).frame()
     run_ingest(paths, derived=derived)
     evaluated = run_evaluate(paths, period).period
+    run_status(paths, str(evaluated))  # who has not delivered, before anyone reads the reports
     return run_reports(paths, str(evaluated)) if render else 0

@@ -37,11 +37,11 @@ def catalog(*rows) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=INDICATOR_COLUMNS)
 
 
-def records(*rows, source="misure.csv") -> pd.DataFrame:
-    """Text records as a measurement file gives them: (indicator, period, value[, numerator, denominator])."""
+def records(*rows, source="misure.csv", delivered_on="") -> pd.DataFrame:
+    """Text records as a measurement file gives them: (indicator, period, value[, numerator, denominator[, note]])."""
     out = []
     for number, cells in enumerate(rows, start=2):
-        cells = ([*list(cells), "", "", ""])[:5]
+        cells = ([*list(cells), "", "", "", ""])[:6]
         out.append(
             {
                 "source": source,
@@ -51,11 +51,12 @@ def records(*rows, source="misure.csv") -> pd.DataFrame:
                 "value": cells[2],
                 "numerator": cells[3],
                 "denominator": cells[4],
-                "note": "",
+                "note": cells[5],
                 "typed": "",
                 "problem": "",
                 "problem_detail": "",
-                "raw": " | ".join(cells),
+                "raw": " | ".join(cells[:5]) + (f" | {cells[5]}" if cells[5] else ""),
+                "delivered_on": delivered_on,
             }
         )
     return pd.DataFrame(out, columns=RAW_COLUMNS)

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from kpilib.cli import main
 from kpilib.core.paths import Paths
-from kpilib.core.schemas import MEASUREMENTS, REJECTS
+from kpilib.core.schemas import DELIVERIES, MEASUREMENTS, REJECTS
 from tests.fixture_root import SEED, with_seed
 
 
@@ -397,10 +397,15 @@ def test_an_id_issued_before_a_rename_stays_valid_for_the_periods_it_was_issued_
     )
     _, rejects = _ingested(paths)
     theirs = rejects[rejects["source"].str.endswith("vecchio_codice.csv")]
-    # the old id is read as today's: the same value again is a copy of the series' value, not an unknown id
+    # the old id is read as today's: the same value again confirms the series' value, it is not an unknown id
     assert theirs[["code", "indicator_id", "period"]].to_dict("records") == [
-        {"code": "duplicate_copy", "indicator_id": new, "period": f"{last}-06"},
         {"code": "unknown_indicator", "indicator_id": old, "period": "2025-06"},
+    ]
+    ledger = DELIVERIES.read(paths.deliveries)
+    mine = ledger[ledger["source"].str.endswith("vecchio_codice.csv")]
+    assert mine[["indicator_id", "period", "outcome"]].values.tolist() == [
+        [new, f"{last}-06", "confirmed"],
+        [old, "2025-06", "rejected"],
     ]
 
 
@@ -482,6 +487,9 @@ def test_kpi_check_judges_a_delivery_against_the_root_and_changes_nothing_but_it
     )
     assert main(["check", "--root", str(paths.root), str(delivery)]) == 0
     out = capsys.readouterr().out
-    assert "3 row(s): 0 would be accepted, 3 rejected (1 equal to a value already there, 1 in conflict with one)" in out
+    assert (
+        "3 row(s): 0 new value(s), 1 equal to a value already there, 0 correcting one, 2 rejected (1 in conflict)"
+        in out
+    )
     assert {p: p.read_bytes() for p in paths.processed.glob("*.csv")} == before
     assert (paths.returns_dir / "consegna_csv_ritorno.xlsx").is_file()

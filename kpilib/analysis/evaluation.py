@@ -209,7 +209,9 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
     statuses = [status_by_period.get(p, Status.NO_DATA) for p in expected]
     missing = [p for p in expected if p not in status_by_period]
     if "missing_periods" in measured:  # parts that are themselves roll-ups bring their own gaps
-        missing += periods(gap for gaps in measured["missing_periods"].fillna("") for gap in str(gaps).split(";") if gap)
+        missing += periods(
+            gap for gaps in measured["missing_periods"].fillna("") for gap in str(gaps).split(";") if gap
+        )
     if held and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
         status = held.status(value)
     else:

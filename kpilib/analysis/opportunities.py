@@ -47,7 +47,11 @@ def find_opportunities(
     summary: pd.DataFrame, spc: pd.DataFrame, evaluation: pd.DataFrame, direction: str | None = None
 ) -> pd.DataFrame:
     """Ranked opportunities for one direction (or all) in the summary's period."""
-    summary, spc, evaluation = with_periods(summary, "period", "latest_period"), with_periods(spc), with_periods(evaluation)
+    summary, spc, evaluation = (
+        with_periods(summary, "period", "latest_period"),
+        with_periods(spc),
+        with_periods(evaluation),
+    )
     chosen = summary if direction is None else summary[summary["direction"] == direction]
     charts = dict(tuple(spc.groupby("indicator_id")))
     volumes = _volumes(evaluation)
@@ -206,4 +210,3 @@ def _wide_margin(row: dict) -> bool:
     distance = (_worst_limit(row) - target) if row["polarity"] == Polarity.HIGHER else (target - _worst_limit(row))
     room = 100 - target if row["target_unit"] == Unit.PERCENT and row["polarity"] == Polarity.HIGHER else abs(target)
     return room > 0 and distance >= WIDE_MARGIN_SHARE * room
-

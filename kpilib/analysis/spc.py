@@ -212,7 +212,9 @@ def spc_table(
     change starts a new segment with its own mean and limits (rebasing).
     """
     catalog = indicators.set_index("indicator_id")
-    recorded = with_periods(changes) if changes is not None else pd.DataFrame(columns=["indicator_id", "period", "reason"])
+    recorded = (
+        with_periods(changes) if changes is not None else pd.DataFrame(columns=["indicator_id", "period", "reason"])
+    )
     evaluation = with_periods(evaluation)
     by_indicator = {key: group for key, group in recorded.groupby("indicator_id")}
     points = evaluation[evaluation["series"].astype(bool) & evaluation["value"].notna()]

@@ -217,17 +217,28 @@ def resolve_direction(indicators: pd.DataFrame, direction: str) -> str:
         raise KpiError("the catalog has no indicators")
     if not direction:
         return directions[0]
-    wanted = _loose(direction)
+    return resolve_name(directions, direction, "direction")
+
+
+def resolve_office(indicators: pd.DataFrame, direction: str, office: str) -> str:
+    """The office of ``direction`` as the catalog writes it, matched as :func:`resolve_direction` matches."""
+    offices = sorted(indicators.loc[indicators["direction"] == direction, "office"].unique())
+    return resolve_name(offices, office, f"office of {direction}")
+
+
+def resolve_name(names: list[str], written: str, what: str) -> str:
+    """The one of ``names`` that ``written`` means: as written, case folded, loosely, or a unique part."""
+    wanted = _loose(written)
     # Closest first: as written, then case folded, then loosely, then a part of the name.
     for matches in (
-        lambda name: name == direction,
-        lambda name: fold(name) == fold(direction),
+        lambda name: name == written,
+        lambda name: fold(name) == fold(written),
         lambda name: _loose(name) == wanted,
         lambda name: bool(wanted) and f" {wanted} " in f" {_loose(name)} ",
     ):
-        found = [name for name in directions if matches(name)]
+        found = [name for name in names if matches(name)]
         if len(found) == 1:
             return found[0]
         if found:
-            raise KpiError(f"direction '{direction}' matches more than one: {'; '.join(found)}")
-    raise KpiError(f"direction '{direction}' is not in the catalog (known: {'; '.join(directions)})")
+            raise KpiError(f"{what} '{written}' matches more than one: {'; '.join(found)}")
+    raise KpiError(f"{what} '{written}' is not in the catalog (known: {'; '.join(names)})")

@@ -181,7 +181,18 @@ CODES: dict[str, Code] = {
             "valori in conflitto per lo stesso indicatore e periodo: {others}",
             "tenere un solo valore: correggere o cancellare le altre righe",
         ),
+        Code(
+            "undated_conflict",
+            "valori diversi per lo stesso indicatore e periodo in consegne senza data: {others}",
+            "per correggere un valore già inviato, mettere la data di consegna all'inizio del nome del file "
+            "più recente (es. 2026-01-15_misure.xlsx): la consegna più recente sostituisce la precedente",
+        ),
         Code("duplicate_copy", "copia identica di {where}", "nessuna azione: il valore è contato una volta"),
+        Code(
+            "unreadable_file",
+            "file non letto: {why}",
+            "salvare il file come .xlsx, .ods o .csv (ad esempio partendo dal modello ricevuto) e inviarlo di nuovo",
+        ),
         Code(
             "not_computable_yet",
             "{indicator} {period}: nessun caso chiuso o scaduto nel periodo ({open} di {cases} casi ancora aperti): "

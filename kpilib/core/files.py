@@ -230,7 +230,7 @@ def _float_cell(value) -> str:
 
 # The types each input folder's reader reads (a file of another type there is named, never read in silence).
 CATALOG_SUFFIXES = (".txt", ".tsv", ".csv", ".xlsx")
-DELIVERY_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+DELIVERY_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".ods")
 CASE_SUFFIXES = (".csv", ".parquet")
 REGISTER_SUFFIXES = (".csv",)
 
@@ -351,6 +351,87 @@ def read_sheets(path: Path) -> list[Sheet]:
     values.close()
     formulas.close()
     return sheets
+
+
+def read_ods_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of an OpenDocument spreadsheet (``.ods``, as LibreOffice saves it), read like a workbook:
+    hidden sheets marked, percent cells as ``"92.5%"``, dates as dates, number cells marked as numbers."""
+    from odf.opendocument import load  # odfpy: the reader pandas uses for .ods; loaded only for one
+    from odf.style import Style, TableProperties
+    from odf.table import Table, TableRow
+
+    read_bytes(path)
+    try:
+        document = load(str(path))
+    except Exception as exc:  # odfpy raises many types for a damaged file
+        raise KpiError(f"{path}: not a readable OpenDocument spreadsheet ({exc.__class__.__name__})") from None
+    hidden_styles = {
+        style.getAttribute("name")
+        for style in document.automaticstyles.getElementsByType(Style)
+        for properties in style.getElementsByType(TableProperties)
+        if properties.getAttribute("display") == "false"
+    }
+    sheets = []
+    for table in document.spreadsheet.getElementsByType(Table):
+        rows: list[list[str]] = []
+        numbers: set[tuple[int, int]] = set()
+        pending_blank = 0  # blank rows count for row numbers only when a filled row follows
+        for row in table.getElementsByType(TableRow):
+            texts, typed = _ods_row(row)
+            repeat = int(row.getAttribute("numberrowsrepeated") or 1)
+            if not any(texts):
+                pending_blank += repeat
+                continue
+            rows.extend([] for _ in range(pending_blank))
+            pending_blank = 0
+            for _ in range(min(repeat, 10_000)):
+                numbers.update((len(rows), c) for c in typed)
+                rows.append(list(texts))
+        hidden = table.getAttribute("stylename") in hidden_styles
+        sheets.append(Sheet(table.getAttribute("name") or "", rows, hidden, frozenset(numbers)))
+    return sheets
+
+
+def _ods_row(row) -> tuple[list[str], list[int]]:
+    """One ODS row: the text a person sees per cell (repeated cells expanded, trailing blanks dropped)."""
+    texts: list[str] = []
+    typed: list[int] = []
+    pending: list[str] = []
+    for cell in row.childNodes:
+        if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+            continue
+        value, is_number = _ods_value(cell)
+        text = cell_text(value, "0%" if cell.getAttribute("valuetype") == "percentage" else "")
+        repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+        if not text:
+            pending.extend([""] * min(repeat, 1_000))
+            continue
+        texts.extend(pending)
+        pending = []
+        for _ in range(min(repeat, 1_000)):
+            if is_number:
+                typed.append(len(texts))
+            texts.append(text)
+    return texts, typed
+
+
+def _ods_value(cell) -> tuple[object, bool]:
+    """A cell's value as openpyxl would give it (number, date, text) and whether it is a number."""
+    kind = cell.getAttribute("valuetype")
+    if kind in ("float", "percentage", "currency"):
+        number = float(cell.getAttribute("value"))
+        return (int(number) if number.is_integer() and kind != "percentage" else number), True
+    if kind == "date":
+        written = cell.getAttribute("datevalue") or ""
+        try:
+            return (dt.datetime.fromisoformat(written) if "T" in written else dt.date.fromisoformat(written)), False
+        except ValueError:
+            return written, False
+    if kind == "boolean":
+        return cell.getAttribute("booleanvalue") == "true", False
+    from odf import teletype
+
+    return "\n".join(teletype.extractText(p) for p in cell.childNodes if p.qname[1] == "p"), False
 
 
 def read_workbook(path: Path) -> dict[str, list[list[str]]]:

@@ -91,6 +91,29 @@ class Paths:
         return self.processed / "measurement_rejects.csv"
 
     @property
+    def deliveries(self) -> Path:
+        """The delivery ledger: every non-blank delivered row once, with its outcome."""
+        return self.processed / "deliveries.csv"
+
+    @property
+    def corrections(self) -> Path:
+        return self.processed / "corrections.csv"
+
+    @property
+    def delivery_status(self) -> Path:
+        return self.processed / "delivery_status.csv"
+
+    @property
+    def reminders_dir(self) -> Path:
+        """``data/processed/solleciti/``: per office with something to send, its template and message."""
+        return self.processed / "solleciti"
+
+    @property
+    def collection_settings(self) -> Path:
+        """``data/raw/consegne.csv``: the deadline of a delivery, in working days after the period's end."""
+        return self.raw / "consegne.csv"
+
+    @property
     def evaluation(self) -> Path:
         return self.processed / "evaluation.csv"
 

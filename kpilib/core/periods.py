@@ -257,7 +257,6 @@ def _parse_text(original: str) -> Period:
     raise ValueError(f"period not understood: {original!r}")
 
 
-
 def with_periods(frame, *columns: str):
     """``frame`` with its period columns (default ``period``) as :class:`Period` values, each
     distinct text parsed once; a blank cell stays ``""``. A frame read through its schema already

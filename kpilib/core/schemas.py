@@ -184,6 +184,62 @@ MEASUREMENTS = Schema(
     key=("indicator_id", "period"),
     sorted_by=("indicator_id", "period"),
 )
+DELIVERY_OUTCOMES = ("accepted", "confirmed", "corrected", "superseded", "rejected")
+DELIVERED_ON = Column(
+    "delivered_on", "the delivery's date: in its file name, else the workbook's saved date", type="date"
+)
+DELIVERIES = Schema(
+    "deliveries.csv",
+    "the delivery ledger: every non-blank delivered row once, with what became of it",
+    (
+        SOURCE.renamed("source", required=True),
+        ROW,
+        DELIVERED_ON,
+        Column("office", "the office the indicator belongs to (catalog), empty for an unknown id"),
+        Column("indicator_id", "the indicator the row names (the catalog's id when known)"),
+        Column("period", "the period the row names (canonical when it reads)"),
+        Column("outcome", "what became of the row", allowed=DELIVERY_OUTCOMES, required=True),
+        Column("code", "for a rejected row, the reject's code"),
+    ),
+    sorted_by=("source", "row"),
+)
+CORRECTIONS = Schema(
+    "corrections.csv",
+    "each value a later delivery replaced, with the value that replaced it",
+    (
+        *_ID_PERIOD,
+        Column("old_value", "the value replaced (empty: declared not available)", type="number"),
+        Column("new_value", "the value in force after the correction", type="number"),
+        Column("old_note", "the note of the value replaced"),
+        Column("new_note", "the note of the correction"),
+        Column("old_source", "the delivery of the value replaced"),
+        Column("old_row", "its row", type="integer"),
+        Column("new_source", "the delivery of the correction"),
+        Column("new_row", "its row", type="integer"),
+        DELIVERED_ON.renamed("old_delivered_on", "the date of the delivery replaced"),
+        DELIVERED_ON.renamed("new_delivered_on", "the date of the correction"),
+    ),
+    sorted_by=("indicator_id", "period"),
+)
+DELIVERY_STATUS = Schema(
+    "delivery_status.csv",
+    "per office, where the collection of a period stands",
+    (
+        _PERIOD_OUT.renamed("period", "the period collected", required=True),
+        Column("direction", "the office's direction"),
+        Column("office", "the office", required=True),
+        Column("requested", "rows its template asks for", type="integer"),
+        Column("delivered", "of those, rows sent with something in them", type="integer"),
+        Column("accepted", "rows with a value in force", type="integer"),
+        Column("unavailable", "rows declared not available", type="integer"),
+        Column("rejected", "rows sent and rejected, with nothing in force", type="integer"),
+        Column("corrected", "rows whose value a later delivery corrected", type="integer"),
+        Column("missing", "rows with nothing in force: not sent, or rejected", type="integer"),
+        Column("due_date", "the deadline: working days after the period's end (Milan's calendar)", type="date"),
+        Column("late", "the deadline passed with rows missing", type="boolean"),
+    ),
+    sorted_by=("direction", "office"),
+)
 DERIVED = Schema(
     "event_measurements.csv",
     "measurements derived from case records",
@@ -328,6 +384,9 @@ PROCESSED = {
         INDICATORS,
         ID_ALIASES,
         MEASUREMENTS,
+        DELIVERIES,
+        CORRECTIONS,
+        DELIVERY_STATUS,
         DERIVED,
         EVALUATION,
         SPC,

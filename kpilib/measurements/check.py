@@ -1,9 +1,9 @@
 """``kpi check FILE…``: a delivery judged against the root as it stands, changing nothing but its return workbook.
 
-The given files are validated exactly as ``kpi ingest`` would, together with the measurements
-already accepted (``measurements.csv``, less any earlier copy of the same files), so a value
-equal to one already there is a copy and a different one is a conflict, as the next ingest
-would find. The return workbooks go to ``--out`` (a folder) or ``data/processed/ritorno/``;
+The given files are validated exactly as ``kpi ingest`` would, together with the root's own
+deliveries (less the files checked, if they are among them) and the values derived from case
+records, so a value equal to one already there confirms it, a value from a later dated delivery
+corrects it, and an undated different one is a conflict, as the next ingest would find. The return workbooks go to ``--out`` (a folder) or ``data/processed/ritorno/``;
 ``measurements.csv`` and every other file stay as they are.
 """
 
@@ -16,38 +16,13 @@ import pandas as pd
 
 from ..catalog.indicators import read_indicator_versions, read_indicators
 from ..core.errors import KpiError
-from ..core.files import delivered_file
-from ..core.schemas import ID_ALIASES
+from ..core.files import list_inputs
+from ..core.schemas import DERIVED, ID_ALIASES
 from ..core.writes import write_together
 from .feedback import feedback_path, feedback_workbooks
-from .files import RAW_COLUMNS
-from .ingest import collect_records, read_measurements
-from .validate import validate_measurements
-
-
-def accepted_records(measurements: pd.DataFrame) -> pd.DataFrame:
-    """The measurements already accepted, as records to validate beside new ones (numbers written with a point)."""
-
-    def plain(values: pd.Series) -> pd.Series:
-        return values.map(lambda v: "" if pd.isna(v) else f"{v:.15g}")
-
-    records = pd.DataFrame(
-        {
-            "source": measurements["source"],
-            "row": measurements["row"].astype(object).where(measurements["row"].notna(), ""),
-            "indicator_id": measurements["indicator_id"],
-            "period": measurements["period"],
-            "value": plain(measurements["value"]),
-            "numerator": plain(measurements["numerator"]),
-            "denominator": plain(measurements["denominator"]),
-            "note": measurements["note"],
-            "typed": "value numerator denominator",
-            "problem": "",
-            "problem_detail": "",
-            "raw": "",
-        }
-    )
-    return records[RAW_COLUMNS]
+from .files import SUFFIXES
+from .ingest import collect_records, derived_records, unread_notes
+from .validate import validate_deliveries
 
 
 def run_check(paths, files: list[Path], out: Path | None = None) -> int:
@@ -55,19 +30,20 @@ def run_check(paths, files: list[Path], out: Path | None = None) -> int:
     if not files:
         raise KpiError("give the delivered file(s) to check: kpi check FILE…")
     indicators = read_indicators(paths.indicators)
+    checked_paths = {Path(f).resolve() for f in files}
     records, problems, remarks = collect_records(paths, files)
     for line in [*remarks, *problems]:
         print(f"check: {line}", file=sys.stderr)
-    checked = set(records["source"].map(delivered_file)) | {paths.relative(Path(f)) for f in files}
-    existing = read_measurements(paths.measurements) if paths.measurements.exists() else None
-    if existing is not None:
-        existing = existing[~existing["source"].astype(str).isin(checked)]
-        together = pd.concat([accepted_records(existing), records], ignore_index=True)
-    else:
-        together = records
+    mine_sources = set(records["source"])
+    # The root's own deliveries (less the files checked, if they are among them) and derived values, as the
+    # next ingest would see them: a value equal to one there confirms it, a later one corrects it.
+    others = [p for p in list_inputs(paths.measurements_dir, SUFFIXES) if p.resolve() not in checked_paths]
+    existing, _, _ = collect_records(paths, others) if others else (records.iloc[0:0], [], [])
+    derived = DERIVED.read(paths.event_measurements, missing_ok=True)
+    together = pd.concat([derived_records(derived[derived["value"].notna()]), existing, records], ignore_index=True)
     issued = ID_ALIASES.read(paths.indicator_aliases, missing_ok=True)
-    _, rejects = validate_measurements(together, indicators, read_indicator_versions(paths.indicators), issued)
-    mine = rejects[rejects["source"].isin(set(records["source"]))]
+    validated = validate_deliveries(together, indicators, read_indicator_versions(paths.indicators), issued)
+    mine = validated.rejects[validated.rejects["source"].isin(mine_sources)]
     folder = Path(out) if out else paths.returns_dir
     if folder.resolve().is_relative_to(paths.raw.resolve()):
         raise KpiError(f"{folder}: outputs are never written into data/raw/; choose another --out")
@@ -75,14 +51,27 @@ def run_check(paths, files: list[Path], out: Path | None = None) -> int:
         feedback_path(folder, source): book
         for source, book in feedback_workbooks(records, mine, indicators["indicator_id"].tolist()).items()
     }
-    write_together(books, folder)
-    for source, rows in records.groupby("source", sort=True):
-        own = mine[mine["source"] == source]
-        codes = own["code"].value_counts()
-        copies, conflicts = int(codes.get("duplicate_copy", 0)), int(codes.get("conflicting_values", 0))
+    write_together({**books, **unread_notes(folder, mine)}, folder)
+    ledger = validated.ledger
+    for source in sorted(mine_sources):
+        own = ledger[ledger["source"] == source]
+        outcomes = own["outcome"].value_counts()
+        blank = int((validated.blanks["source"] == source).sum())
+        conflicts = int(own["code"].isin(["undated_conflict", "conflicting_values"]).sum())
         print(
-            f"check: {source}: {len(rows)} row(s): {len(rows) - len(own)} would be accepted, {len(own)} rejected "
-            f"({copies} equal to a value already there, {conflicts} in conflict with one)"
+            f"check: {source}: {len(own) + blank} row(s): {outcomes.get('accepted', 0)} new value(s), "
+            f"{outcomes.get('confirmed', 0)} equal to a value already there, "
+            f"{outcomes.get('corrected', 0)} correcting one, {outcomes.get('rejected', 0)} rejected "
+            f"({conflicts} in conflict), {blank} left blank"
+        )
+    for correction in validated.corrections[validated.corrections["new_source"].isin(mine_sources)].to_dict("records"):
+        print(
+            f"check:   would correct {correction['indicator_id']} {correction['period']}: "
+            f"{_shown(correction['old_value'])} ({correction['old_source']}) -> {_shown(correction['new_value'])}"
         )
     print(f"check: {len(books)} return workbook(s) -> {paths.relative(folder)}/; nothing else was changed")
     return 0  # rejected rows are findings, not a failure of the command (CONTRACT, exit status)
+
+
+def _shown(value: float) -> str:
+    return "n.d." if pd.isna(value) else f"{value:.15g}"

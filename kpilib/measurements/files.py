@@ -17,16 +17,18 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import KpiError
-from ..core.files import DELIVERY_SUFFIXES, Sheet, read_csv_rows, read_sheets
+from ..core.files import DELIVERY_SUFFIXES, Sheet, read_csv_rows, read_ods_sheets, read_sheets
 from ..core.schema import DuplicateHeading
 from ..core.schemas import DELIVERY
 from ..core.text import fold
+from .deliveries import delivery_date
 
 FIELDS = tuple(DELIVERY.names)
 NUMBER_FIELDS = ("value", "numerator", "denominator")
-RAW_COLUMNS = ["source", "row", *FIELDS, "typed", "problem", "problem_detail", "raw"]
+RAW_COLUMNS = ["source", "row", *FIELDS, "typed", "problem", "problem_detail", "raw", "delivered_on"]
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+OPENDOCUMENT_SUFFIXES = (".ods",)
 SUFFIXES = DELIVERY_SUFFIXES
 # The template's own instruction sheet: it has no header on purpose.
 INSTRUCTIONS_SHEET = "istruzioni"
@@ -65,7 +67,7 @@ def _records(sheet: Sheet, source: str, problems: dict[int, str] | None = None) 
         if columns is None:
             continue
         width = len(_trimmed(header))
-        out: dict[str, list] = {name: [] for name in RAW_COLUMNS}
+        out: dict[str, list] = {name: [] for name in RAW_COLUMNS if name != "delivered_on"}
         positions = [(name, columns.get(name)) for name in FIELDS]
         typed_positions = [(name, columns.get(name, -1)) for name in (*NUMBER_FIELDS, "period")]
         for index in range(header_index + 1, len(sheet.rows)):
@@ -121,8 +123,10 @@ def read_measurement_file(path: Path, source: str) -> MeasurementFile:
         sheets, row_problems = [Sheet("", list(rows))], {"": rows.problems}
     elif suffix in WORKBOOK_SUFFIXES:
         sheets, row_problems = read_sheets(path), {}
+    elif suffix in OPENDOCUMENT_SUFFIXES:
+        sheets, row_problems = read_ods_sheets(path), {}
     else:
-        raise KpiError(f"{path}: unsupported measurement format '{suffix}' (use .csv or .xlsx)")
+        raise KpiError(f"{path}: formato '{suffix}' non leggibile (salvare il file come .xlsx, .ods o .csv)")
     found: dict[str, list[dict]] = {}
     for sheet in sheets:
         if sheet.hidden:
@@ -144,7 +148,9 @@ def read_measurement_file(path: Path, source: str) -> MeasurementFile:
     if not found:
         raise KpiError(f"{path}: no header row with the columns {DELIVERY.heading_help()}")
     frames = []
+    dated = delivery_date(path)
     for name, records in found.items():
+        records = {**records, "delivered_on": [dated.isoformat() if dated else ""] * len(records["row"])}
         if len(found) > 1:
             records = {**records, "source": [f"{source}:{name}"] * len(records["row"])}
         frames.append(pd.DataFrame(records, columns=RAW_COLUMNS))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from ..catalog.versions import covers, version_at, versions_by_indicator
 from ..core.clock import milan_today
-from ..core.files import iter_records
+from ..core.files import delivered_file, iter_records
 from ..core.labels import UNIT_NAME_IT
 from ..core.numbers import POINT, NotANumber, Written, decimal_style, is_not_available, read_number
 from ..core.periods import (
@@ -27,7 +28,7 @@ from ..core.periods import (
     parse_period,
 )
 from ..core.rejects import RejectColumns, Rejected, reject, rejected, rejects_frame, sort_rejects
-from ..core.schemas import MEASUREMENTS
+from ..core.schemas import CORRECTIONS, DELIVERIES, MEASUREMENTS
 from ..core.text import format_number_it
 from ..core.vocabulary import DURATION_UNITS, Unit, is_missing
 
@@ -172,10 +173,39 @@ def validate_measurements(
     versions: pd.DataFrame | None = None,
     issued_ids: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Accepted measurements and rejects from text records (:data:`~.files.RAW_COLUMNS`).
+    """Accepted measurements and rejects from text records (:data:`~.files.RAW_COLUMNS`):
+    :func:`validate_deliveries` without the ledger."""
+    validated = validate_deliveries(records, indicators, versions, issued_ids)
+    return validated.measurements, validated.rejects
 
-    Conflicting values for one indicator and period reject every copy, each naming the
-    others; later copies of an identical measurement are rejected as duplicates.
+
+@dataclass
+class Validated:
+    """What the deliveries gave: the value in force per indicator and period, the rejects, the ledger
+    (every non-blank delivered row once, with its outcome), the corrections, and the blank rows."""
+
+    measurements: pd.DataFrame
+    rejects: pd.DataFrame
+    ledger: pd.DataFrame
+    corrections: pd.DataFrame
+    blanks: pd.DataFrame
+
+
+def validate_deliveries(
+    records: pd.DataFrame,
+    indicators: pd.DataFrame,
+    versions: pd.DataFrame | None = None,
+    issued_ids: pd.DataFrame | None = None,
+) -> Validated:
+    """Measurements, rejects, ledger and corrections from text records (:data:`~.files.RAW_COLUMNS`).
+
+    Each file is one delivery. A row left blank (no value, numerator, denominator or note) is
+    neither a measurement nor a reject: a requested value not filled (``blanks``). Inside one
+    delivery, conflicting values for one indicator and period reject every copy, each naming the
+    others, and later copies of an identical measurement are duplicates. Between deliveries, the
+    same value is one measurement (``confirmed``); a different one from a later delivery
+    (``delivered_on``) is a correction: it wins, and the value it replaced is kept in
+    ``corrections``. Deliveries that disagree and cannot be ordered by date are a conflict.
     ``versions``: every version of the catalog (``read_indicator_versions``); a value for a
     period in which none lists the indicator is rejected. ``issued_ids``: ids as issued before a
     rename (``indicator_aliases.csv``): a value sent under one, for a period of its version, is the
@@ -191,12 +221,17 @@ def validate_measurements(
     today = milan_today()
     parsed: list[dict] = []
     rejects = RejectColumns()
+    ledger = Ledger()
+    blanks: list[tuple] = []
     issued = _issued(issued_ids)
     for record in iter_records(records):
         written = str(record["indicator_id"]).strip().casefold()
         indicator = catalog.get(written)
         if indicator is None and written in issued:
             indicator = _renamed_for(record, issued[written], catalog)
+        if _is_blank(record):
+            blanks.append(_blank(record, indicator))
+            continue
         try:
             parsed.append(
                 {
@@ -204,33 +239,35 @@ def validate_measurements(
                     "source": record["source"],
                     "row": record["row"],
                     "raw": record["raw"],
+                    "delivered_on": _text(record.get("delivered_on")),
+                    "office": indicator["office"] if indicator else "",
                 }
             )
         except Rejected as error:
-            rejects.append(_rejected(record, error, indicator))
+            rejected = _rejected(record, error, indicator)
+            rejects.append(rejected)
+            ledger.add(record, rejected, indicator["office"] if indicator else "", "rejected", error.code)
 
     parsed, coarser = _series_granularity(parsed, catalog)
-    rejects += coarser
+    for copy, refused in coarser:
+        rejects.append(refused)
+        ledger.add_copy(copy, "rejected", refused["code"])
     accepted: list[dict] = []
+    corrections: list[dict] = []
     by_key: dict[tuple, list[dict]] = {}
     for measurement in parsed:
         by_key.setdefault((measurement["indicator_id"], measurement["period"]), []).append(measurement)
     for copies in by_key.values():
         filled = [copy for copy in copies if copy.get("_filled", True)]
-        if filled and len(filled) < len(copies):  # an empty row gives way to the value written elsewhere
+        if filled and len(filled) < len(copies):  # a row with only a note gives way to the value written elsewhere
             for copy in copies:
                 if not copy.get("_filled", True):
                     rejects.append(_reject(copy, "blank_beside_value", where=_where(filled[0])))
+                    ledger.add_copy(copy, "rejected", "blank_beside_value")
             copies = filled
-        distinct = {_signature(copy) for copy in copies}
-        if len(distinct) > 1:
-            named = {id(other): _named(other) for other in copies[: CONFLICTS_NAMED + 1]}  # formatted once per value
-            for copy in copies:
-                rejects.append(_reject(copy, "conflicting_values", others=_conflict(copy, copies, named)))
-            continue
-        accepted.append(copies[0])
-        for copy in copies[1:]:
-            rejects.append(_reject(copy, "duplicate_copy", where=_where(copies[0])))
+        winner = _resolve(copies, rejects, ledger, corrections)
+        if winner is not None:
+            accepted.append(winner)
 
     measurements = pd.DataFrame(accepted, columns=MEASUREMENT_COLUMNS)
     # In the order of the canonical texts, as the file has always been sorted (not chronologically).
@@ -240,7 +277,164 @@ def validate_measurements(
     del parsed, by_key, accepted  # a million copies: gone before the rejects are framed and sorted
     frame = rejects_frame(rejects)
     rejects.columns.clear()
-    return measurements, sort_rejects(frame)
+    return Validated(
+        measurements,
+        sort_rejects(frame),
+        ledger.frame(),
+        _corrections_frame(corrections),
+        pd.DataFrame(blanks, columns=["source", "row", "indicator_id", "period"]),
+    )
+
+
+def _resolve(copies: list[dict], rejects: RejectColumns, ledger: Ledger, corrections: list[dict]) -> dict | None:
+    """The value in force among the copies of one indicator and period, or ``None`` when they conflict.
+
+    Inside a delivery, copies must agree (else all are rejected) and later ones are duplicates.
+    Between deliveries, equal values confirm the first; different ones are corrections in the
+    order of the deliveries' dates, and a conflict when the dates cannot order them.
+    """
+    by_delivery: dict[str, list[dict]] = {}
+    for copy in copies:
+        by_delivery.setdefault(delivered_file(copy["source"]), []).append(copy)
+    candidates = []
+    for own in by_delivery.values():
+        if len({_signature(copy) for copy in own}) > 1:
+            named = {id(other): _named(other) for other in own[: CONFLICTS_NAMED + 1]}  # formatted once per value
+            for copy in own:
+                rejects.append(_reject(copy, "conflicting_values", others=_conflict(copy, own, named)))
+                ledger.add_copy(copy, "rejected", "conflicting_values")
+            continue
+        candidates.append(own[0])
+        for copy in own[1:]:
+            rejects.append(_reject(copy, "duplicate_copy", where=_where(own[0])))
+            ledger.add_copy(copy, "rejected", "duplicate_copy")
+    if not candidates:
+        return None
+    if len({_signature(copy) for copy in candidates}) == 1:
+        first, *later = sorted(candidates, key=_delivery_order)
+        ledger.add_copy(first, "accepted")
+        for copy in later:
+            ledger.add_copy(copy, "confirmed")
+        return first
+    dates = [copy["delivered_on"] for copy in candidates]
+    derived = any(is_missing(copy.get("row")) or copy.get("row") == "" for copy in candidates)
+    if derived or not all(dates) or len(set(dates)) < len(dates):
+        code = "conflicting_values" if derived else "undated_conflict"
+        named = {id(other): _named(other) for other in candidates[: CONFLICTS_NAMED + 1]}
+        for copy in candidates:
+            rejects.append(_reject(copy, code, others=_conflict(copy, candidates, named)))
+            ledger.add_copy(copy, "rejected", code)
+        return None
+    ordered = sorted(candidates, key=_delivery_order)
+    current, outcomes = ordered[0], {id(ordered[0]): "accepted"}
+    for copy in ordered[1:]:
+        if _signature(copy) == _signature(current):
+            outcomes[id(copy)] = "confirmed"
+            continue
+        corrections.append({"old": current, "new": copy})
+        outcomes[id(current)], outcomes[id(copy)] = "superseded", "corrected"
+        current = copy
+    for copy in ordered:
+        ledger.add_copy(copy, outcomes[id(copy)])
+    return current
+
+
+def _delivery_order(copy: dict) -> str:
+    """Dated deliveries by date, undated (derived values among them) first, each in the order they came."""
+    return copy["delivered_on"] or ""
+
+
+def _is_blank(record: dict) -> bool:
+    """A row with only what the template put there: no value, numerator, denominator or note, no problem."""
+    if not is_missing(record.get("problem")) and record.get("problem"):
+        return False
+    return not any(_text(record.get(name)).strip() for name in ("value", "numerator", "denominator", "note"))
+
+
+def _blank(record: dict, indicator: dict | None) -> tuple:
+    try:
+        period = str(parse_period(record["period"])) if record["period"] else ""
+    except ValueError:
+        period = str(record["period"]).strip()
+    written = indicator["indicator_id"] if indicator else str(record["indicator_id"]).strip()
+    return (record["source"], record["row"], written, period)
+
+
+def _text(value: object) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+class Ledger:
+    """The ledger kept column by column as rows are judged (a million rows never sit in memory as dicts)."""
+
+    def __init__(self):
+        self.columns: dict[str, list] = {name: [] for name in DELIVERIES.names}
+
+    def add(self, record: dict, rejected: dict, office: str, outcome: str, code: str = "") -> None:
+        if _text(record.get("row")) == "":
+            return  # a value derived from case records: not a delivered row
+        self._append(
+            record["source"],
+            record["row"],
+            _text(record.get("delivered_on")),
+            office,
+            rejected["indicator_id"],
+            rejected["period"],
+            outcome,
+            code,
+        )
+
+    def add_copy(self, copy: dict, outcome: str, code: str = "") -> None:
+        if _text(copy.get("row")) == "":
+            return
+        self._append(
+            copy["source"],
+            copy["row"],
+            copy.get("delivered_on", ""),
+            copy.get("office", ""),
+            copy["indicator_id"],
+            str(copy["period"]),
+            outcome,
+            code,
+        )
+
+    def _append(self, *values) -> None:
+        for name, value in zip(DELIVERIES.names, values, strict=True):
+            self.columns[name].append(value)
+
+    def frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.columns, columns=DELIVERIES.names)
+        order = frame["row"].map(lambda r: int(r) if str(r).isdigit() else 0)
+        return (
+            frame.assign(_order=order)
+            .sort_values(["source", "_order"], kind="stable")
+            .drop(columns="_order")
+            .reset_index(drop=True)
+        )
+
+
+def _corrections_frame(corrections: list[dict]) -> pd.DataFrame:
+    rows = [
+        {
+            "indicator_id": pair["new"]["indicator_id"],
+            "period": pair["new"]["period"],
+            "old_value": pair["old"]["value"],
+            "new_value": pair["new"]["value"],
+            "old_note": pair["old"]["note"],
+            "new_note": pair["new"]["note"],
+            "old_source": pair["old"]["source"],
+            "old_row": pair["old"]["row"],
+            "new_source": pair["new"]["source"],
+            "new_row": pair["new"]["row"],
+            "old_delivered_on": pair["old"]["delivered_on"],
+            "new_delivered_on": pair["new"]["delivered_on"],
+        }
+        for pair in corrections
+    ]
+    frame = pd.DataFrame(rows, columns=CORRECTIONS.names)
+    return frame.sort_values(
+        ["indicator_id", "period", "new_delivered_on"], kind="stable", key=lambda column: column.astype(str)
+    ).reset_index(drop=True)
 
 
 def _issued(issued_ids: pd.DataFrame | None) -> dict[str, list[tuple]]:
@@ -267,7 +461,7 @@ def _renamed_for(record: dict, spans: list[tuple], catalog: dict) -> dict | None
     return None
 
 
-def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], list[dict]]:
+def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], list[tuple[dict, dict]]]:
     """An indicator whose catalog names no basis is charted at the finest period its values use; a value of a
     coarser period beside finer ones would never be judged: rejected, saying what the series needs."""
     finest: dict[str, int] = {}
@@ -281,7 +475,8 @@ def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], 
         freq = measurement["period"].freq
         if smallest is not None and MONTHS_IN[freq] > smallest:
             series = ITALIAN_FREQ[next(f for f, m in MONTHS_IN.items() if m == smallest)]
-            rejects.append(_reject(measurement, "coarser_than_series", period=measurement["period"], series=series))
+            refused = _reject(measurement, "coarser_than_series", period=measurement["period"], series=series)
+            rejects.append((measurement, refused))
         else:
             kept.append(measurement)
     return kept, rejects

@@ -14,7 +14,7 @@ from ..core.files import delivered_file
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.rejects import rejects_frame
-from ..core.schemas import schema_for
+from ..core.schemas import CORRECTIONS, schema_for
 from ..core.text import fold, slugify
 from ..measurements.ingest import read_measurements
 
@@ -38,6 +38,9 @@ class ReportData:
     # Every version of the catalog (of the direction's indicators): the history judged
     # against the targets in force at the time, retired indicators included.
     versions: pd.DataFrame | None = None
+    # The values later deliveries corrected in the period, and where the collection stands per office.
+    corrections: pd.DataFrame | None = None
+    delivery_status: pd.DataFrame | None = None
 
 
 def _read(path) -> pd.DataFrame:
@@ -104,7 +107,23 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
         measurements=narrow(measurements),
         all_directions=tuple(sorted(indicators["direction"].unique())),
         versions=versions if chosen is None else versions[versions["indicator_id"].isin(ids)].reset_index(drop=True),
+        corrections=_corrections(paths, ids, evaluated),
+        delivery_status=_delivery_status(paths, evaluated, chosen),
     )
+
+
+def _corrections(paths: Paths, ids: set[str], period: Period) -> pd.DataFrame:
+    corrections = CORRECTIONS.read(paths.corrections, missing_ok=True)
+    inside = [period.contains(p) for p in corrections["period"]]
+    chosen = corrections["indicator_id"].isin(ids) & pd.Series(inside, index=corrections.index, dtype=bool)
+    return corrections[chosen].reset_index(drop=True)
+
+
+def _delivery_status(paths: Paths, period: Period, direction: str | None) -> pd.DataFrame:
+    from ..measurements.status import delivery_status
+
+    status, _ = delivery_status(paths, period)
+    return (status if direction is None else status[status["direction"] == direction]).reset_index(drop=True)
 
 
 def _event_rejects(paths: Paths) -> pd.DataFrame:

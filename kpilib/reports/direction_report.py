@@ -117,8 +117,15 @@ def nonconformities(data: ReportData) -> None:
 
 
 def data_quality(data: ReportData) -> None:
-    show_markdown("**Misure mancanti nel periodo** (non inviate, o dichiarate non disponibili con il motivo)")
-    show_html(tables.missing_table(data.summary, data.measurements))
+    show_markdown("**Stato delle consegne per ufficio** (le righe che i modelli del periodo chiedono a ciascuno)")
+    show_html(tables.delivery_status_table(data.delivery_status))
+    show_markdown(
+        "**Misure mancanti nel periodo**: per ciascuna, se non è stata inviata, se è stata inviata e scartata "
+        "(con il motivo), se è dichiarata non disponibile o se non è ancora calcolabile"
+    )
+    show_html(tables.missing_table(data.summary, data.measurements, data.rejects))
+    show_markdown("**Valori corretti da una consegna successiva** (il valore sostituito resta registrato)")
+    show_html(tables.corrections_table(data.corrections, data.summary))
     show_markdown("**Righe scartate che riguardano questa direzione** (dai file consegnati e dai casi)")
     show_html(tables.rejects_table(data.rejects))
 

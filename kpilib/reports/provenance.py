@@ -13,6 +13,8 @@ from ..catalog.aliases import FILE_NAME as ALIASES_FILE
 from ..catalog.catalog import catalog_sources
 from ..core.files import CASE_SUFFIXES, DELIVERY_SUFFIXES, REGISTER_SUFFIXES, list_inputs
 from ..core.paths import REPOSITORY_ROOT, Paths
+from ..core.schemas import REJECTS
+from ..measurements.ingest import unread_files
 
 
 def git_commit(root: Path = REPOSITORY_ROOT) -> str:
@@ -36,10 +38,11 @@ def git_commit(root: Path = REPOSITORY_ROOT) -> str:
 
 def input_files(paths: Paths) -> list[Path]:
     """Every file the commands read under ``data/raw``, by the readers' own rule (:func:`~..core.files.list_inputs`):
-    no office lock file, hidden file, README, or file of a type no reader reads."""
+    no office lock file, hidden file, README, file of a type no reader reads, or delivery that could not be read."""
     found = catalog_sources(paths.catalog_dir)
     found += [p for p in (paths.catalog_dir / ALIASES_FILE, paths.document_settings) if p.is_file()]
-    found += list_inputs(paths.measurements_dir, DELIVERY_SUFFIXES)
+    unread = set(unread_files(REJECTS.read(paths.measurement_rejects, missing_ok=True)))
+    found += [p for p in list_inputs(paths.measurements_dir, DELIVERY_SUFFIXES) if paths.relative(p) not in unread]
     found += list_inputs(paths.events_dir, CASE_SUFFIXES)
     found += list_inputs(paths.changes_dir, REGISTER_SUFFIXES)
     found += list_inputs(paths.nonconformities_dir, REGISTER_SUFFIXES)

@@ -20,6 +20,7 @@ import pandas as pd
 from ..analysis.evaluate import Analysis, analyse
 from ..core.labels import ASSURANCE_IT, STATE_IT, VARIATION_IT, value_it
 from ..core.paths import Paths
+from ..core.schemas import REJECTS
 from ..core.vocabulary import Status
 from ..measurements.ingest import read_measurements
 from . import tables
@@ -149,7 +150,8 @@ def monitoring(review: Review) -> None:
         f"**{measured}** ({value_it(100 * measured / expected if expected else 0, 'percent', 0)}). "
         "Le misure mancanti, per indicatore:"
     )
-    show_html(tables.missing_table(summary, review.now.measurements))
+    rejects = REJECTS.read(review.paths.measurement_rejects, missing_ok=True)
+    show_html(tables.missing_table(summary, review.now.measurements, rejects))
 
 
 def effectiveness(review: Review) -> None:

@@ -6,6 +6,9 @@ told); table ids are fixed so that a re-run gives the same HTML.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import PurePosixPath
+
 import pandas as pd
 from pandas.io.formats.style import Styler
 
@@ -219,31 +222,103 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     return styled(frame, name, colours, wide=("Indicatore", "Azione")) + closed_text
 
 
-def missing_frame(summary: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:
-    """Every period the evaluated one needs that has no value (the gaps the Esito column names),
-    with the office's note where it declared the value not available."""
+def missing_frame(
+    summary: pd.DataFrame, measurements: pd.DataFrame, rejects: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every period the evaluated one needs that has no value (the gaps the Esito column names), with
+    the office and why: not sent, sent and rejected (the reason), declared not available (the note),
+    or not computable yet (its cases still open)."""
     declared = measurements[measurements["value"].isna()].set_index(["indicator_id", "period"])["note"]
+    refused: dict[tuple, tuple[str, str]] = {}
+    if rejects is not None:
+        for row in rejects.to_dict("records"):
+            refused.setdefault((row["indicator_id"], str(row["period"])), (row["code"], row["reason"]))
     rows = []
     for row in summary.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
         for gap in [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]:
             note = declared.get((row["indicator_id"], gap), None)
+            code, reason = refused.get((row["indicator_id"], gap), ("", ""))
+            if isinstance(note, str) and note:
+                why = f"dichiarato non disponibile: {note}"
+            elif code == "not_computable_yet":
+                why = "non ancora calcolabile: casi ancora aperti"
+            elif code:
+                why = f"inviato e scartato: {reason}"
+            else:
+                why = "non inviato"
             rows.append(
-                {
-                    "Indicatore": label(row),
-                    "Periodo senza misura": gap,
-                    "Perché": f"dichiarato non disponibile: {note}"
-                    if isinstance(note, str) and note
-                    else "non inviato",
-                }
+                {"Indicatore": label(row), "Ufficio": row["office"], "Periodo senza misura": gap, "Perché": why}
             )
-    return pd.DataFrame(rows, columns=["Indicatore", "Periodo senza misura", "Perché"])
+    return pd.DataFrame(rows, columns=["Indicatore", "Ufficio", "Periodo senza misura", "Perché"])
 
 
-def missing_table(summary: pd.DataFrame, measurements: pd.DataFrame) -> str:
-    frame = missing_frame(summary, measurements)
+def missing_table(summary: pd.DataFrame, measurements: pd.DataFrame, rejects: pd.DataFrame | None = None) -> str:
+    frame = missing_frame(summary, measurements, rejects)
     if frame.empty:
         return "<p>Nessuna misura mancante nel periodo.</p>"
     return styled(frame, "mancanti", wide=("Indicatore", "Perché"))
+
+
+def delivery_status_table(status: pd.DataFrame) -> str:
+    """Per office: what its template asked for the period, what arrived, what is missing, the deadline."""
+    if status.empty:
+        return (
+            "<p>Nessuna misura richiesta agli uffici nel periodo (valori calcolati dai casi o nessun indicatore).</p>"
+        )
+    frame = pd.DataFrame(
+        {
+            "Ufficio": status["office"],
+            "Richieste": status["requested"],
+            "Inviate": status["delivered"],
+            "Accettate": status["accepted"],
+            "Non disponibili": status["unavailable"],
+            "Scartate": status["rejected"],
+            "Corrette": status["corrected"],
+            "Mancanti": status["missing"],
+            "Scadenza": [f"{dt.date.fromisoformat(str(d)):%d/%m/%Y}" for d in status["due_date"]],
+            "Stato": [
+                ("in ritardo" if late else "da completare") if missing else "completo"
+                for missing, late in zip(status["missing"], status["late"], strict=True)
+            ],
+        }
+    )
+    return styled(frame, "consegne", wide=("Ufficio",))
+
+
+def corrections_table(corrections: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """The values a later delivery corrected, with the value replaced and both deliveries."""
+    if corrections.empty:
+        return "<p>Nessun valore corretto da una consegna successiva.</p>"
+    labels = {r["indicator_id"]: label(r) for r in summary.to_dict("records")}
+    units = summary.set_index("indicator_id")["target_unit"]
+
+    def shown(value, indicator_id):
+        return "n.d." if pd.isna(value) else value_it(value, units.get(indicator_id, ""))
+
+    def delivery(source, on):
+        day = f" del {dt.date.fromisoformat(str(on)):%d/%m/%Y}" if str(on) else ""
+        return f"{PurePosixPath(str(source)).name}{day}"
+
+    frame = pd.DataFrame(
+        {
+            "Indicatore": corrections["indicator_id"].map(labels),
+            "Periodo": corrections["period"].astype(str),
+            "Valore sostituito": [
+                shown(v, i) for v, i in zip(corrections["old_value"], corrections["indicator_id"], strict=True)
+            ],
+            "Valore in vigore": [
+                shown(v, i) for v, i in zip(corrections["new_value"], corrections["indicator_id"], strict=True)
+            ],
+            "Consegna sostituita": [
+                delivery(s, d) for s, d in zip(corrections["old_source"], corrections["old_delivered_on"], strict=True)
+            ],
+            "Correzione": [
+                delivery(s, d) for s, d in zip(corrections["new_source"], corrections["new_delivered_on"], strict=True)
+            ],
+            "Nota": corrections["new_note"],
+        }
+    )
+    return styled(frame, "correzioni", wide=("Indicatore", "Nota"))
 
 
 def notes_table(measurements: pd.DataFrame, summary: pd.DataFrame, evaluated: Period) -> str:

@@ -252,14 +252,14 @@ def test_ingest_merges_derived_values_and_flags_conflicts_with_reported_ones(roo
     rejects = pd.read_csv(root.measurement_rejects, keep_default_na=False, dtype=str)
     assert rejects[["source", "row"]].to_dict("records") == [
         {"source": "data/raw/events/invii.csv", "row": ""},
-        {"source": "data/raw/measurements/m.csv", "row": "2"},
         {"source": "data/raw/measurements/m.csv", "row": "3"},
     ]
     assert rejects["reason"].tolist() == [
         "valori in conflitto per lo stesso indicatore e periodo: data/raw/measurements/m.csv riga 3 (valore 4)",
-        "copia identica di data/raw/events/invii.csv (valore calcolato dai casi)",
         "valori in conflitto per lo stesso indicatore e periodo: data/raw/events/invii.csv (valore calcolato dai casi) (valore 3)",
     ]
+    ledger = pd.read_csv(root.deliveries, keep_default_na=False, dtype=str)  # the office's equal value confirms
+    assert ledger[["row", "outcome"]].values.tolist() == [["2", "confirmed"], ["3", "rejected"]]
 
 
 def test_rows_keep_their_numbers_after_blank_lines(tmp_path):

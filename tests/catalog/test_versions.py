@@ -231,8 +231,13 @@ def test_the_template_asks_only_what_is_in_force(tmp_path, period, asked):
     assert (
         main(["template", "--root", str(paths.root), "--direction", "test", "--period", period, "--out", str(out)]) == 0
     )
-    sheet = load_workbook(out).worksheets[0]
-    ids = {row[0] for row in sheet.iter_rows(values_only=True) if row and str(row[0]).startswith("kpi-")}
+    sheets = load_workbook(out).worksheets  # a sheet per office
+    ids = {
+        row[0]
+        for sheet in sheets
+        for row in sheet.iter_rows(values_only=True)
+        if row and str(row[0]).startswith("kpi-")
+    }
     assert len(ids) == asked
 
 

@@ -103,7 +103,7 @@ def test_a_title_line_with_a_comma_above_a_semicolon_table(deliver):
 def test_files_of_a_type_that_cannot_be_read_are_named_and_fail_strict(deliver, name, capsys):
     status, _, _ = deliver(name, b"\xd0\xcf\x11\xe0 not really a workbook", "--strict")
     assert status == 1
-    assert f"warning: data/raw/measurements/{name}: not read" in capsys.readouterr().err
+    assert f"attenzione: data/raw/measurements/{name}: non letto" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", ["misure.tsv", "misure.txt"])

@@ -89,18 +89,23 @@ def test_strict_exits_1_on_any_reject_and_outputs_are_deterministic(ready):
         ("bin.csv", "indicatore;periodo;valore\n".encode("utf-16"), "not a text file"),
     ],
 )
-def test_unreadable_files_exit_2_with_one_line(ready, name, content, message):
+def test_an_unreadable_file_is_one_line_a_reject_and_a_note_and_fails_strict(ready, name, content, message):
     root, _ = ready
     path = root.root / name
     path.write_bytes(content)
-    result = subprocess.run(
-        [sys.executable, "-m", "kpilib", "ingest", "--root", str(root.root), "--only", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and message in result.stderr and name in result.stderr
+
+    def ingest(*extra):
+        command = [sys.executable, "-m", "kpilib", "ingest", "--root", str(root.root), "--only", str(path), *extra]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    result = ingest()
+    assert result.returncode == 0  # the other deliveries are not held up by one bad file
+    assert result.stderr.count("\n") == 1 and message in result.stderr and f"{name}: non letto" in result.stderr
+    rejects = pd.read_csv(root.measurement_rejects, keep_default_na=False, dtype=str)
+    assert rejects["code"].tolist() == ["unreadable_file"] and message in rejects.loc[0, "reason"]
+    notes = list(root.returns_dir.glob("*_non_letto.txt"))
+    assert len(notes) == 1 and name in notes[0].read_text() and ".ods o .csv" in notes[0].read_text()
+    assert ingest("--strict").returncode == 1
 
 
 def test_ingest_without_a_catalog_says_what_to_run(tmp_path, capsys):
@@ -146,17 +151,18 @@ def test_property_nothing_lost_and_no_value_changed(ready, data):
     assert main(["ingest", "--root", str(root.root), "--only", str(path)]) == 0
     measurements = pd.read_csv(root.measurements, keep_default_na=False, dtype=str)
     rejects = pd.read_csv(root.measurement_rejects, keep_default_na=False, dtype=str)
-    non_blank = {str(n) for n, row in enumerate(rows, start=2) if any(cell.strip() for cell in row)}
+    # A row with id and period but nothing in its value cells is a requested value not filled: neither.
+    filled = {str(n) for n, row in enumerate(rows, start=2) if any(cell.strip() for cell in row[2:])}
     accounted = measurements["row"].tolist() + rejects["row"].tolist()
-    assert sorted(accounted) == sorted(non_blank)
+    assert sorted(accounted) == sorted(filled)
+    ledger = pd.read_csv(root.deliveries, keep_default_na=False, dtype=str)
+    assert sorted(ledger["row"]) == sorted(filled)  # every non-blank delivered row once in the ledger
 
     style = decimal_style(cell for row in rows for cell in row[2:])
     for measured in measurements.to_dict("records"):
         indicator_id, _period, value, numerator, denominator = rows[int(measured["row"]) - 2]
         if value.strip():
             assert float(measured["value"]) == pytest.approx(read_number(value, style).value)
-        elif not (numerator.strip() or denominator.strip()):  # an empty row: a missing measurement, kept
-            assert measured["value"] == ""
         else:
             n, d = read_number(numerator, style).value, read_number(denominator, style).value
             assert float(measured["value"]) == pytest.approx(100 * n / d)

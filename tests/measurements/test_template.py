@@ -13,6 +13,11 @@ from tests.helpers import catalog, indicator
 DIRECTION = "STRUTTURE DI SUPPORTO ALLE FUNZIONI DEL SINDACO ex GABINETTO DEL SINDACO"
 
 
+def office_sheets(workbook):
+    """The sheets an office fills (one per office with --out): all but the instructions and the hidden one."""
+    return [sheet for sheet in workbook.worksheets if sheet.title not in ("Istruzioni", "modello")]
+
+
 @pytest.fixture
 def template(root):
     assert main(["catalog", "--root", str(root.root)]) == 0
@@ -38,10 +43,14 @@ def template(root):
 
 def test_one_row_per_indicator_and_period_due(template):
     root, out = template
-    sheet = load_workbook(out)["Misure"]
+    sheets = office_sheets(load_workbook(out))
+    sheet = sheets[0]
     header = [cell.value for cell in sheet[1]]
     assert header[:2] == ["indicatore", "periodo"] and {"valore", "numeratore", "denominatore", "note"} <= set(header)
-    rows = pd.DataFrame([[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)], columns=header)
+    rows = pd.concat(
+        [pd.DataFrame([[c.value for c in row] for row in one.iter_rows(min_row=2)], columns=header) for one in sheets]
+    )
+    assert all(len({row[2] for row in one.iter_rows(min_row=2, values_only=True)}) == 1 for one in sheets)  # per office
     indicators = read_indicators(root.indicators).set_index("indicator_id")
     basis = rows["indicatore"].map(indicators["basis"])
     months = [f"2025-{m:02d}" for m in range(7, 13)]
@@ -61,7 +70,7 @@ def test_one_row_per_indicator_and_period_due(template):
 def test_value_column_is_validated_and_instructions_are_in_italian(template):
     _, out = template
     workbook = load_workbook(out)
-    validations = workbook["Misure"].data_validations.dataValidation
+    validations = [v for sheet in office_sheets(workbook) for v in sheet.data_validations.dataValidation]
     values = [v for v in validations if v.type == "custom" and "G" in str(v.sqref)]
     assert values and all(v.allow_blank for v in values)
     percent = next(v for v in values if "<=100" in v.formula1)
@@ -76,12 +85,11 @@ def test_value_column_is_validated_and_instructions_are_in_italian(template):
 def test_filled_template_round_trips_with_nothing_rejected(template):
     root, out = template
     workbook = load_workbook(out)
-    sheet = workbook["Misure"]
-    header = [cell.value for cell in sheet[1]]
+    header = [cell.value for cell in office_sheets(workbook)[0][1]]
     column = {name: header.index(name) + 1 for name in header}
     indicators = read_indicators(root.indicators).set_index("indicator_id")
     expected = {}
-    for row in range(2, sheet.max_row + 1):
+    for sheet, row in ((one, row) for one in office_sheets(workbook) for row in range(2, one.max_row + 1)):
         indicator_id, period = sheet.cell(row, 1).value, sheet.cell(row, 2).value
         if indicators.loc[indicator_id, "target_unit"] == "percent":
             sheet.cell(row, column["numeratore"], 37)
@@ -134,9 +142,9 @@ def test_unknown_direction_or_period_is_a_plain_error(template, capsys):
 def test_direction_written_loosely_or_by_a_unique_part_uses_the_catalog_spelling(shipped, tmp_path, written, capsys):
     from kpilib.measurements.template import run_template
 
-    out = run_template(shipped, written, "2025-S2", tmp_path / "modello.xlsx")
+    (out,) = run_template(shipped, written, "2025-S2", tmp_path / "modello.xlsx")
     catalog_name = read_indicators(shipped.indicators)["direction"].iloc[0]
-    assert f"for {catalog_name}, 2025-S2" in capsys.readouterr().out
+    assert f"office(s) of {catalog_name}, 2025-S2" in capsys.readouterr().out
     from openpyxl import load_workbook
 
     assert catalog_name in load_workbook(out)["Istruzioni"]["A1"].value
@@ -177,13 +185,12 @@ def test_a_partly_filled_template_in_italian_round_trips_into_the_monthly_series
     """Italian numbers, units and n.d. exactly as written; empty rows are missing, not rejected."""
     root, out = template
     workbook = load_workbook(out)
-    sheet = workbook["Misure"]
-    header = [cell.value for cell in sheet[1]]
+    header = [cell.value for cell in office_sheets(workbook)[0][1]]
     column = {name: header.index(name) + 1 for name in header}
     days = "kpi-11141a6a"  # governance lead time, days, no basis in the catalog
     written = {"2025-07": "12,5", "2025-08": "1.200", "2025-09": "9 gg", "2025-10": "n.d.", "2025-11": ""}
     notes = {"2025-10": "assemblea rinviata"}
-    for row in range(2, sheet.max_row + 1):
+    for sheet, row in ((one, row) for one in office_sheets(workbook) for row in range(2, one.max_row + 1)):
         if sheet.cell(row, 1).value == days and sheet.cell(row, 2).value in written:
             period = sheet.cell(row, 2).value
             sheet.cell(row, column["valore"]).value = written[period] or None
@@ -197,7 +204,7 @@ def test_a_partly_filled_template_in_italian_round_trips_into_the_monthly_series
     mine = measurements[measurements["indicator_id"] == days].set_index("period")
     assert mine.loc[["2025-07", "2025-08", "2025-09"], "value"].tolist() == ["12.5", "1200", "9"]
     assert (mine.loc["2025-10", "value"], mine.loc["2025-10", "note"]) == ("", "assemblea rinviata")
-    assert mine.loc[["2025-11", "2025-12"], "value"].tolist() == ["", ""]
+    assert not mine.index.isin(["2025-11", "2025-12"]).any()  # left blank: requested, not filled, not a measurement
     assert main(["evaluate", "--root", str(root.root), "--period", "2025-S2"]) == 0
     evaluation = pd.read_csv(root.evaluation, keep_default_na=False, dtype=str)
     series = evaluation[(evaluation["indicator_id"] == days) & (evaluation["series"] == "True")]
@@ -205,3 +212,73 @@ def test_a_partly_filled_template_in_italian_round_trips_into_the_monthly_series
     summary = pd.read_csv(root.indicator_summary, keep_default_na=False, dtype=str).set_index("indicator_id")
     assert summary.loc[days, "missing_periods"] == "2025-10;2025-11;2025-12"
     assert summary.loc[days, "status"] == "not_met"  # 1200 days against 12 at most
+
+
+def test_one_template_per_office_with_only_its_rows_and_a_hidden_sheet_naming_what_was_asked(template, capsys):
+    root, _ = template
+    assert main(["template", "--root", str(root.root), "--direction", DIRECTION, "--period", "2025-S2"]) == 0
+    written = sorted(root.templates_dir.glob("*.xlsx"))
+    indicators = read_indicators(root.indicators)
+    offices = sorted(indicators.loc[indicators["direction"] == DIRECTION, "office"].unique())
+    assert len(written) == len(offices) > 1
+    seen = set()
+    for path in written:
+        workbook = load_workbook(path)
+        about = dict(workbook["modello"].iter_rows(values_only=True))
+        assert workbook["modello"].sheet_state == "hidden"
+        assert about["direzione"] == DIRECTION and about["periodo"] == "2025-S2" and about["generato il"]
+        rows = list(workbook["Misure"].iter_rows(min_row=2, values_only=True))
+        assert rows and {row[2] for row in rows} == {about["ufficio"]}  # only that office's rows
+        seen.add(about["ufficio"])
+    assert seen == set(offices)
+    # one office, matched as --direction is
+    for path in written:
+        path.unlink()
+    part = offices[0].split()[-1].lower()
+    matching = [o for o in offices if part in o.lower()]
+    if len(matching) == 1:
+        assert (
+            main(
+                [
+                    "template",
+                    "--root",
+                    str(root.root),
+                    "--direction",
+                    DIRECTION,
+                    "--period",
+                    "2025-S2",
+                    "--office",
+                    part,
+                ]
+            )
+            == 0
+        )
+        (only,) = root.templates_dir.glob("*.xlsx")
+        assert dict(load_workbook(only)["modello"].iter_rows(values_only=True))["ufficio"] == offices[0]
+    assert (
+        main(
+            [
+                "template",
+                "--root",
+                str(root.root),
+                "--direction",
+                DIRECTION,
+                "--period",
+                "2025-S2",
+                "--office",
+                "nessuno",
+            ]
+        )
+        == 2
+    )
+    assert "is not in the catalog" in capsys.readouterr().err
+
+
+def test_the_printed_template_repeats_its_header_on_one_page_width(template):
+    _, out = template
+    sheet = office_sheets(load_workbook(out))[0]
+    assert (
+        sheet.print_title_rows == "$1:$1"
+        and sheet.page_setup.fitToWidth == 1
+        and sheet.sheet_properties.pageSetUpPr.fitToPage
+    )

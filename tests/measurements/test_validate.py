@@ -3,7 +3,7 @@ import pytest
 
 from kpilib.core.numbers import NotANumber, Written, read_number
 from kpilib.core.periods import periods
-from kpilib.measurements.validate import validate_measurements
+from kpilib.measurements.validate import validate_deliveries, validate_measurements
 from tests.helpers import catalog, indicator, records
 
 CATALOG = catalog(
@@ -157,17 +157,42 @@ def test_a_period_outside_the_years_handled_is_rejected_as_a_typo_and_minus_zero
     assert accepted["value"].tolist() == [0.0] and str(accepted["value"].iloc[0]) == "0.0"
 
 
-def test_an_empty_row_is_a_missing_measurement_not_a_reject_and_gives_way_to_a_value():
-    measurements, rejects = validate_measurements(
-        records(("kpi-pct", "2025-S1", ""), ("kpi-days", "2025-S1", "")), CATALOG
+def test_a_blank_row_is_neither_a_measurement_nor_a_reject_but_a_requested_value_not_filled():
+    validated = validate_deliveries(records(("kpi-pct", "2025-S1", ""), ("kpi-days", "2025-S1", "")), CATALOG)
+    assert validated.measurements.empty and validated.rejects.empty and validated.ledger.empty
+    assert validated.blanks[["indicator_id", "period"]].values.tolist() == [
+        ["kpi-pct", "2025-S1"],
+        ["kpi-days", "2025-S1"],
+    ]
+
+
+def test_other_offices_blank_rows_in_a_shared_template_are_not_rejects():
+    shared = pd.concat(
+        [
+            records(("kpi-pct", "2025-S1", ""), ("kpi-days", "2025-S1", "12"), source="ufficio_a.xlsx"),
+            records(("kpi-pct", "2025-S1", "90"), ("kpi-days", "2025-S1", ""), source="ufficio_b.xlsx"),
+        ]
     )
-    assert rejects.empty and measurements["value"].isna().all() and measurements["note"].tolist() == ["", ""]
+    validated = validate_deliveries(shared, CATALOG)
+    assert validated.rejects.empty
+    assert dict(zip(validated.measurements["indicator_id"], validated.measurements["source"], strict=True)) == {
+        "kpi-days": "ufficio_a.xlsx",
+        "kpi-pct": "ufficio_b.xlsx",
+    }
+
+
+def test_a_row_with_only_a_note_keeps_its_note_and_gives_way_to_a_value():
+    alone = validate_deliveries(records(("kpi-pct", "2025-S1", "", "", "", "ufficio chiuso")), CATALOG)
+    assert alone.measurements["note"].tolist() == ["ufficio chiuso"] and alone.rejects.empty
     both = pd.concat(
-        [records(("kpi-pct", "2025-S1", ""), source="modello.xlsx"), records(("kpi-pct", "2025-S1", "90"))]
+        [
+            records(("kpi-pct", "2025-S1", "", "", "", "vedi altro file"), source="modello.xlsx"),
+            records(("kpi-pct", "2025-S1", "90")),
+        ]
     )
     measurements, rejects = validate_measurements(both, CATALOG)
     assert measurements["value"].tolist() == [90.0] and measurements["source"].tolist() == ["misure.csv"]
-    assert rejects["reason"].tolist() == ["riga non compilata: il valore del periodo è in misure.csv riga 2"]
+    assert rejects["code"].tolist() == ["blank_beside_value"]
 
 
 def test_not_available_without_a_word_of_why_says_so_in_the_note():
@@ -211,3 +236,81 @@ def test_the_return_workbook_suggestion_keys_on_the_code_not_the_wording():
         assert suggestion({"period": "zzz", "indicator_id": "zzz"}, code.code, []) == code.suggestion, code.code
     assert suggestion({"period": "2O25-03"}, "unrecognized_period", []) == "forse 2025-03?"
     assert suggestion({"indicator_id": "kpi-1"}, "unknown_indicator", ["kpi-1a"]) == "forse kpi-1a?"
+
+
+def _deliveries(*files):
+    """(source, delivered_on, rows...) per delivery, in the order given."""
+    return pd.concat([records(*rows, source=source, delivered_on=on) for source, on, *rows in files], ignore_index=True)
+
+
+def test_a_later_dated_delivery_corrects_the_value_and_the_old_one_is_kept():
+    validated = validate_deliveries(
+        _deliveries(
+            ("2026-01-20_correzione.csv", "2026-01-20", ("kpi-days", "2025-08", "10", "", "", "rettifica")),
+            ("2026-01-10_misure.csv", "2026-01-10", ("kpi-days", "2025-08", "9"), ("kpi-days", "2025-09", "7")),
+        ),
+        CATALOG,
+    )
+    assert validated.rejects.empty
+    in_force = validated.measurements.set_index("period")["value"]
+    assert in_force["2025-08"] == 10.0 and in_force["2025-09"] == 7.0
+    expected = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-days"],
+            "period": periods(["2025-08"]),
+            "old_value": [9.0],
+            "new_value": [10.0],
+            "old_note": [""],
+            "new_note": ["rettifica"],
+            "old_source": ["2026-01-10_misure.csv"],
+            "old_row": [2],
+            "new_source": ["2026-01-20_correzione.csv"],
+            "new_row": [2],
+            "old_delivered_on": ["2026-01-10"],
+            "new_delivered_on": ["2026-01-20"],
+        }
+    )
+    pd.testing.assert_frame_equal(validated.corrections, expected, check_dtype=False)
+    ledger = validated.ledger
+    outcomes = dict(zip(zip(ledger["source"], ledger["row"], strict=True), ledger["outcome"], strict=True))
+    assert outcomes == {
+        ("2026-01-10_misure.csv", 2): "superseded",
+        ("2026-01-10_misure.csv", 3): "accepted",
+        ("2026-01-20_correzione.csv", 2): "corrected",
+    }
+
+
+def test_the_same_value_resent_is_one_measurement_confirmed_not_a_reject():
+    validated = validate_deliveries(
+        _deliveries(
+            ("a.csv", "", ("kpi-days", "2025-08", "9")), ("b.csv", "2026-02-01", ("kpi-days", "2025-08", "9,0"))
+        ),
+        CATALOG,
+    )
+    assert validated.rejects.empty and validated.corrections.empty
+    assert validated.measurements["source"].tolist() == ["a.csv"]
+    assert validated.ledger["outcome"].tolist() == ["accepted", "confirmed"]
+
+
+@pytest.mark.parametrize(("first", "second"), [("", ""), ("2026-01-10", ""), ("2026-01-10", "2026-01-10")])
+def test_deliveries_that_disagree_and_cannot_be_ordered_by_date_are_a_conflict_saying_how_to_date(first, second):
+    validated = validate_deliveries(
+        _deliveries(("a.csv", first, ("kpi-days", "2025-08", "9")), ("b.csv", second, ("kpi-days", "2025-08", "10"))),
+        CATALOG,
+    )
+    assert validated.measurements.empty and validated.corrections.empty
+    assert validated.rejects["code"].tolist() == ["undated_conflict", "undated_conflict"]
+    assert "2026-01-15_misure.xlsx" in validated.rejects.loc[0, "suggestion"]
+    assert "b.csv riga 2 (valore 10)" in validated.rejects.loc[0, "reason"]
+
+
+def test_conflicting_values_inside_one_delivery_stay_rejected_even_beside_another_delivery():
+    validated = validate_deliveries(
+        _deliveries(
+            ("2026-01-10_a.csv", "2026-01-10", ("kpi-days", "2025-08", "9"), ("kpi-days", "2025-08", "11")),
+            ("2026-01-20_b.csv", "2026-01-20", ("kpi-days", "2025-08", "10")),
+        ),
+        CATALOG,
+    )
+    assert validated.rejects["code"].tolist() == ["conflicting_values", "conflicting_values"]
+    assert validated.measurements["value"].tolist() == [10.0] and validated.corrections.empty

@@ -95,7 +95,9 @@ def test_a_failed_render_never_replaces_a_good_page_and_a_stale_pdf_goes(tmp_pat
     assert "resta la pagina completa precedente" in (out / "index.html").read_text(encoding="utf-8")
     assert "direzione-cultura" in good_pages(paths, Period(2025, "semester", 2))  # failing again would keep it still
     (fixed,), _ = plan(paths, Period(2025, "semester", 2), None, paths.notebooks)
-    assert Renderer(out, good=good_pages(paths, Period(2025, "semester", 2))).run(fixed).ok  # a fresh page; stale PDF and failed run gone
+    assert (
+        Renderer(out, good=good_pages(paths, Period(2025, "semester", 2))).run(fixed).ok
+    )  # a fresh page; stale PDF and failed run gone
     assert not (out / "direzione-cultura.pdf").exists() and not (out / "direzione-cultura-non-riuscito.ipynb").exists()
 
 

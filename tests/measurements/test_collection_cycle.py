@@ -1,0 +1,226 @@
+"""The collection cycle as offices run it: templates per office, deliveries in three formats, a correction,
+a late office, its reminder, a check that changes nothing, and the direction report that shows it all.
+
+Files are saved by LibreOffice (Italian locale) where it is installed; elsewhere by odfpy and the csv
+module, and the LibreOffice test says it is skipped.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from kpilib.catalog.indicators import read_indicators
+from kpilib.cli import main
+from kpilib.core.labels import value_it
+from kpilib.core.schemas import CORRECTIONS, DELIVERIES, DELIVERY_STATUS, MEASUREMENTS, REJECTS
+from kpilib.reports import tables
+from kpilib.reports.direction_report import load_direction
+from tests.fixture_root import with_seed
+from tests.office import NO_LIBREOFFICE, SOFFICE, fill, italian_csv, libreoffice_convert, odfpy_ods, rows_of
+
+DIRECTION = "STRUTTURE DI SUPPORTO ALLE FUNZIONI DEL SINDACO ex GABINETTO DEL SINDACO"
+HEADER = ["indicatore", "periodo", "ufficio", "valore", "numeratore", "denominatore", "note"]
+
+pytestmark = pytest.mark.slow
+
+
+def _value(unit: str, position: int) -> float:
+    return 90.0 + position if unit == "percent" else 10.0 + position
+
+
+def _templates(paths, monkeypatch):
+    monkeypatch.setenv("KPI_TODAY", "2026-01-12")
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    assert main(["template", "--root", str(paths.root), "--direction", DIRECTION, "--period", "2025-S2"]) == 0
+    by_office = {}
+    for template in sorted(paths.templates_dir.glob("*.xlsx")):
+        rows = rows_of(template)
+        by_office[rows[0]["ufficio"]] = (template, rows)
+    offices = [office for office in sorted(by_office) if len(by_office[office][1]) >= 2][:3]
+    assert len(offices) == 3
+    return [(office, *by_office[office]) for office in offices]
+
+
+def test_three_offices_a_correction_and_a_late_office_through_ingest_status_check_and_the_report(
+    tmp_path, monkeypatch, capsys
+):
+    paths = with_seed(tmp_path / "root")
+    (a, template_a, rows_a), (b, template_b, rows_b), (c, _, rows_c) = _templates(paths, monkeypatch)
+    units = read_indicators(paths.indicators).set_index("indicator_id")["target_unit"]
+    paths.measurements_dir.mkdir(parents=True)
+    work = tmp_path / "office"
+    work.mkdir()
+
+    def values(rows):
+        return {(r["indicatore"], r["periodo"]): _value(units[r["indicatore"]], i) for i, r in enumerate(rows)}
+
+    # A: the XLSX template, complete, named with the day it was sent.
+    shutil.copy(fill(template_a, values(rows_a)), paths.measurements_dir / "2026-01-12_ufficio_a.xlsx")
+    # B: the same as ODS, complete; then a correction of one value, as a dated Italian CSV.
+    if SOFFICE:
+        libreoffice_convert(fill(template_b, values(rows_b)), work, "ods", tmp_path)
+        (work / f"{template_b.stem}.ods").rename(paths.measurements_dir / "2026-01-14_ufficio_b.ods")
+    else:
+        filled = [
+            [r["indicatore"], r["periodo"], r["ufficio"], v]
+            for r, v in zip(rows_b, values(rows_b).values(), strict=True)
+        ]
+        odfpy_ods([HEADER[:4], *filled], paths.measurements_dir / "2026-01-14_ufficio_b.ods")
+    corrected = rows_b[0]
+    old_value = _value(units[corrected["indicatore"]], 0)
+    italian_csv(
+        [HEADER, [corrected["indicatore"], corrected["periodo"], b, old_value + 1.5, "", "", "dato rettificato"]],
+        paths.measurements_dir / "2026-01-20_ufficio_b_correzione.csv",
+    )
+    # C: an undated Italian CSV, late and partial: one value that is not a number, one good, the rest blank.
+    first, second, *rest = rows_c
+    italian_csv(
+        [
+            HEADER,
+            [first["indicatore"], first["periodo"], c, "dodici"],
+            [second["indicatore"], second["periodo"], c, _value(units[second["indicatore"]], 1)],
+            *[[r["indicatore"], r["periodo"], c, "", "", "", ""] for r in rest],
+        ],
+        paths.measurements_dir / "misure_ufficio_c.csv",
+    )
+
+    monkeypatch.setenv("KPI_TODAY", "2026-02-16")  # after the deadline (23/01/2026)
+    assert main(["ingest", "--root", str(paths.root)]) == 0
+    rejects = REJECTS.read(paths.measurement_rejects)
+    # Only the real problem: no other office's blank rows, no copies, no conflict for the correction.
+    assert rejects[["source", "code"]].values.tolist() == [
+        ["data/raw/measurements/misure_ufficio_c.csv", "not_a_number"]
+    ]
+    corrections = CORRECTIONS.read(paths.corrections)
+    assert corrections[["indicator_id", "old_value", "new_value", "new_note"]].values.tolist() == [
+        [corrected["indicatore"], old_value, old_value + 1.5, "dato rettificato"]
+    ]
+    assert corrections.loc[0, "old_source"].endswith("2026-01-14_ufficio_b.ods")
+    assert (
+        corrections.loc[0, "old_delivered_on"] == "2026-01-14"
+        and corrections.loc[0, "new_delivered_on"] == "2026-01-20"
+    )
+    measurements = MEASUREMENTS.read(paths.measurements)
+    key = (measurements["indicator_id"] == corrected["indicatore"]) & (measurements["period"] == corrected["periodo"])
+    assert measurements.loc[key, "value"].tolist() == [old_value + 1.5]
+    assert len(measurements) == len(rows_a) + len(rows_b) + 1  # every value typed lands, once
+    ledger = DELIVERIES.read(paths.deliveries)
+    assert ledger["outcome"].value_counts().to_dict() == {
+        "accepted": len(rows_a) + len(rows_b) - 1 + 1,
+        "superseded": 1,
+        "corrected": 1,
+        "rejected": 1,
+    }
+
+    assert main(["status", "--root", str(paths.root), "--period", "2025-S2"]) == 0
+    out = capsys.readouterr().out
+    assert f"status: {c}: {len(rows_c) - 1} of {len(rows_c)} row(s) missing (1 rejected), in ritardo" in out
+    status = DELIVERY_STATUS.read(paths.delivery_status).set_index("office")
+    assert status.loc[c, ["requested", "delivered", "accepted", "rejected", "missing", "late"]].tolist() == [
+        len(rows_c),
+        2,
+        1,
+        1,
+        len(rows_c) - 1,
+        True,
+    ]
+    assert status.loc[b, ["missing", "corrected", "late"]].tolist() == [0, 1, False]
+    assert status.loc[a, ["accepted", "missing"]].tolist() == [len(rows_a), 0]
+    reminders = {rows_of(path)[0]["ufficio"]: path for path in paths.reminders_dir.glob("*.xlsx")}
+    assert a not in reminders and b not in reminders  # nothing to send: no reminder
+    reminder = reminders[c]
+    message = reminder.with_suffix(".txt")
+    asked = rows_of(reminder)
+    assert {r["ufficio"] for r in asked} == {c} and len(asked) == len(rows_c) - 1
+    refused = next(r for r in asked if r["indicatore"] == first["indicatore"] and r["periodo"] == first["periodo"])
+    assert "dodici" in refused["riga inviata"] and "non numerico" in refused["motivo"]
+    text = message.read_text(encoding="utf-8")
+    assert c in text and "La scadenza era il 23/01/2026" in text and reminder.name in text
+
+    # A check of a new delivery changes nothing but its return workbook.
+    before = {p: p.read_bytes() for p in paths.processed.rglob("*") if p.is_file() and "ritorno" not in p.parts}
+    resent = tmp_path / "2026-02-16_ufficio_a.xlsx"
+    shutil.copy(template_a, resent)
+    changed = rows_a[0]
+    fill(resent, {(changed["indicatore"], changed["periodo"]): _value(units[changed["indicatore"]], 0) + 3})
+    assert main(["check", "--root", str(paths.root), str(resent)]) == 0
+    out = capsys.readouterr().out
+    assert "1 correcting one" in out and f"would correct {changed['indicatore']} {changed['periodo']}" in out
+    after = {p: p.read_bytes() for p in paths.processed.rglob("*") if p.is_file() and "ritorno" not in p.parts}
+    assert after == before
+    assert (paths.returns_dir / "2026-02-16_ufficio_a_xlsx_ritorno.xlsx").is_file()
+
+    # The direction report shows the corrected value, the correction and the status per office.
+    assert main(["evaluate", "--root", str(paths.root), "--period", "2025-S2"]) == 0
+    data = load_direction(str(paths.root), "2025-S2", DIRECTION)
+    shown = value_it(old_value + 1.5, units[corrected["indicatore"]])
+    assert shown in tables.corrections_table(data.corrections, data.summary)
+    assert value_it(old_value, units[corrected["indicatore"]]) in tables.corrections_table(
+        data.corrections, data.summary
+    )
+    status_html = tables.delivery_status_table(data.delivery_status)
+    assert c in status_html and "in ritardo" in status_html and "completo" in status_html
+    missing = tables.missing_frame(data.summary, data.measurements, data.rejects)
+    places = zip(missing["Ufficio"], missing["Periodo senza misura"], strict=True)
+    why = dict(zip(places, missing["Perché"], strict=True))
+    assert why[(c, first["periodo"])].startswith("inviato e scartato: ")
+    assert all(why[(c, r["periodo"])] == "non inviato" for r in rest if (c, r["periodo"]) in why)
+
+
+@pytest.mark.skipif(not SOFFICE, reason=NO_LIBREOFFICE)
+def test_values_typed_in_italian_in_libreoffice_land_exactly_from_xlsx_ods_and_csv(tmp_path, monkeypatch):
+    """Typed as a clerk types in an Italian LibreOffice: text read with the Italian locale (92,5 is a
+    number, 12 gg and n.d. stay text), then saved as XLSX, ODS and Italian CSV by LibreOffice."""
+    paths = with_seed(tmp_path / "root")
+    (office, _, rows), *_ = _templates(paths, monkeypatch)
+    units = read_indicators(paths.indicators).set_index("indicator_id")["target_unit"]
+    typed = ["92,5" if units[r["indicatore"]] == "percent" else "12,5" for r in rows]
+    typed[-1] = "n.d."
+    typed_csv = tmp_path / "digitato.csv"
+    italian_csv(
+        [HEADER[:4], *[[r["indicatore"], r["periodo"], office, t] for r, t in zip(rows, typed, strict=True)]], typed_csv
+    )
+    # LibreOffice opens the text with the Italian locale (as typing does) and saves it as a workbook.
+    import subprocess
+
+    profile = (tmp_path / "profile").as_uri()
+    for to in ("ods", "xlsx"):
+        subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--infilter=CSV:59,34,1,1,,1040",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(tmp_path / to),
+                str(typed_csv),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    ods = tmp_path / "ods" / "digitato.ods"
+    libreoffice_convert(ods, tmp_path / "csv", "csv", tmp_path)
+    paths.measurements_dir.mkdir(parents=True)
+    for saved in [ods, tmp_path / "xlsx" / "digitato.xlsx", tmp_path / "csv" / "digitato.csv"]:
+        delivered = paths.measurements_dir / saved.name
+        shutil.copy(saved, delivered)
+        assert main(["ingest", "--root", str(paths.root), "--only", str(delivered)]) == 0
+        measurements = MEASUREMENTS.read(paths.measurements)
+        assert REJECTS.read(paths.measurement_rejects).empty, saved.name
+        expected = [float(t.replace(",", ".")) if t != "n.d." else None for t in typed]
+        got = [
+            None if pd.isna(v) else v
+            for v in measurements.set_index(["indicator_id", "period"]).loc[
+                [(r["indicatore"], r["periodo"]) for r in rows], "value"
+            ]
+        ]
+        assert got == expected, saved.name
+        delivered.unlink()
+    assert load_workbook(tmp_path / "xlsx" / "digitato.xlsx").worksheets[0]["D2"].data_type == "n"  # a number
