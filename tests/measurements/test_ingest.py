@@ -105,7 +105,7 @@ def test_an_unreadable_file_is_one_line_a_reject_and_a_note_and_fails_strict(rea
     assert rejects["code"].tolist() == ["unreadable_file"] and message in rejects.loc[0, "reason"]
     notes = list(root.returns_dir.glob("*_non_letto.txt"))
     assert len(notes) == 1 and name in notes[0].read_text() and ".ods o .csv" in notes[0].read_text()
-    assert ingest("--strict").returncode == 1
+    assert main(["ingest", "--root", str(root.root), "--only", str(path), "--strict"]) == 1
 
 
 def test_ingest_without_a_catalog_says_what_to_run(tmp_path, capsys):
