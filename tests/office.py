@@ -8,6 +8,7 @@ skipped, saying why, and the others write the same files with odfpy and the csv 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -91,6 +92,8 @@ def odfpy_ods(rows: list[list[object]], path: Path, sheet: str = "Misure") -> Pa
         for value in row:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell = TableCell(valuetype="float", value=str(value))
+            elif isinstance(value, dt.date):
+                cell = TableCell(valuetype="date", datevalue=value.isoformat())
             else:
                 cell = TableCell(valuetype="string")
             cell.addElement(P(text="" if value is None else str(value)))

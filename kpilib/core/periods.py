@@ -216,8 +216,21 @@ def parse_period(text: object) -> Period:
     return period
 
 
+# A month a spreadsheet turned into its first day ("dic 2025" typed becomes 01/12/2025; saved as text in a CSV).
+_FIRST_OF_MONTH = re.compile(r"^\s*0?1[/.-](\d{1,2})[/.-](\d{4})\s*$|^\s*(\d{4})-(\d{2})-01\s*$")
+
+
 @lru_cache(maxsize=4096)
 def _parse_text(original: str) -> Period:
+    """
+    >>> [str(_parse_text(t)) for t in ("01/12/2025", "1.3.2025", "2025-12-01")]  # a month's first day
+    ['2025-12', '2025-03', '2025-12']
+    """
+    first = _FIRST_OF_MONTH.match(original)
+    if first:
+        month, year = (first[1], first[2]) if first[1] else (first[4], first[3])
+        if 1 <= int(month) <= 12:
+            return Period(int(year), "month", int(month))
     words = strip_accents(fold(original)).replace("°", " ").replace("º", " ")
     words = re.sub(r"[\s_/.]+", " ", words.replace("-", " - ")).strip()
     compact = words.replace(" ", "")

@@ -49,7 +49,9 @@ def run_check(paths, files: list[Path], out: Path | None = None) -> int:
         raise KpiError(f"{folder}: outputs are never written into data/raw/; choose another --out")
     books = {
         feedback_path(folder, source): book
-        for source, book in feedback_workbooks(records, mine, indicators["indicator_id"].tolist()).items()
+        for source, book in feedback_workbooks(
+            records, mine, indicators["indicator_id"].tolist(), indicators, validated.ledger
+        ).items()
     }
     write_together({**books, **unread_notes(folder, mine)}, folder)
     ledger = validated.ledger

@@ -121,7 +121,9 @@ def run_ingest(
         rejects = sort_rejects(pd.concat([rejects, pending], ignore_index=True))
     returns = {
         feedback_path(paths.returns_dir, source): book
-        for source, book in feedback_workbooks(records, rejects, indicators["indicator_id"].tolist()).items()
+        for source, book in feedback_workbooks(
+            records, rejects, indicators["indicator_id"].tolist(), indicators, validated.ledger
+        ).items()
     }
     write_together(
         {

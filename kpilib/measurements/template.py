@@ -69,10 +69,14 @@ ABOUT_SHEET = "modello"
 
 def series_basis(indicator: dict, measurements: pd.DataFrame | None) -> str:
     """The basis values are asked at: the catalog's; else the finest period the indicator's
-    measurements so far use; else monthly. So every value asked for lands in the series.
+    measurements so far use; else monthly, except for a count (``≥10`` theses per call): it is
+    asked for the template's period itself (``""``), as the evaluation requires it, so that no
+    month is chased, or reported missing, in which nothing can be sent.
 
-    >>> series_basis({"indicator_id": "kpi-a", "basis": ""}, None), series_basis({"basis": "annual"}, None)
-    ('monthly', 'annual')
+    >>> series_basis({"indicator_id": "kpi-a", "basis": "", "target_unit": "days"}, None)
+    'monthly'
+    >>> series_basis({"basis": "", "target_unit": "number"}, None), series_basis({"basis": "annual"}, None)
+    ('', 'annual')
     """
     if indicator["basis"]:
         return indicator["basis"]
@@ -81,7 +85,7 @@ def series_basis(indicator: dict, measurements: pd.DataFrame | None) -> str:
         freqs = {p.freq for p in periods(own.unique())}
         if freqs:
             return FREQ_BASIS[min(freqs, key=MONTHS_IN.get)]
-    return Basis.MONTHLY
+    return "" if indicator.get("target_unit") == Unit.NUMBER else Basis.MONTHLY
 
 
 def template_rows(

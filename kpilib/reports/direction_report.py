@@ -81,7 +81,7 @@ def summary(data: ReportData) -> None:
 def indicators(data: ReportData) -> None:
     show_html(tables.indicator_table(data.summary, spc=data.spc))
     show_markdown("**Note degli uffici sui valori del periodo**")
-    show_html(tables.notes_table(data.measurements, data.summary, data.period))
+    show_html(tables.notes_table(data.measurements, data.summary, data.period, data.evaluation))
 
 
 def show_figure(figure, description: str) -> None:

@@ -321,9 +321,21 @@ def corrections_table(corrections: pd.DataFrame, summary: pd.DataFrame) -> str:
     return styled(frame, "correzioni", wide=("Indicatore", "Nota"))
 
 
-def notes_table(measurements: pd.DataFrame, summary: pd.DataFrame, evaluated: Period) -> str:
-    """The offices' notes on the values of the period, beside the value each explains."""
-    inside = [evaluated.contains(p) for p in with_periods(measurements)["period"]]
+def notes_table(
+    measurements: pd.DataFrame, summary: pd.DataFrame, evaluated: Period, evaluation: pd.DataFrame | None = None
+) -> str:
+    """The offices' notes on the values the period shows, beside the value each explains: values of
+    periods inside it, and those the period requires (``evaluation``'s ``required`` rows: the annual
+    value a second semester shows)."""
+    required = set()
+    if evaluation is not None and len(evaluation):
+        shown = evaluation[evaluation["required"].astype(bool)]
+        required = set(zip(shown["indicator_id"], shown["period"], strict=True))
+    measurements = with_periods(measurements)
+    inside = [
+        evaluated.contains(p) or (i, p) in required
+        for i, p in zip(measurements["indicator_id"], measurements["period"], strict=True)
+    ]
     noted = measurements[
         pd.Series(inside, index=measurements.index, dtype=bool)
         & measurements["value"].notna()

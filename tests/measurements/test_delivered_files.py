@@ -7,7 +7,7 @@ fails ``--strict``.
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from kpilib.cli import main
 
@@ -197,13 +197,17 @@ def test_each_delivered_file_gets_a_return_workbook_with_reasons_and_suggestions
     sheet = load_workbook(book).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header, body = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
-    assert header[:3] == ["riga", "indicatore", "periodo"] and header[-3:] == ["esito", "motivo", "suggerimento"]
+    assert header[:3] == ["riga", "esito", "indicatore"] and header[-2:] == ["motivo", "suggerimento"]
+    assert {"ufficio", "descrizione indicatore", "periodo", "valore"} <= set(header)
     assert body["2"]["suggerimento"] == "forse 2026-03?"
     assert body["3"]["suggerimento"] == f"forse {DAYS}?"
     assert body["4"]["suggerimento"] == "forse 2025-09?"
-    assert (body["5"]["esito"], body["5"]["suggerimento"]) == ("scartata", "scrivere 1200 oppure 1,2")
+    assert (body["5"]["esito"], body["5"]["suggerimento"]) == ("da correggere", "scrivere 1200 oppure 1,2")
     assert body["5"]["note"] == "=SOMMA(A1:A3)"  # kept as text, never run as a formula
     assert body["6"]["esito"] == "accettata" and body["6"]["motivo"] is None
+    assert body["6"]["ufficio"] and body["6"]["descrizione indicatore"]  # the catalog's context beside the id
+    assert [row[0] for row in rows[1:]] == ["2", "3", "4", "5", "6"]  # rows to fix first, then the accepted
+    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.fitToWidth == 1
     assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None)
 
 
@@ -223,4 +227,51 @@ def test_the_return_of_an_export_of_thousands_of_rows_lists_the_rejected_ones(tm
     book = load_workbook(io.BytesIO(feedback_workbooks(delivered, rejects, [DAYS])["misure.csv"]))
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
     assert values[1][0] == f"{ALL_ROWS_UP_TO} righe accettate non sono ripetute qui"
-    assert len(values) == 3 and values[2][2] == "boh" and values[2][7] == "scartata"
+    assert len(values) == 3 and values[2][5] == "boh" and values[2][1] == "da correggere"
+
+
+def test_a_return_puts_the_rows_to_fix_first_and_names_other_files_without_folders(deliver, root):
+    from openpyxl import load_workbook
+
+    status, _, _ = deliver(
+        "misure.csv", f"indicatore;periodo;valore\n{VISITS};2024-01;95\n{VISITS};2024-02;9250%\n{VISITS};2024-03;\n"
+    )
+    assert status == 0
+    sheet = load_workbook(root.returns_dir / "misure_csv_ritorno.xlsx").active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(values_only=False)]
+    header = rows[0]
+    body = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert [(r["riga"], r["esito"]) for r in body] == [
+        ("3", "da correggere"),
+        ("4", "non compilata"),
+        ("2", "accettata"),
+    ]
+    assert body[0]["suggerimento"] == "la cella è in formato percentuale: scrivere 92,5%"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "csv"])
+def test_a_month_typed_as_a_date_is_that_month_and_another_day_gets_a_hint(deliver, root, tmp_path, kind):
+    """«dic 2025» typed in a cell becomes the date 01/12/2025: that month, whatever the file type."""
+    import datetime as dt
+
+    from tests.office import odfpy_ods
+
+    rows = [["indicatore", "periodo", "valore"], [DAYS, dt.date(2024, 12, 1), 12], [DAYS, dt.date(2024, 11, 30), 9]]
+    source = tmp_path / f"m.{kind}"
+    if kind == "xlsx":
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(source)
+    elif kind == "ods":
+        odfpy_ods(rows, source)
+    else:
+        source.write_text("".join(f"{r[0]};{r[1]:%d/%m/%Y};{r[2]}\n" for r in rows[1:]), encoding="utf-8")
+        source.write_text("indicatore;periodo;valore\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    status, measurements, rejects = deliver(source.name, source.read_bytes())
+    assert status == 0
+    assert measurements["period"].tolist() == ["2024-12"]
+    assert rejects["code"].tolist() == ["unrecognized_period"]
+    book = load_workbook(root.returns_dir / f"m_{kind}_ritorno.xlsx").active
+    header = [c.value for c in book[1]]
+    assert book.cell(2, header.index("suggerimento") + 1).value == "forse 2024-11?"

@@ -57,10 +57,16 @@ def test_one_row_per_indicator_and_period_due(template):
     assert sorted(rows.loc[basis == "monthly", "periodo"]) == months
     assert set(rows.loc[basis == "annual", "periodo"]) == {"2025"}
     assert set(rows.loc[basis == "semiannual", "periodo"]) == {"2025-S2"}
-    # no basis in the catalog and nothing measured yet: monthly, so that every value lands in a monthly series
-    for _, periods in rows.loc[basis == "", ["indicatore", "periodo"]].groupby("indicatore")["periodo"]:
+    # no basis in the catalog and nothing measured yet: monthly, so that every value lands in a monthly series;
+    # a count (theses received per call, at least 10) is asked for the period itself, never chased monthly
+    unit = rows["indicatore"].map(indicators["target_unit"])
+    for _, periods in rows.loc[(basis == "") & (unit != "number"), ["indicatore", "periodo"]].groupby("indicatore")[
+        "periodo"
+    ]:
         assert sorted(periods) == months
-    assert rows["indicatore"].nunique() == 15 and len(rows) == 6 + 3 + 2 + 9 * 6
+    counts = rows.loc[(basis == "") & (unit == "number")]
+    assert len(counts) >= 1 and set(counts["periodo"]) == {"2025-S2"}
+    assert rows["indicatore"].nunique() == 15 and len(rows) == 6 + 3 + 2 + (9 - len(counts)) * 6 + len(counts)
     assert rows["valore"].isna().all()
     assert sheet.freeze_panes == "A2"
     visits = rows[rows["descrizione indicatore"].str.startswith("PERCENTUALE DI VISITE")]

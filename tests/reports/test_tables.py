@@ -1,0 +1,65 @@
+"""Report tables built from frames, without rendering a notebook."""
+
+import pandas as pd
+
+from kpilib.core.periods import Period, periods
+from kpilib.reports import tables
+
+SUMMARY = pd.DataFrame(
+    {
+        "indicator_id": ["kpi-y", "kpi-m"],
+        "indicator": ["TESI PERVENUTE", "GIORNI DI ATTESA"],
+        "sub_indicator": ["", ""],
+        "office": ["UFFICIO A", "UFFICIO B"],
+        "process": ["P", "Q"],
+        "target_unit": ["number", "days"],
+    }
+)
+
+
+def test_a_note_on_an_annual_value_appears_in_the_second_semester_that_shows_it():
+    measurements = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-y", "kpi-m", "kpi-m"],
+            "period": periods(["2025", "2025-08", "2025-02"]),
+            "value": [12.0, 30.0, 20.0],
+            "note": ["bando chiuso a ottobre", "ferie", "fuori periodo"],
+        }
+    )
+    evaluation = pd.DataFrame(
+        {"indicator_id": ["kpi-y", "kpi-m"], "period": periods(["2025", "2025-08"]), "required": [True, True]}
+    )
+    html = tables.notes_table(measurements, SUMMARY, Period(2025, "semester", 2), evaluation)
+    assert "bando chiuso a ottobre" in html and "ferie" in html and "fuori periodo" not in html
+    without = tables.notes_table(measurements, SUMMARY, Period(2025, "semester", 2))
+    assert "bando chiuso a ottobre" not in without  # only the periods inside the semester
+
+
+def test_each_missing_value_says_why_and_which_office():
+    summary = SUMMARY.assign(missing_periods=["2025", "2025-08;2025-09;2025-10"])
+    measurements = pd.DataFrame(
+        {"indicator_id": ["kpi-m"], "period": ["2025-09"], "value": [float("nan")], "note": ["sistema fermo"]}
+    )
+    rejects = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-m", "kpi-y"],
+            "period": ["2025-08", "2025"],
+            "code": ["not_a_number", "not_computable_yet"],
+            "reason": ["valore non numerico: 'trenta'", "nessun caso chiuso"],
+        }
+    )
+    frame = tables.missing_frame(summary, measurements, rejects)
+    expected = pd.DataFrame(
+        {
+            "Indicatore": ["TESI PERVENUTE"] + ["GIORNI DI ATTESA"] * 3,
+            "Ufficio": ["UFFICIO A", "UFFICIO B", "UFFICIO B", "UFFICIO B"],
+            "Periodo senza misura": ["2025", "2025-08", "2025-09", "2025-10"],
+            "Perché": [
+                "non ancora calcolabile: casi ancora aperti",
+                "inviato e scartato: valore non numerico: 'trenta'",
+                "dichiarato non disponibile: sistema fermo",
+                "non inviato",
+            ],
+        }
+    )
+    pd.testing.assert_frame_equal(frame, expected)
