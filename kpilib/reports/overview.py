@@ -64,6 +64,22 @@ def top_opportunities(data: ReportData, limit: int = 10) -> None:
     show_html(tables.opportunity_table(ranked, "opportunita_ente"))
 
 
+def delivery_status(data: ReportData) -> None:
+    """Where the collection stands: the offices with rows missing or rejected, late ones first."""
+    status = data.delivery_status
+    if status is None or status.empty:
+        show_markdown("Nessuna misura richiesta agli uffici nel periodo.")
+        return
+    pending = status[status["missing"] > 0].sort_values(["late", "missing"], ascending=[False, False], kind="stable")
+    complete = len(status) - len(pending)
+    show_markdown(
+        f"{complete} uffici su {len(status)} hanno inviato tutte le misure del periodo"
+        + (": nessuno ha righe mancanti." if pending.empty else "; quelli con righe mancanti o scartate:")
+    )
+    if len(pending):
+        show_html(tables.delivery_status_table(pending))
+
+
 def report_links(data: ReportData) -> None:
     directions = sorted(data.indicators["direction"].unique())
     counts = data.summary.groupby("direction")["status"].value_counts().unstack(fill_value=0)

@@ -154,6 +154,16 @@ def test_three_offices_a_correction_and_a_late_office_through_ingest_status_chec
     assert after == before
     assert (paths.returns_dir / "2026-02-16_ufficio_a_xlsx_ritorno.xlsx").is_file()
 
+    # Second round: A resends its whole template with that one value changed. One correction, the rest
+    # confirmed, not a single new reject.
+    shutil.copy(resent, paths.measurements_dir / resent.name)
+    assert main(["ingest", "--root", str(paths.root)]) == 0
+    assert REJECTS.read(paths.measurement_rejects)["code"].tolist() == ["not_a_number"]
+    assert len(CORRECTIONS.read(paths.corrections)) == 2
+    ledger = DELIVERIES.read(paths.deliveries)
+    again = ledger[ledger["source"].str.endswith(resent.name)]["outcome"].value_counts().to_dict()
+    assert again == {"corrected": 1, "confirmed": len(rows_a) - 1}
+
     # The direction report shows the corrected value, the correction and the status per office.
     assert main(["evaluate", "--root", str(paths.root), "--period", "2025-S2"]) == 0
     data = load_direction(str(paths.root), "2025-S2", DIRECTION)
@@ -224,3 +234,42 @@ def test_values_typed_in_italian_in_libreoffice_land_exactly_from_xlsx_ods_and_c
         assert got == expected, saved.name
         delivered.unlink()
     assert load_workbook(tmp_path / "xlsx" / "digitato.xlsx").worksheets[0]["D2"].data_type == "n"  # a number
+
+
+@pytest.mark.skipif(not SOFFICE or not shutil.which("pdftotext"), reason=f"{NO_LIBREOFFICE}, with poppler-utils")
+def test_a_return_workbook_printed_by_libreoffice_is_one_page_wide_with_the_header_on_every_page(tmp_path):
+    import subprocess
+
+    from kpilib.measurements.feedback import feedback_workbooks
+    from tests.helpers import records
+
+    rows = [("kpi-x", f"{2000 + n // 12}-{n % 12 + 1:02d}", "boh" if n % 3 else "5") for n in range(90)]
+    delivered = records(*rows)
+    from kpilib.core.rejects import reject, rejects_frame
+
+    rejects = rejects_frame(
+        [reject("misure.csv", n + 2, "not_a_number", "", what="valore", written="boh") for n in range(90) if n % 3]
+    )
+    book = tmp_path / "ritorno.xlsx"
+    book.write_bytes(feedback_workbooks(delivered, rejects, ["kpi-x"])["misure.csv"])
+    libreoffice_convert(book, tmp_path, "pdf", tmp_path)
+    pdf = tmp_path / "ritorno.pdf"
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        # every column on the page's width (the last one included), the header repeated on each page
+        assert "riga" in text and "esito" in text and "suggerimento" in text, page
