@@ -8,7 +8,6 @@ from .catalog.catalog import run_catalog
 from .core.paths import Paths
 from .measurements.ingest import run_ingest
 from .measurements.status import run_status
-from .reports.reports import run_reports
 
 
 def run_all(paths: Paths, period: str | None = None, render: bool = True) -> int:
@@ -18,4 +17,8 @@ def run_all(paths: Paths, period: str | None = None, render: bool = True) -> int
     run_ingest(paths, derived=derived)
     evaluated = run_evaluate(paths, period).period
     run_status(paths, str(evaluated))  # who has not delivered, before anyone reads the reports
-    return run_reports(paths, str(evaluated)) if render else 0
+    if not render:
+        return 0
+    from .reports.reports import run_reports  # papermill and nbconvert: 1 s that --skip-reports never pays
+
+    return run_reports(paths, str(evaluated))

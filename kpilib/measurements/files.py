@@ -32,6 +32,8 @@ OPENDOCUMENT_SUFFIXES = (".ods",)
 SUFFIXES = DELIVERY_SUFFIXES
 # The template's own instruction sheet: it has no header on purpose.
 INSTRUCTIONS_SHEET = "istruzioni"
+# The template's hidden sheet naming what it asks (kpi template): not data, and hidden on purpose.
+ABOUT_SHEET = "modello"
 
 
 @dataclass
@@ -130,7 +132,8 @@ def read_measurement_file(path: Path, source: str) -> MeasurementFile:
     found: dict[str, list[dict]] = {}
     for sheet in sheets:
         if sheet.hidden:
-            remarks.append(f"{source}: hidden sheet '{sheet.name}' not read (make it visible to have it read)")
+            if fold(sheet.name) != ABOUT_SHEET:
+                remarks.append(f"{source}: hidden sheet '{sheet.name}' not read (make it visible to have it read)")
             continue
         try:
             records = _records(sheet, source, row_problems.get(sheet.name))

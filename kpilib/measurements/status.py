@@ -31,6 +31,7 @@ from .template import build_workbook, office_slugs, template_rows
 
 # The deadline of a delivery when data/raw/consegne.csv does not set one: working days after the period's end.
 DUE_WORKING_DAYS = 15
+DUE_SETTING = "giorni_lavorativi"  # its line in data/raw/consegne.csv: giorni_lavorativi;N
 ROW_STATES = ("accepted", "unavailable", "rejected", "not_sent", "not_computable_yet")
 STATE_IT = {
     "accepted": "inviato",
@@ -46,11 +47,11 @@ def due_working_days(paths: Paths) -> int:
     if not paths.collection_settings.is_file():
         return DUE_WORKING_DAYS
     for number, cells in enumerate(read_csv_rows(paths.collection_settings), start=1):
-        if len(cells) >= 2 and plain_key(cells[0]) == "giorni_lavorativi":
+        if len(cells) >= 2 and plain_key(cells[0]) == plain_key(DUE_SETTING):
             written = cells[1].strip()
             if not written.isdigit() or not 0 < int(written) <= 250:
                 raise KpiError(
-                    f"{paths.collection_settings}: row {number}: giorni_lavorativi '{written}' is not a number of "
+                    f"{paths.collection_settings}: row {number}: {DUE_SETTING} '{written}' is not a number of "
                     "working days between 1 and 250"
                 )
             return int(written)
@@ -182,7 +183,8 @@ def reminder_message(
         "",
         f"Gentile {office},",
         "",
-        f"per il {period.label_it()} risultano {' e '.join(parts)}. {deadline}",
+        f"per il {period.label_it()} {'risulta' if not_sent + rejected == 1 else 'risultano'} {' e '.join(parts)}. "
+        f"{deadline}",
         "",
         f"Nel file allegato ({file_name}) ci sono solo le righe da completare; per quelle scartate, accanto,",
         "la riga come è stata inviata e il motivo. Compilate le colonne «valore» (o numeratore e denominatore) e,",

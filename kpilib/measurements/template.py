@@ -25,6 +25,7 @@ from ..core.periods import FREQ_BASIS, MONTHS_IN, Period, due_periods, parse_per
 from ..core.text import slugify
 from ..core.vocabulary import Basis, Unit
 from ..core.writes import write_one
+from .files import ABOUT_SHEET
 from .ingest import read_measurements
 
 SHEET = "Misure"
@@ -63,8 +64,6 @@ INSTRUCTIONS = [
     "Il file compilato va consegnato all'ufficio qualità, che lo inserisce in data/raw/measurements/.",
     "Le righe non utilizzabili vengono segnalate con il numero di riga e il motivo.",
 ]
-# The hidden sheet naming what the template asks, so that a returned file can be recognised.
-ABOUT_SHEET = "modello"
 
 
 def series_basis(indicator: dict, measurements: pd.DataFrame | None) -> str:

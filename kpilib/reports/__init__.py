@@ -7,3 +7,10 @@
 - :mod:`.provenance`: parameters, version, commit and input hashes of a report;
 - :mod:`.reports`: the command (the papermill batch, the index page).
 """
+
+import sys
+
+# jsonschema (through nbformat) imports rfc3987_syntax, when it is installed, for IRI formats that nbformat
+# never checks; it compiles 39 grammars as it loads: 1.2-1.6 s on every `kpi reports` and every report run.
+# Marked absent, jsonschema leaves those formats out, as it does wherever the package is not installed.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

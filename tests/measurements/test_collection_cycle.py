@@ -273,3 +273,23 @@ def test_a_return_workbook_printed_by_libreoffice_is_one_page_wide_with_the_head
         ).stdout
         # every column on the page's width (the last one included), the header repeated on each page
         assert "riga" in text and "esito" in text and "suggerimento" in text, page
+
+
+def test_the_deadline_is_set_in_one_place_and_overridden_by_a_settings_file(tmp_path, monkeypatch, capsys):
+    from kpilib.core.periods import Period
+    from kpilib.measurements.status import DUE_WORKING_DAYS, due_date, due_working_days
+
+    paths = with_seed(tmp_path / "root")
+    assert due_working_days(paths) == DUE_WORKING_DAYS
+    paths.collection_settings.write_text("giorni_lavorativi;5\n", encoding="utf-8")
+    assert due_working_days(paths) == 5
+    assert due_date(Period(2025, "semester", 2), 5) == __import__("datetime").date(2026, 1, 9)  # 1 and 6 Jan off
+    paths.collection_settings.write_text("Giorni lavorativi;dieci\n", encoding="utf-8")
+    assert main(["catalog", "--root", str(paths.root)]) == 0
+    monkeypatch.setenv("KPI_TODAY", "2026-03-01")
+    assert main(["status", "--root", str(paths.root), "--period", "2025-S2"]) == 2
+    assert "consegne.csv: row 1: giorni_lavorativi 'dieci' is not a number" in capsys.readouterr().err
+    paths.collection_settings.unlink()
+    assert main(["status", "--root", str(paths.root), "--period", "2025-S2"]) == 0
+    one = next(p for p in paths.reminders_dir.glob("*.txt") if "risulta 1 valore" in p.read_text(encoding="utf-8"))
+    assert "La scadenza era il 23/01/2026" in one.read_text(encoding="utf-8")

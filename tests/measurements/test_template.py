@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from kpilib.catalog.indicators import read_indicators
 from kpilib.cli import main
 from kpilib.core.periods import Period
+from kpilib.measurements.files import read_measurement_file
 from kpilib.measurements.template import build_workbook, template_rows
 from tests.helpers import catalog, indicator
 
@@ -235,6 +236,7 @@ def test_one_template_per_office_with_only_its_rows_and_a_hidden_sheet_naming_wh
         assert about["direzione"] == DIRECTION and about["periodo"] == "2025-S2" and about["generato il"]
         rows = list(workbook["Misure"].iter_rows(min_row=2, values_only=True))
         assert rows and {row[2] for row in rows} == {about["ufficio"]}  # only that office's rows
+        assert read_measurement_file(path, path.name).remarks == []  # its own hidden sheet is not a remark
         seen.add(about["ufficio"])
     assert seen == set(offices)
     # one office, matched as --direction is
