@@ -18,6 +18,7 @@ from ..core.files import warn_unread_subfolders, write_csvs
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of, with_periods
 from ..core.rejects import sort_rejects
+from ..core.schemas import REJECTS
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
 from .evaluation import evaluate
@@ -67,6 +68,13 @@ class Analysis:
         return xmr_chart(self.spc, self.summary, indicator_id)
 
 
+def not_computable_yet(paths: Paths) -> frozenset:
+    """``(indicator_id, period)`` of the values derived from case records that cannot be computed yet."""
+    rejects = REJECTS.read(paths.measurement_rejects, missing_ok=True)
+    pending = rejects[rejects["code"] == "not_computable_yet"]
+    return frozenset(zip(pending["indicator_id"], pending["period"], strict=True))
+
+
 def default_period(measurements: pd.DataFrame) -> Period:
     """The latest semester with data: the semester in which the latest period with a value ends."""
     measured = measurements[measurements["value"].notna()]
@@ -109,7 +117,7 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     spc = spc_table(evaluation, indicators, changes)
     previous = evaluate(history, measurements, evaluated.shift(-1))
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
-    opportunities = find_opportunities(summary, spc, evaluation)
+    opportunities = find_opportunities(summary, spc, evaluation, pending=not_computable_yet(paths))
     register, register_rejects = validate_register(read_register(paths.nonconformities_dir, paths.relative), known)
     found, unmatched = nonconformities(evaluation, register, history, reference_date(evaluated))
     register_rejects = sort_rejects(pd.concat([register_rejects, unmatched], ignore_index=True))

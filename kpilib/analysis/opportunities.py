@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from ..catalog.targets import target_shown
-from ..core.labels import value_it
+from ..core.labels import in_period_it, value_it
 from ..core.periods import Period, with_periods
 from ..core.schemas import OPPORTUNITIES
 from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing
@@ -34,9 +34,19 @@ KIND_LABELS = {
     "special_cause_concern": "Variazione anomala da indagare",
     "deteriorating": "Andamento in peggioramento",
     "not_met": "Target non raggiunto nel periodo",
-    "hit_and_miss": "Risultato instabile",
+    "hit_and_miss": "Target raggiunto a volte sì, a volte no",
     "missing_data": "Misure mancanti",
     "raise_target": "Target da rivedere al rialzo",
+}
+# What to do, one line per kind, for the first page of a report (the reason keeps the particulars).
+ACTION_IT = {
+    "consistently_failing": "cambiare il processo: azione correttiva (ISO 9001, 10.2)",
+    "special_cause_concern": "verificare cosa è accaduto nei periodi segnalati e intervenire sulla causa",
+    "deteriorating": "individuare la causa del peggioramento prima che il target venga mancato",
+    "not_met": "registrare la non conformità, la causa e l'azione decisa",
+    "hit_and_miss": "ridurre la variabilità del processo",
+    "missing_data": "chiedere i dati all'ufficio",
+    "raise_target": "valutare di alzare il target",
 }
 # "Met by a wide margin": the worst process limit beats the target by a third of the room
 # left (100 - target for percentages where higher is better, the target itself otherwise).
@@ -44,9 +54,15 @@ WIDE_MARGIN_SHARE = 1 / 3
 
 
 def find_opportunities(
-    summary: pd.DataFrame, spc: pd.DataFrame, evaluation: pd.DataFrame, direction: str | None = None
+    summary: pd.DataFrame,
+    spc: pd.DataFrame,
+    evaluation: pd.DataFrame,
+    direction: str | None = None,
+    pending: frozenset = frozenset(),
 ) -> pd.DataFrame:
-    """Ranked opportunities for one direction (or all) in the summary's period."""
+    """Ranked opportunities for one direction (or all) in the summary's period: by kind, in the order the
+    module states, and by score (volume) only within a kind. ``pending``: ``(indicator_id, period)`` of values
+    not computable yet (their cases still open): missing, but nothing to ask the office."""
     summary, spc, evaluation = (
         with_periods(summary, "period", "latest_period"),
         with_periods(spc),
@@ -58,7 +74,7 @@ def find_opportunities(
     found = []
     for row in chosen.to_dict("records"):
         chart = charts.get(row["indicator_id"], spc.iloc[0:0])
-        reasons = _reasons(row, chart)
+        reasons = _reasons(row, chart, pending)
         if reasons:  # one entry per indicator: its most urgent kind first, every reason in one text
             kind = min((k for k, _ in reasons), key=lambda k: -BASE_SCORE[k])
             volume = volumes.get(row["indicator_id"], math.nan)
@@ -85,7 +101,10 @@ def find_opportunities(
                 }
             )
     frame = pd.DataFrame(found, columns=[c for c in OPPORTUNITY_COLUMNS if c != "rank"])
-    frame = frame.sort_values(["direction", "score", "indicator_id"], ascending=[True, False, True], kind="stable")
+    frame = frame.assign(_urgency=frame["kind"].map(BASE_SCORE))
+    frame = frame.sort_values(
+        ["direction", "_urgency", "score", "indicator_id"], ascending=[True, False, False, True], kind="stable"
+    ).drop(columns="_urgency")
     frame.insert(2, "rank", frame.groupby("direction").cumcount() + 1)
     return frame.reset_index(drop=True)[OPPORTUNITY_COLUMNS]
 
@@ -99,7 +118,7 @@ def _volumes(evaluation: pd.DataFrame) -> dict:
     return totals.dropna().to_dict()
 
 
-def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
+def _reasons(row: dict, chart: pd.DataFrame, pending: frozenset = frozenset()) -> list[tuple[str, str]]:
     unit = row["target_unit"]
     reasons = []
     if row["assurance"] == Assurance.CONSISTENTLY_FAILING:
@@ -123,20 +142,14 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
                 "Verificare cosa è accaduto e, se serve, intervenire sulla causa.",
             )
         )
-    if (
-        len(chart)
-        and chart.iloc[-1]["variation"] == Variation.CONCERN
-        and any(rule in chart.iloc[-1]["signals"] for rule in ("run", "trend"))
-    ):
-        kind = (
-            "una serie di valori dal lato peggiore della media"
-            if "run" in chart.iloc[-1]["signals"]
-            else "un calo continuo"
-        )
+    run = _concern_run(chart, row["period"])
+    if run is not None:
+        first, last, rules = run
+        kind = "una serie di valori dal lato peggiore della media" if "run" in rules else "un peggioramento continuo"
         reasons.append(
             (
                 "deteriorating",
-                f"Gli ultimi valori mostrano {kind} (fino a {_prose(chart.iloc[-1]['period'])}): il processo sta peggiorando "
+                f"I valori mostrano {kind} da {_prose(first)} a {_prose(last)}: il processo sta peggiorando "
                 "in modo non casuale. Individuare la causa prima che il target venga mancato.",
             )
         )
@@ -144,7 +157,7 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "not_met",
-                f"Target non raggiunto nel {_prose(row['period'])}: {_met_text(row)}. Registrare la non conformità "
+                f"Target non raggiunto {in_period_it(row['period'])}: {_met_text(row)}. Registrare la non conformità "
                 "e l'azione decisa.",
             )
         )
@@ -158,13 +171,20 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
             )
         )
     if row["periods_missing"] and row["status"] != Status.NO_TARGET:
-        reasons.append(
-            (
-                "missing_data",
-                f"{_missing_it(int(row['periods_missing']), int(row['periods_expected']))} nel "
-                f"{_prose(row['period'])}: chiedere i dati all'ufficio.",
-            )
+        gaps = [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]
+        waiting = [gap for gap in gaps if (row["indicator_id"], gap) in pending]
+        owed = int(row["periods_missing"]) - len(waiting)
+        said = (
+            f"{_missing_it(owed, int(row['periods_expected']))} {in_period_it(row['period'])}: "
+            "chiedere i dati all'ufficio."
         )
+        if waiting:
+            later = f"{len(waiting)} {'valore' if len(waiting) == 1 else 'valori'} ({', '.join(waiting)})"
+            said = (f"{said} " if owed else "") + (
+                f"{later} non ancora calcolabile dai casi, ancora aperti: nessuna richiesta all'ufficio, "
+                "il valore si calcola alla chiusura dei casi."
+            )
+        reasons.append(("missing_data", said))
     if row["assurance"] == Assurance.CONSISTENTLY_MET and _wide_margin(row):
         reasons.append(
             (
@@ -175,6 +195,27 @@ def _reasons(row: dict, chart: pd.DataFrame) -> list[tuple[str, str]]:
             )
         )
     return reasons
+
+
+def _concern_run(chart: pd.DataFrame, evaluated: Period) -> tuple[Period, Period, str] | None:
+    """The latest run or trend of concern that reaches into the evaluated period: its first and last
+    point and its rules; ``None`` when the period has none (whatever its last point says)."""
+    if not len(chart):
+        return None
+    flagged = [
+        v == Variation.CONCERN and any(rule in str(s) for rule in ("run", "trend"))
+        for v, s in zip(chart["variation"], chart["signals"], strict=True)
+    ]
+    periods = list(chart["period"])
+    inside = [i for i, p in enumerate(periods) if flagged[i] and evaluated.contains(p)]
+    if not inside:
+        return None
+    last = inside[-1]
+    first = last
+    while first > 0 and flagged[first - 1]:
+        first -= 1
+    rules = ";".join(str(s) for s in chart["signals"].iloc[first : last + 1])
+    return periods[first], periods[last], rules
 
 
 def _met_text(row: dict) -> str:

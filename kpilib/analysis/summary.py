@@ -14,6 +14,7 @@ import pandas as pd
 from ..catalog.indicators import INDICATOR_COLUMNS
 from ..core.periods import Period, with_periods
 from ..core.schemas import SUMMARY
+from ..core.vocabulary import Variation
 from .evaluation import measured_freq_of, required_periods, roll_up
 from .spc import MIN_POINTS, Limits, assurance
 
@@ -83,7 +84,7 @@ def summarize(
                 **now,
                 "previous_value": before["value"],
                 "previous_status": before["status"],
-                **_chart_figures(chart, indicator),
+                **_chart_figures(chart, indicator, evaluated),
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("indicator_id").reset_index(drop=True)
@@ -94,7 +95,28 @@ def _rows_for(rows: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     return rows[rows["period"].isin(periods)]
 
 
-def _chart_figures(chart: pd.DataFrame | None, indicator: dict) -> dict:
+def period_variation(chart: pd.DataFrame, evaluated: Period) -> tuple[str, str]:
+    """The variation of the period and its signals: a concern when any of the period's points is one, else
+    an improvement when any is, else what the latest point says. So a run the chart shows in the period
+    is not hidden behind an ordinary last point.
+
+    >>> from kpilib.core.periods import periods
+    >>> chart = pd.DataFrame({"period": periods(["2025-07", "2025-08", "2025-09"]),
+    ...     "variation": ["concern", "concern", "common_cause"], "signals": ["run", "run;limit", ""]})
+    >>> period_variation(chart, Period(2025, "semester", 2))
+    ('concern', 'run;limit')
+    """
+    inside = chart[[evaluated.contains(p) for p in chart["period"]]] if len(chart) else chart
+    for kind in (Variation.CONCERN, Variation.IMPROVEMENT):
+        flagged = inside[inside["variation"] == kind] if len(inside) else inside
+        if len(flagged):
+            rules = dict.fromkeys(r for signals in flagged["signals"] for r in str(signals).split(";") if r)
+            return str(kind), ";".join(rules)
+    latest = chart.iloc[-1]
+    return latest["variation"], latest["signals"]
+
+
+def _chart_figures(chart: pd.DataFrame | None, indicator: dict, evaluated: Period | None = None) -> dict:
     if chart is None or chart.empty:
         return {
             "points": 0,
@@ -118,7 +140,12 @@ def _chart_figures(chart: pd.DataFrame | None, indicator: dict) -> dict:
         "lower_limit": latest["lower_limit"],
         "upper_limit": latest["upper_limit"],
         "latest_period": latest["period"],
-        "variation": latest["variation"],
-        "signals": latest["signals"],
+        **dict(
+            zip(
+                ("variation", "signals"),
+                period_variation(chart, evaluated) if evaluated else (latest["variation"], latest["signals"]),
+                strict=True,
+            )
+        ),
         "assurance": assurance(bounds, indicator["target_op"], indicator["target_value"], points),
     }

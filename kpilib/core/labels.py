@@ -106,3 +106,45 @@ def indicator_label(row: dict) -> str:
     """
     part = row.get("sub_indicator")
     return str(row["indicator"]) + (f" — {part}" if not is_missing(part) else "")
+
+
+# Italian agreement: the words a count takes (singular, plural), for every generated sentence.
+COUNTED_IT = {
+    "met": ("raggiunto", "raggiunti"),
+    "not_met": ("non raggiunto", "non raggiunti"),
+    "no_data": ("senza dati", "senza dati"),
+    "no_target": ("senza target", "senza target"),
+    "senza_azione": ("senza azione", "senza azione"),
+    "in_corso": ("con azione in corso", "con azione in corso"),
+    "azione_scaduta": ("con azione scaduta", "con azione scaduta"),
+    "chiusa": ("chiusa", "chiuse"),
+    "direzione": ("direzione", "direzioni"),
+    "semestre": ("semestre", "semestri"),
+    "indicatore": ("indicatore", "indicatori"),
+    "month": ("mese", "mesi"),
+    "quarter": ("trimestre", "trimestri"),
+    "semester": ("semestre", "semestri"),
+    "year": ("anno", "anni"),
+    "periodo": ("periodo", "periodi"),
+}
+
+
+def count_it(number: int, word: str) -> str:
+    """``number`` and the word agreeing with it (``word``: a key of :data:`COUNTED_IT`, else itself).
+
+    >>> count_it(1, "met"), count_it(11, "met"), count_it(21, "chiusa"), count_it(1, "direzione")
+    ('1 raggiunto', '11 raggiunti', '21 chiuse', '1 direzione')
+    """
+    singular, plural = COUNTED_IT.get(word, (word, word))
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def in_period_it(period) -> str:
+    """«in» a period, with the article Italian wants: ``nel 2° semestre 2025``, ``nell'anno 2025``.
+
+    >>> from kpilib.core.periods import parse_period
+    >>> [in_period_it(parse_period(p)) for p in ("2025-S2", "2025", "2025-07", "2025-Q1")]
+    ['nel 2° semestre 2025', "nell'anno 2025", 'nel luglio 2025', 'nel 1° trimestre 2025']
+    """
+    label = period.label_it()
+    return f"nell'{label}" if label[:1].lower() in "aeiou" else f"nel {label}"

@@ -12,7 +12,7 @@ from IPython.display import HTML, Image, Markdown, display
 
 from ..analysis.charts import png, series_charts
 from ..analysis.spc import MIN_POINTS
-from ..core.labels import STATUS_IT
+from ..core.labels import count_it, in_period_it
 from ..core.vocabulary import Status
 from . import tables
 from .data import ReportData, load, report_slug
@@ -63,13 +63,18 @@ def _links(data: ReportData) -> str:
 
 
 def summary(data: ReportData) -> None:
+    show_markdown(
+        "**Da fare per primo**, in ordine: le non conformità con l'azione scaduta o senza azione, poi le "
+        "opportunità nell'ordine della sezione «Opportunità di miglioramento»."
+    )
+    show_html(tables.actions_table(data.opportunities, data.nonconformities, data.summary))
     counts = data.summary["status"].value_counts()
     total = len(data.summary)
     met, not_met = int(counts.get(Status.MET, 0)), int(counts.get(Status.NOT_MET, 0))
     sentence = (
-        f"Nel {data.period.label_it()} la direzione ha **{total} indicatori**: "
-        f"**{met} {STATUS_IT['met'].lower()}**, **{not_met} {STATUS_IT['not_met'].lower()}**, "
-        f"{int(counts.get('no_data', 0))} senza dati."
+        f"{in_period_it(data.period).capitalize()} la direzione ha **{count_it(total, 'indicatore')}**: "
+        f"**{count_it(met, 'met')}**, **{count_it(not_met, 'not_met')}**, "
+        f"{count_it(int(counts.get('no_data', 0)), 'no_data')}."
     )
     opportunities = len(data.opportunities)
     open_nc = int(tables.is_open(data.nonconformities).sum())
@@ -142,7 +147,13 @@ indicano direzioni diverse vale la prima in quest'ordine.
 - I limiti si calcolano con almeno **{MIN_POINTS} valori**; con meno la serie è «troppo breve» e non si giudica \
 l'affidabilità. Dopo un cambio di processo registrato i limiti si ricalcolano sui soli valori successivi.
 - **Affidabilità**: dove cade il target rispetto ai limiti del processo. **S** target sempre raggiunto; **M** target \
-mai raggiungibile così com'è: il processo va cambiato; **~** a volte sì a volte no, per sola variabilità.
+mai raggiungibile così com'è: il processo va cambiato; **~** target a volte raggiunto, a volte no (*hit and miss*): \
+il processo è stabile, ma la sua variabilità ordinaria attraversa il target; non vuol dire processo fuori controllo.
+- **Esito** di un periodo fatto di più mesi: «Non raggiunto: 2 mesi su 6 nel target» conta i mesi che hanno \
+raggiunto il target.
+- **Da fare per primo**: le non conformità con azione scaduta o senza azione, poi le opportunità per tipo \
+(processo che non raggiunge il target, variazione anomala, peggioramento, target non raggiunto, target a volte sì a \
+volte no, misure mancanti, target da alzare) e, a parità di tipo, per volume di casi.
 - Le percentuali complessive sono calcolate sommando numeratori e denominatori, non facendo la media delle \
 percentuali. Un periodo con alcune misure mancanti è giudicato su quelle presenti, e le mancanti sono elencate.
 - Metodo: XmR di *Making Data Count* (NHS England), verificato con NHSRplotthedots; dettagli in `docs/method.md`."""

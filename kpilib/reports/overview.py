@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..analysis.charts import compliance_heatmap
 from ..analysis.history import compliance_history
+from ..core.labels import count_it
 from ..core.vocabulary import is_missing
 from ..measurements.ingest import read_measurements
 from . import tables
@@ -42,8 +43,8 @@ def heatmap(data: ReportData) -> None:
     past = history(data)
     show_figure(
         compliance_heatmap(past),
-        f"Mappa di calore: quota di indicatori con target raggiunto per {past['direction'].nunique()} direzioni "
-        f"e {past['period'].nunique()} semestri; i valori sono anche nella tabella che segue.",
+        f"Mappa di calore: quota di indicatori con target raggiunto per {count_it(past['direction'].nunique(), 'direzione')} "
+        f"e {count_it(past['period'].nunique(), 'semestre')}; i valori sono anche nella tabella che segue.",
     )
     frame = pd.DataFrame(
         {

@@ -347,9 +347,41 @@ def write_indexes(paths: Paths, period: Period, outcomes: list[Outcome]) -> None
             "kept_page": outcome.kept_page,
         }
     kept = [entry for slug, entry in sorted(pages.items()) if (folder / f"{slug}.html").is_file()]
+    figures = report_figures(paths, period)
+    kept = [{**entry, "figures": figures.get(entry["slug"], entry.get("figures", ""))} for entry in kept]
     write_one(paths.page_list(period), (json.dumps(kept, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     write_one(paths.report_index(period), index_page(period, kept).encode("utf-8"))
     write_one(paths.archive_index, archive_page(paths.reports).encode("utf-8"))
+
+
+def report_figures(paths: Paths, period: Period) -> dict[str, str]:
+    """Per page of the period, what its index says beside it: targets met and actions open
+    (``12 raggiunti su 15; 7 azioni aperte``), from the processed analysis when it is for ``period``."""
+    from ..core.labels import count_it
+    from ..core.schemas import NONCONFORMITIES, OPPORTUNITIES
+
+    if not paths.indicator_summary.exists():
+        return {}
+    summary = SUMMARY.read(paths.indicator_summary)
+    if summary.empty or summary["period"].iloc[0] != period:
+        return {}
+    opportunities = OPPORTUNITIES.read(paths.opportunities, missing_ok=True)
+    episodes = NONCONFORMITIES.read(paths.nonconformities, missing_ok=True)
+    untreated = episodes[episodes["open"].astype(bool) & episodes["state"].isin(["azione_scaduta", "senza_azione"])]
+    directions = sorted(summary["direction"].unique())
+
+    def said(own, ids: set) -> str:
+        judged = int(own["status"].isin(["met", "not_met"]).sum())
+        met = int((own["status"] == "met").sum())
+        # one action per indicator, as the first page lists them: an opportunity or an untreated nonconformity
+        actions = len(ids & (set(opportunities["indicator_id"]) | set(untreated["indicator_id"])))
+        return f"{count_it(met, 'met')} su {judged}; {actions} {'azione aperta' if actions == 1 else 'azioni aperte'}"
+
+    figures = {"overview": said(summary, set(summary["indicator_id"]))}
+    for direction in directions:
+        own = summary[summary["direction"] == direction]
+        figures[report_slug(direction, directions)] = said(own, set(own["indicator_id"]))
+    return figures
 
 
 def _page_list(path: Path) -> list[dict]:
@@ -430,8 +462,9 @@ def index_page(period: Period, pages: list[dict]) -> str:
             if page["ok"]
             else (f"<span class='ko'>non riuscito</span> <small>{html.escape(page['message'])}</small>")
         )
+        figures = html.escape(page.get("figures") or "")
         rows.append(
-            f"<tr><td><a href='{slug}.html'>{html.escape(page['title'])}</a></td><td>{status}</td>"
+            f"<tr><td><a href='{slug}.html'>{html.escape(page['title'])}</a></td><td>{status}</td><td>{figures}</td>"
             f"<td><a href='{slug}.ipynb' download>quaderno Jupyter (.ipynb)</a></td></tr>"
         )
     label = html.escape(period.label_it())
@@ -445,7 +478,7 @@ th {{ background: #1f4e79; color: white; }} .ok {{ color: #1e7b34; font-weight: 
 <p><a href="../index.html">← Tutti i periodi</a></p>
 <h1>Rapporti sugli indicatori di qualità</h1>
 <p>Comune di Milano — {label}. Ogni rapporto è una pagina a sé: si legge nel browser, senza installare nulla.</p>
-<table><thead><tr><th>Rapporto</th><th>Stato</th><th>Per chi usa Jupyter: il quaderno eseguito</th></tr></thead><tbody>
+<table><thead><tr><th>Rapporto</th><th>Stato</th><th>Target raggiunti e azioni aperte</th><th>Per chi usa Jupyter: il quaderno eseguito</th></tr></thead><tbody>
 {chr(10).join(rows)}
 </tbody></table></body></html>
 """

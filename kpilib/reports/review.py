@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis.evaluate import Analysis, analyse
-from ..core.labels import ASSURANCE_IT, STATE_IT, VARIATION_IT, value_it
+from ..core.labels import ASSURANCE_IT, VARIATION_IT, count_it, value_it
 from ..core.paths import Paths
 from ..core.schemas import REJECTS
 from ..core.vocabulary import Status
@@ -137,8 +137,8 @@ def nonconformities(review: Review) -> None:
     )
     show_html(tables.plain_table(frame, "nc_anno"))
     show_html(tables.nonconformity_table(episodes, review.now.summary, "nc_aperte"))
-    states = episodes["state"].map(lambda s: STATE_IT.get(s, s)).value_counts()
-    show_markdown("Stato di tutte le non conformità: " + ", ".join(f"{n} {s.lower()}" for s, n in states.items()) + ".")
+    states = episodes["state"].value_counts()
+    show_markdown("Stato di tutte le non conformità: " + ", ".join(count_it(n, s) for s, n in states.items()) + ".")
 
 
 def monitoring(review: Review) -> None:
@@ -146,7 +146,7 @@ def monitoring(review: Review) -> None:
     summary = review.now.summary
     expected, measured = int(summary["periods_expected"].sum()), int(summary["periods_measured"].sum())
     show_markdown(
-        f"Nel {review.year} erano attese **{expected} misure** (indicatori per periodi dovuti): ne sono arrivate "
+        f"Nell'anno {review.year} erano attese **{expected} misure** (indicatori per periodi dovuti): ne sono arrivate "
         f"**{measured}** ({value_it(100 * measured / expected if expected else 0, 'percent', 0)}). "
         "Le misure mancanti, per indicatore:"
     )

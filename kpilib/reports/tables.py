@@ -12,12 +12,12 @@ from pathlib import PurePosixPath
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ..analysis.opportunities import KIND_LABELS
+from ..analysis.opportunities import ACTION_IT, KIND_LABELS
 from ..analysis.spc import target_steps
 from ..catalog.targets import target_shown
-from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, date_it, margin_it, target_it, value_it
+from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, count_it, date_it, margin_it, target_it, value_it
 from ..core.labels import indicator_label as label
-from ..core.periods import Period, with_periods
+from ..core.periods import Period, periods, with_periods
 from ..core.vocabulary import Status, is_missing
 from .icons import assurance_icon, variation_icon
 
@@ -63,12 +63,14 @@ def status_colours(frame: pd.DataFrame, statuses: pd.Series, column: str) -> pd.
 
 
 def parts_it(row: dict) -> str:
-    """How a period made of several was judged: `` (5 su 6; manca 2025-09)``; empty for a single period.
+    """How a period made of several was judged, read one way only: ``: 5 mesi su 6 nel target; manca
+    settembre 2025``; empty for a single period.
 
-    >>> parts_it({"periods_expected": 6, "periods_met": 5, "missing_periods": "2025-09"})
-    ' (5 su 6; manca 2025-09)'
-    >>> parts_it({"periods_expected": 6, "periods_met": 3, "missing_periods": "2025-08;2025-09"})
-    ' (3 su 6; mancano 2025-08, 2025-09)'
+    >>> from kpilib.core.periods import Period
+    >>> parts_it({"periods_expected": 6, "periods_met": 5, "missing_periods": "2025-09", "latest_period": Period(2025, "month", 12)})
+    ': 5 mesi su 6 nel target; manca settembre 2025'
+    >>> parts_it({"periods_expected": 6, "periods_met": 1, "missing_periods": "2025-08;2025-09"})
+    ': 1 periodo su 6 nel target; mancano agosto 2025, settembre 2025'
     """
     expected = row.get("periods_expected")
     if is_missing(expected) or expected <= 1:
@@ -76,8 +78,10 @@ def parts_it(row: dict) -> str:
     gaps = [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]
     missing = ""
     if gaps:
-        missing = f"; {'manca' if len(gaps) == 1 else 'mancano'} {', '.join(gaps)}"
-    return f" ({int(row['periods_met'])} su {int(expected)}{missing})"
+        missing = f"; {'manca' if len(gaps) == 1 else 'mancano'} {', '.join(p.label_it() for p in periods(gaps))}"
+    latest = row.get("latest_period")
+    word = latest.freq if isinstance(latest, Period) else "periodo"
+    return f": {count_it(int(row['periods_met']), word)} su {int(expected)} nel target{missing}"
 
 
 def target_history_it(row: dict, steps: list[tuple[Period, float, float]]) -> str:
@@ -175,6 +179,74 @@ def opportunity_table(opportunities: pd.DataFrame, name: str = "opportunita", li
     return styled(frame, name, wide=("Indicatore", "Perché e cosa fare"))
 
 
+def actions_frame(opportunities: pd.DataFrame, nonconformities: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+    """What to do first, in the order the report states: open nonconformities whose corrective action is
+    overdue or missing, then the opportunities by rank (kind first, volume only within a kind). One line
+    each: indicator, office (who), what is wrong, what to do, since when."""
+    rows = []
+    open_ones = nonconformities[is_open(nonconformities)] if len(nonconformities) else nonconformities
+    untreated = open_ones[open_ones["state"].isin(["azione_scaduta", "senza_azione"])] if len(open_ones) else open_ones
+    for entry in untreated.sort_values(["state", "first_period"], key=_state_then_period).to_dict("records"):
+        overdue = entry["state"] == "azione_scaduta"
+        rows.append(
+            {
+                "Indicatore": entry.get("label") or entry["indicator_id"],
+                "Chi": entry.get("owner") or entry.get("office") or "",
+                "Problema": "Non conformità con azione correttiva scaduta"
+                if overdue
+                else "Non conformità senza azione registrata",
+                "Cosa fare": (
+                    f"verificare l'azione «{entry['action']}» (verifica prevista il {date_it(entry['review_date'])})"
+                    if overdue
+                    else "registrare causa e azione correttiva nel registro delle non conformità"
+                ),
+                "Da quando": _since(entry["first_period"]),
+            }
+        )
+    seen = {row["Indicatore"] for row in rows}
+    chosen = opportunities.sort_values("rank") if len(opportunities) else opportunities
+    for entry in chosen.to_dict("records"):
+        name = label(entry)
+        if name in seen:
+            continue  # its nonconformity already stands for it
+        rows.append(
+            {
+                "Indicatore": name,
+                "Chi": entry["office"],
+                "Problema": KIND_LABELS.get(entry["kind"], entry["kind"]),
+                "Cosa fare": ACTION_IT.get(entry["kind"], ""),
+                "Da quando": _since(entry["period"]),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["Indicatore", "Chi", "Problema", "Cosa fare", "Da quando"])
+    frame.insert(0, "N.", range(1, len(frame) + 1))
+    return frame.head(limit)
+
+
+def _state_then_period(column: pd.Series) -> pd.Series:
+    if column.name == "state":
+        return column.map({"azione_scaduta": 0, "senza_azione": 1})
+    return column.astype(str)
+
+
+def _since(period) -> str:
+    return period.label_it() if isinstance(period, Period) else str(period)
+
+
+def actions_table(opportunities: pd.DataFrame, nonconformities: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """The first thing a reviewer reads: :func:`actions_frame`, each indicator named as the tables name it."""
+    labels = {r["indicator_id"]: label(r) for r in summary.to_dict("records")}
+    offices = summary.set_index("indicator_id")["office"].to_dict() if len(summary) else {}
+    episodes = nonconformities.assign(
+        label=nonconformities["indicator_id"].map(labels),
+        office=nonconformities["indicator_id"].map(offices),
+    )
+    frame = actions_frame(opportunities, episodes)
+    if frame.empty:
+        return "<p>Nessuna azione richiesta nel periodo: target raggiunti, nessuna non conformità aperta.</p>"
+    return styled(frame, "azioni", wide=("Indicatore", "Problema", "Cosa fare"))
+
+
 def is_open(nonconformities: pd.DataFrame) -> pd.Series:
     """Which episodes are open, whether the frame came from memory (bools) or from the CSV (text)."""
     return nonconformities["open"].astype(str).str.lower().eq("true")
@@ -185,7 +257,7 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     open_ones = nonconformities[is_open(nonconformities)]
     closed = len(nonconformities) - len(open_ones)
     closed_text = (
-        f"<p>{closed} non conformità chius{'a' if closed == 1 else 'e'} (target di nuovo raggiunto, o chius"
+        f"<p>{count_it(closed, 'chiusa')} non conformità (target di nuovo raggiunto, o chius"
         f"{'a' if closed == 1 else 'e'} nel registro).</p>"
         if closed
         else ""

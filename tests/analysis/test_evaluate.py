@@ -196,3 +196,19 @@ def test_the_xmr_chart_is_a_figure_with_italian_months_and_nothing_clipped(shipp
     with pytest.raises(KpiError, match="not in the analysis"):
         analysis.xmr_chart("kpi-nessuno")
     matplotlib.pyplot.close("all")
+
+
+def test_the_period_variation_is_a_concern_when_any_of_its_points_is_one():
+    from kpilib.analysis.summary import period_variation
+    from kpilib.core.periods import Period, periods
+
+    chart = pd.DataFrame(
+        {
+            "period": periods(["2025-06", "2025-07", "2025-08", "2025-12"]),
+            "variation": ["concern", "improvement", "common_cause", "common_cause"],
+            "signals": ["limit", "run", "", ""],
+        }
+    )
+    assert period_variation(chart, Period(2025, "semester", 2)) == ("improvement", "run")
+    assert period_variation(chart, Period(2025, "semester", 1)) == ("concern", "limit")
+    assert period_variation(chart, Period(2026, "semester", 1)) == ("common_cause", "")  # none inside: the last point

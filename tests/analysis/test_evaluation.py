@@ -160,7 +160,7 @@ def test_a_period_with_some_months_is_judged_on_them_and_says_what_is_missing():
     assert summary_row["missing_periods"] == "2025-09"
     from kpilib.reports.tables import parts_it
 
-    assert "Raggiunto" + parts_it(summary_row) == "Raggiunto (5 su 6; manca 2025-09)"
+    assert "Raggiunto" + parts_it(summary_row) == "Raggiunto: 5 mesi su 6 nel target; manca settembre 2025"
     nothing = _summary(indicators, measurements(("kpi-m", "2025-01", 12, None, None)), Period(2025, "semester", 2))
     assert nothing["status"] == "no_data" and nothing["periods_measured"] == 0
 

@@ -113,3 +113,53 @@ def test_one_entry_per_indicator_in_italian_prose():
     assert "Il target (≥10) sta dentro" in reason and "≥10 ≥10" not in reason
     two = find_opportunities(pd.DataFrame([_row("two", periods_missing=2, periods_met=4)]), SPC.iloc[0:0], NO_VOLUMES)
     assert "Mancano 2 misure su 6 nel 2° semestre 2025" in two["reason"].iloc[0]
+
+
+def test_a_large_volume_never_lifts_an_entry_above_a_more_urgent_kind():
+    """The page states the order kind by kind: a hit-and-miss of 100,000 cases stays below a missed target
+    of 10 (the volume weight alone would put it first: 50 x 1.5 > 60 x 1.1)."""
+    summary = pd.DataFrame([_row("hitmiss", assurance="hit_and_miss"), _row("notmet", status="not_met", periods_met=3)])
+    evaluation = pd.DataFrame(
+        {
+            "indicator_id": ["hitmiss", "notmet"],
+            "period": ["2025-S2", "2025-S2"],
+            "required": [True, True],
+            "rolled_up": [False, False],
+            "denominator": [100_000.0, 10.0],
+        }
+    )
+    found = find_opportunities(summary, pd.DataFrame(columns=SPC.columns), evaluation)
+    assert found["score"].iloc[1] > found["score"].iloc[0]  # the volume still weighs within the kind
+    assert found["indicator_id"].tolist() == ["notmet", "hitmiss"] and found["rank"].tolist() == [1, 2]
+
+
+def test_a_run_of_concern_inside_the_period_is_named_even_when_the_last_point_is_ordinary():
+    spc = pd.DataFrame(
+        [
+            {"indicator_id": "x", "period": p, "variation": v, "signals": s}
+            for p, v, s in [
+                ("2025-06", "common_cause", ""),
+                ("2025-07", "concern", "run"),
+                ("2025-08", "concern", "run"),
+                ("2025-09", "concern", "run"),
+                ("2025-10", "common_cause", ""),
+            ]
+        ]
+    )
+    found = find_opportunities(pd.DataFrame([_row("x")]), spc, NO_VOLUMES)
+    assert found["kind"].tolist() == ["deteriorating"]
+    assert "da luglio 2025 a settembre 2025" in found.loc[0, "reason"]
+
+
+def test_a_value_not_computable_yet_asks_nothing_of_the_office():
+    waiting = _row("cases", periods_missing=1, periods_met=5, missing_periods="2025-12")
+    owed = _row("sent", periods_missing=1, periods_met=5, missing_periods="2025-11")
+    found = find_opportunities(
+        pd.DataFrame([waiting, owed]),
+        pd.DataFrame(columns=SPC.columns),
+        NO_VOLUMES,
+        pending=frozenset({("cases", "2025-12")}),
+    )
+    reasons = dict(zip(found["indicator_id"], found["reason"], strict=True))
+    assert "chiedere i dati all'ufficio" not in reasons["cases"] and "non ancora calcolabile" in reasons["cases"]
+    assert "chiedere i dati all'ufficio" in reasons["sent"]

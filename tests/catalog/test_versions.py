@@ -359,7 +359,9 @@ def test_the_issue_scenario_end_to_end_through_kpi_run(tmp_path, capsys):
         for period in ("2024-S1", "2025-S1")
     }
     assert NEW_OFFICE in pages["2024-S1"] and OLD_OFFICE + "<" not in pages["2024-S1"]
-    visits_row = {period: page[page.index(VISITS) :][:3000] for period, page in pages.items()}
+    # the indicator table (the first page's actions name the indicator too, without its target)
+    tables_ = {period: page[page.index("T_indicatori") :] for period, page in pages.items()}
+    visits_row = {period: table[table.index(VISITS) :][:3000] for period, table in tables_.items()}
     assert "60%" in visits_row["2024-S1"] and "Raggiunto" in visits_row["2024-S1"]
     assert "70%" in visits_row["2025-S1"] and "Non raggiunto" in visits_row["2025-S1"]
     archive = (paths.root / "reports" / "index.html").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 import shutil
 
 import nbformat
+import pandas as pd
 import pytest
 
 from kpilib.cli import main
@@ -42,6 +43,9 @@ def test_end_to_end_writes_every_file_in_the_root_and_nothing_elsewhere(rendered
         "indicator_summary.csv",
         "opportunities.csv",
         "nonconformities.csv",
+        "deliveries.csv",
+        "corrections.csv",
+        "delivery_status.csv",
     ):
         assert (processed / name).is_file(), name
     out = fixture_root / "reports" / "2025-S2"
@@ -60,6 +64,14 @@ def test_end_to_end_writes_every_file_in_the_root_and_nothing_elsewhere(rendered
     )
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("completo") == 3 and "non riuscito" not in index
+    # beside each report, how many targets were met and how many actions are open, from the analysis itself
+    summary = pd.read_csv(fixture_root / "data" / "processed" / "indicator_summary.csv", dtype=str)
+    opportunities = pd.read_csv(fixture_root / "data" / "processed" / "opportunities.csv", dtype=str)
+    culture = summary[summary["direction"].str.contains("CULTURA")]
+    met, judged = (culture["status"] == "met").sum(), culture["status"].isin(["met", "not_met"]).sum()
+    row = index[index.index("direzione-cultura.html") :].split("</tr>")[0]
+    assert f"{met} raggiunt" in row and f"su {judged};" in row and ("aperte" in row or "aperta" in row)
+    assert len(opportunities) > 0
 
 
 def test_hostile_direction_is_escaped_under_a_safe_name(rendered):
@@ -92,7 +104,7 @@ def test_executed_notebooks_carry_their_parameters_and_html_hides_code(rendered)
 def test_the_offices_notes_and_unavailable_values_are_shown_with_their_reason(rendered):
     fixture_root, _, _ = rendered
     page = (fixture_root / "reports" / "2025-S2" / "direzione-cultura.html").read_text(encoding="utf-8")
-    assert "su 6; manca 2025-09)" in page
+    assert "su 6 nel target; manca settembre 2025" in page
     notes = page[page.index("Note degli uffici") :]
     assert "2025-11" in notes and "bando prorogato a luglio" in notes
     missing = page[page.index("Misure mancanti nel periodo") :]

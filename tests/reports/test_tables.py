@@ -63,3 +63,36 @@ def test_each_missing_value_says_why_and_which_office():
         }
     )
     pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_the_first_page_lists_untreated_nonconformities_then_opportunities_in_rank_order():
+    opportunities = pd.DataFrame(
+        {
+            "rank": [2, 1, 3],
+            "indicator_id": ["kpi-b", "kpi-a", "kpi-y"],
+            "indicator": ["B", "A", "TESI PERVENUTE"],
+            "sub_indicator": ["", "", ""],
+            "office": ["UFFICIO B", "UFFICIO A", "UFFICIO A"],
+            "kind": ["hit_and_miss", "not_met", "missing_data"],
+            "period": periods(["2025-S2"] * 3),
+        }
+    )
+    episodes = pd.DataFrame(
+        {
+            "indicator_id": ["kpi-y", "kpi-z", "kpi-w"],
+            "label": ["TESI PERVENUTE", "Z", "W"],
+            "office": ["UFFICIO A", "UFFICIO Z", "UFFICIO W"],
+            "open": [True, True, True],
+            "state": ["senza_azione", "azione_scaduta", "in_corso"],
+            "first_period": periods(["2025-03", "2024-12", "2025-01"]),
+            "action": ["", "nuova procedura", "formazione"],
+            "owner": ["", "Rossi", "Bianchi"],
+            "review_date": ["", "2025-09-30", "2026-06-30"],
+        }
+    )
+    frame = tables.actions_frame(opportunities, episodes)
+    assert frame["Indicatore"].tolist() == ["Z", "TESI PERVENUTE", "A", "B"]  # the action in progress is not listed
+    assert frame.loc[0, "Chi"] == "Rossi" and "30/09/2025" in frame.loc[0, "Cosa fare"]
+    assert frame.loc[0, "Da quando"] == "dicembre 2024"
+    assert frame.loc[2, "Problema"] == "Target non raggiunto nel periodo"
+    assert frame["N."].tolist() == [1, 2, 3, 4]
