@@ -11,17 +11,21 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..core.errors import KpiError
 from ..core.labels import UNIT_IT, indicator_label, target_it
 from ..core.periods import MONTH_NAMES, Period, with_periods
+from ..core.text import format_number_it
 from ..core.vocabulary import Unit, Variation, is_missing
 from .spc import target_steps
 
+# Improvement and concern differ by shape as well as colour: in greyscale, and for a reader who cannot tell the colours.
+MARKERS = {Variation.IMPROVEMENT: "^", Variation.CONCERN: "v"}
 COLOURS = {
     Variation.COMMON_CAUSE: "#4d4d4d",
     Variation.IMPROVEMENT: "#1f77b4",
-    Variation.CONCERN: "#e07b00",
+    Variation.CONCERN: "#b35c00",  # 4.7:1 on white (the orange it replaced was 3.0:1)
     "": "#4d4d4d",
 }
 
@@ -37,11 +41,33 @@ def _legend_handles() -> list:
         plt.Line2D([], [], color="#7f8c8d", linestyle="-", label="media"),
         plt.Line2D([], [], color="#7f8c8d", linestyle=":", label="limiti del processo"),
         plt.Line2D([], [], color="#1f4e79", linestyle="-.", label="cambio di processo (nuovi limiti)"),
-        plt.Line2D([], [], color=COLOURS[Variation.CONCERN], marker="o", linestyle="", label="peggioramento anomalo"),
         plt.Line2D(
-            [], [], color=COLOURS[Variation.IMPROVEMENT], marker="o", linestyle="", label="miglioramento anomalo"
+            [],
+            [],
+            color=COLOURS[Variation.CONCERN],
+            marker=MARKERS[Variation.CONCERN],
+            linestyle="",
+            label="peggioramento anomalo",
+        ),
+        plt.Line2D(
+            [],
+            [],
+            color=COLOURS[Variation.IMPROVEMENT],
+            marker=MARKERS[Variation.IMPROVEMENT],
+            linestyle="",
+            label="miglioramento anomalo",
         ),
     ]
+
+
+class Chart(Figure):
+    """A matplotlib Figure that Jupyter shows as a picture by itself: no ``%matplotlib inline``, no pyplot
+    state (IPython asks an object for ``_repr_png_``)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
 
 
 def period_tick_it(period: Period) -> str:
@@ -58,11 +84,20 @@ def period_tick_it(period: Period) -> str:
     return f"{'S' if period.freq == 'semester' else 'T'}{period.index} {period.year}"
 
 
-def xmr_chart(spc: pd.DataFrame, summary: pd.DataFrame, indicator_id: str):
+def xmr_chart(
+    spc: pd.DataFrame,
+    summary: pd.DataFrame,
+    indicator_id: str,
+    size: tuple[float, float] = (9, 4.2),
+    legend: bool = True,
+):
     """One indicator's XmR chart: its series, target, mean, process limits and special causes.
 
-    Italian labels, months on the axis as ``gen 2025``; the figure is laid out so that no
-    label is clipped. ``spc`` and ``summary`` as :func:`kpilib.analyse` gives them.
+    Italian labels and decimal commas, months on the axis as ``gen 2025``, a month without a
+    value as a gap in the line, improvement and concern told apart by shape (▲ ▼) as well as
+    colour; the figure is laid out so that no label is clipped. ``spc`` and ``summary`` as
+    :func:`kpilib.analyse` gives them; ``size`` in inches; ``legend``: the key below the chart (a report
+    draws its charts smaller, without it, and says what the lines and marks are once above them).
     """
     spc, summary = with_periods(spc), with_periods(summary, "period", "latest_period")
     chosen = summary[summary["indicator_id"] == indicator_id]
@@ -72,47 +107,50 @@ def xmr_chart(spc: pd.DataFrame, summary: pd.DataFrame, indicator_id: str):
     series = spc[spc["indicator_id"] == indicator_id].reset_index(drop=True)
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
     # A Figure outside pyplot: Jupyter shows it once, as the cell's value, and nothing keeps it alive.
-    figure = Figure(figsize=(9, 4.2), layout="constrained")
+    figure = Chart(figsize=size, layout="constrained")
     ax = figure.subplots()
     _one_series(ax, series, chosen.iloc[0].to_dict(), tick=period_tick_it)
-    figure.legend(handles=_legend_handles(), loc="outside lower center", ncol=3, frameon=False)
+    if legend:
+        figure.legend(handles=_legend_handles(), loc="outside lower center", ncol=3, frameon=False)
     return figure
 
 
-def series_charts(spc: pd.DataFrame, summary: pd.DataFrame, columns: int = 2):
-    """Small multiples: each indicator's series against its target, with the process limits."""
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.85)
-    indicators = summary.sort_values(["office", "process", "indicator_id"]).to_dict("records")
-    indicators = [row for row in indicators if (spc["indicator_id"] == row["indicator_id"]).any()]
-    if not indicators:
-        return None
-    rows = math.ceil(len(indicators) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, 3.6 * rows), squeeze=False)
-    for ax, row in zip(axes.flat, indicators, strict=False):
-        _one_series(ax, spc[spc["indicator_id"] == row["indicator_id"]].reset_index(drop=True), row)
-    for ax in list(axes.flat)[len(indicators) :]:
-        ax.set_visible(False)
-    figure.legend(handles=_legend_handles(), loc="upper center", ncol=7, frameon=False, bbox_to_anchor=(0.5, 1.0))
-    # Fixed margins (in inches, whatever the number of rows) instead of tight_layout, which
-    # draws the whole figure once more only to measure it.
-    height = 3.6 * rows
-    figure.subplots_adjust(left=0.07, right=0.98, wspace=0.2, hspace=0.75, top=1 - 0.75 / height, bottom=0.45 / height)
-    return figure
+def with_gaps(series: pd.DataFrame) -> pd.DataFrame:
+    """One indicator's points with a row (no value) for each period of its length missing between them,
+    so that the line breaks where a value is missing instead of joining across it. Target, segment,
+    mean and limits carry over the gap; a series of mixed lengths is left as it is.
+
+    >>> from kpilib.core.periods import periods
+    >>> s = pd.DataFrame({"period": periods(["2025-01", "2025-03"]), "value": [1.0, 3.0], "segment": [0, 0]})
+    >>> [(str(p), v) for p, v in zip(with_gaps(s)["period"], with_gaps(s)["value"])]
+    [('2025-01', 1.0), ('2025-02', nan), ('2025-03', 3.0)]
+    """
+    if len(series) < 2 or len({p.freq for p in series["period"]}) != 1:
+        return series
+    first, last = series["period"].iloc[0], series["period"].iloc[-1]
+    every, current = [], first
+    while current.start <= last.start and len(every) <= 10_000:
+        every.append(current)
+        current = current.shift(1)
+    if len(every) == len(series):
+        return series
+    filled = series.set_index(series["period"].astype(str)).reindex([str(p) for p in every])
+    filled["period"] = every
+    carried = [
+        c for c in ("target_value", "segment", "mean", "lower_limit", "upper_limit", "indicator_id") if c in filled
+    ]
+    filled[carried] = filled[carried].ffill()
+    for column in ("variation", "signals", "change"):
+        if column in filled:
+            filled[column] = filled[column].fillna("")
+    return filled.reset_index(drop=True)
 
 
 def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
+    series = with_gaps(series)
     x = range(len(series))
-    sns.lineplot(
-        x=list(x),
-        y=series["value"].to_numpy(),
-        ax=ax,
-        estimator=None,
-        errorbar=None,
-        color="#4d4d4d",
-        marker="o",
-        markersize=4,
-        linewidth=1.2,
-    )
+    values = series["value"].to_numpy(dtype=float)
+    ax.plot(list(x), values, color="#4d4d4d", marker="o", markersize=4, linewidth=1.2)  # NaN: a gap
     variation = series["variation"].fillna("")
     for kind in (Variation.IMPROVEMENT, Variation.CONCERN):
         chosen = variation == kind
@@ -121,7 +159,8 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
                 [i for i, c in zip(x, chosen, strict=True) if c],
                 series.loc[chosen, "value"],
                 color=COLOURS[kind],
-                s=36,
+                marker=MARKERS[kind],
+                s=42,
                 zorder=3,
             )
     steps = target_steps(series)
@@ -156,6 +195,9 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
     ax.set_title("\n".join(textwrap.wrap(label, 60)[:3]), fontsize=8.5, loc="left")
     ax.set_ylabel(_axis_label(row["target_unit"]))
     ax.set_xlabel("")
+    if row["target_unit"] in (Unit.NUMBER, Unit.DAYS, Unit.WORKING_DAYS):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts and days: no 2,5 on the axis
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number_it(value, 2)))
 
 
 def _target_steps(ax, series: pd.DataFrame, steps: list, row: dict) -> None:

@@ -10,9 +10,10 @@ import html
 
 from IPython.display import HTML, Image, Markdown, display
 
-from ..analysis.charts import png, series_charts
+from ..analysis.charts import png, xmr_chart
 from ..analysis.spc import MIN_POINTS
-from ..core.labels import count_it, in_period_it
+from ..catalog.targets import target_shown
+from ..core.labels import count_it, in_period_it, indicator_label, value_it
 from ..core.vocabulary import Status
 from . import tables
 from .data import ReportData, load, report_slug
@@ -100,17 +101,35 @@ def charts(data: ReportData) -> None:
         "con un gradino e la data dove il catalogo lo ha cambiato) e, quando la serie ha almeno "
         f"{MIN_POINTS} valori, la media e i limiti naturali del processo (linee grigie); una linea blu tratteggiata "
         "segna un cambio di processo registrato, dopo il quale media e limiti sono ricalcolati. I punti arancioni "
-        "sono peggioramenti non spiegabili dal caso, quelli blu miglioramenti."
+        "sono peggioramenti non spiegabili dal caso (▼), quelli blu miglioramenti (▲); un mese senza valore è un "
+        "vuoto nella linea."
     )
-    figure = series_charts(data.spc, data.summary)
-    if figure is None:
+    charted = [
+        row
+        for row in data.summary.sort_values(["office", "process", "indicator_id"]).to_dict("records")
+        if (data.spc["indicator_id"] == row["indicator_id"]).any()
+    ]
+    if not charted:
         show_markdown("Nessuna serie da mostrare.")
         return
-    show_figure(
-        figure,
-        f"Grafici dell'andamento nel tempo di {data.summary['indicator_id'].nunique()} indicatori della direzione "
-        f"{data.direction}: valori misurati, target, media e limiti del processo, variazioni anomale evidenziate.",
+    for row in charted:
+        figure = xmr_chart(data.spc, data.summary, row["indicator_id"], size=(6.4, 2.9), legend=False)
+        show_figure(figure, chart_description(row, data.spc[data.spc["indicator_id"] == row["indicator_id"]]))
+
+
+def chart_description(row: dict, points) -> str:
+    """The alternative text of one chart: what it shows, in words a screen reader can say."""
+    first, last = points["period"].iloc[0], points["period"].iloc[-1]
+    unit = row["target_unit"]
+    said = (
+        f"Andamento di «{indicator_label(row)}» ({row['office']}): {len(points)} valori da {first.label_it()} a "
+        f"{last.label_it()}; ultimo valore {value_it(points['value'].iloc[-1], unit)}, target {target_shown(row)}."
     )
+    flagged = points[points["variation"].isin(["concern", "improvement"])]
+    if len(flagged):
+        said += f" Valori anomali: {len(flagged)} ({', '.join(p.label_it() for p in flagged['period'][:4])}"
+        said += ", …)." if len(flagged) > 4 else ")."
+    return said
 
 
 def opportunities(data: ReportData) -> None:

@@ -98,18 +98,7 @@ class Renderer:
 
     def exporter(self):
         if not hasattr(self._local, "exporter"):
-            config = Config()
-            config.TagRemovePreprocessor.enabled = True
-            config.TagRemovePreprocessor.remove_cell_tags = ("injected-parameters", "parameters")
-            config.HTMLExporter.exclude_input = True
-            config.HTMLExporter.exclude_input_prompt = True
-            config.HTMLExporter.exclude_output_prompt = True
-            config.HTMLExporter.language_code = "it"
-            config.HTMLExporter.template_name = "kpi"
-            config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
-            exporter = HTMLExporter(config=config)
-            exporter.register_filter("heading_id", heading_id)
-            self._local.exporter = exporter
+            self._local.exporter = html_exporter()
         return self._local.exporter
 
     def run(self, job: Job) -> Outcome:
@@ -184,6 +173,23 @@ class Renderer:
             )
             body = _after_body(body, banner)
         return body
+
+
+def html_exporter() -> HTMLExporter:
+    """The exporter of the report pages: the project's template, Italian, no code, no anchors' "¶"."""
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = ("injected-parameters", "parameters")
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.language_code = "it"
+    config.HTMLExporter.anchor_link_text = ""  # no "¶" read out or printed after every heading
+    config.HTMLExporter.template_name = "kpi"
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+    exporter = HTMLExporter(config=config)
+    exporter.register_filter("heading_id", heading_id)
+    return exporter
 
 
 def heading_id(text: str) -> str:
@@ -440,12 +446,12 @@ def archive_page(reports: Path) -> str:
 body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ padding: 0.5em 0.8em; border-bottom: 1px solid #ddd; text-align: left; }}
 th {{ background: #1f4e79; color: white; }}
-</style></head><body>
+</style></head><body><main>
 <h1>Rapporti sugli indicatori di qualità — archivio</h1>
 <p>Comune di Milano. Ogni periodo rendicontato finora, dal più recente; ogni periodo ha il suo indice.</p>
-<table><thead><tr><th>Periodo</th><th>Codice</th></tr></thead><tbody>
+<table><thead><tr><th scope="col">Periodo</th><th scope="col">Codice</th></tr></thead><tbody>
 {rows}
-</tbody></table></body></html>
+</tbody></table></main></body></html>
 """
 
 
@@ -475,10 +481,11 @@ body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; c
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ padding: 0.5em 0.8em; border-bottom: 1px solid #ddd; text-align: left; }}
 th {{ background: #1f4e79; color: white; }} .ok {{ color: #1e7b34; font-weight: bold; }} .ko {{ color: #c0392b; font-weight: bold; }}
 </style></head><body>
-<p><a href="../index.html">← Tutti i periodi</a></p>
+<nav aria-label="Archivio"><p><a href="../index.html">← Tutti i periodi</a></p></nav>
+<main>
 <h1>Rapporti sugli indicatori di qualità</h1>
 <p>Comune di Milano — {label}. Ogni rapporto è una pagina a sé: si legge nel browser, senza installare nulla.</p>
-<table><thead><tr><th>Rapporto</th><th>Stato</th><th>Target raggiunti e azioni aperte</th><th>Per chi usa Jupyter: il quaderno eseguito</th></tr></thead><tbody>
+<table><thead><tr><th scope="col">Rapporto</th><th scope="col">Stato</th><th scope="col">Target raggiunti e azioni aperte</th><th scope="col">Per chi usa Jupyter: il quaderno eseguito</th></tr></thead><tbody>
 {chr(10).join(rows)}
-</tbody></table></body></html>
+</tbody></table></main></body></html>
 """

@@ -212,3 +212,14 @@ def test_the_period_variation_is_a_concern_when_any_of_its_points_is_one():
     assert period_variation(chart, Period(2025, "semester", 2)) == ("improvement", "run")
     assert period_variation(chart, Period(2025, "semester", 1)) == ("concern", "limit")
     assert period_variation(chart, Period(2026, "semester", 1)) == ("common_cause", "")  # none inside: the last point
+
+
+def test_the_xmr_chart_shows_itself_as_a_picture_in_jupyter_without_matplotlib_inline(shipped):
+    from IPython.core.formatters import DisplayFormatter
+
+    from kpilib import analyse
+
+    analysis = analyse("2025-S2", root=shipped.root)
+    figure = analysis.xmr_chart(_id(shipped, "VISITE EFFETTUATE"))
+    shown, _ = DisplayFormatter().format(figure)  # what a fresh kernel does with a cell's value
+    assert shown["image/png"][:8] == b"\x89PNG\r\n\x1a\n"

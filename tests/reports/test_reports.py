@@ -261,3 +261,31 @@ def test_provenance_lists_only_the_files_the_commands_read(tmp_path):
     assert main(["ingest", "--root", str(root)]) == 0  # the .ods is not a workbook: not read, so not an input
     listed = [Paths.at(root).relative(p) for p in input_files(Paths.at(root))]
     assert listed == ["data/raw/catalog/catalogo.txt", "data/raw/measurements/misure.csv"]
+
+
+@pytest.mark.skipif(
+    not CHROMIUM, reason="Chromium or poppler-utils not installed (apt-get install chromium poppler-utils)"
+)
+def test_the_seed_direction_report_prints_on_at_most_ten_a4_pages_no_chart_split_no_word_broken(tmp_path):
+    """The committed report notebook (the seed direction on the fixture root), exported as `kpi reports` does."""
+    import re
+    import subprocess
+
+    from kpilib.reports.pdf import browser, print_pdf
+    from kpilib.reports.reports import html_exporter
+
+    executed = nbformat.read(REPOSITORY_ROOT / "notebooks" / "direction_report.ipynb", as_version=4)
+    body, _ = html_exporter().from_notebook_node(executed)
+    page = tmp_path / "direzione.html"
+    page.write_text(body, encoding="utf-8")
+    assert "¶" not in body and body.count("<img") >= 10  # one figure per chart
+    pdf = print_pdf(page, browser())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+    assert pages <= 10, pages
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = set(re.findall(r"\w+", text))
+    assert "AMMINISTRATIVA" in words and "AMMINISTRATIV" not in words and "Responsabi" not in words
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    drawn = [line.split() for line in images.splitlines()[2:] if line.split() and line.split()[2] == "image"]
+    assert len(drawn) == body.count("<img")  # each chart drawn once: none split across two pages
