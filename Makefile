@@ -47,7 +47,7 @@ notebooks: setup  ## refresh the committed notebook outputs (on the fixture root
 	for notebook in notebooks/*.ipynb; do KPI_ROOT=$$PWD/$(FIXTURE) $(BIN)/papermill --no-progress-bar "$$notebook" "$$notebook" || exit 1; done
 
 lab: processed  ## JupyterLab on notebooks/, kpilib importable, data/processed fresh
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: setup  ## the benchmarks under bench/, printing their figures
 	$(BIN)/python -m bench

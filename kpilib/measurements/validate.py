@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -221,6 +222,7 @@ def validate_deliveries(
     today = milan_today()
     parsed: list[dict] = []
     rejects = RejectColumns()
+    dates = _delivery_dates(records)
     ledger = Ledger()
     blanks: list[tuple] = []
     issued = _issued(issued_ids)
@@ -239,14 +241,14 @@ def validate_deliveries(
                     "source": record["source"],
                     "row": record["row"],
                     "raw": record["raw"],
-                    "delivered_on": _text(record.get("delivered_on")),
-                    "office": indicator["office"] if indicator else "",
                 }
             )
         except Rejected as error:
             rejected = _rejected(record, error, indicator)
             rejects.append(rejected)
-            ledger.add(record, rejected, indicator["office"] if indicator else "", "rejected", error.code)
+            ledger.add(
+                record["source"], record["row"], rejected["indicator_id"], rejected["period"], "rejected", error.code
+            )
 
     parsed, coarser = _series_granularity(parsed, catalog)
     for copy, refused in coarser:
@@ -265,7 +267,11 @@ def validate_deliveries(
                     rejects.append(_reject(copy, "blank_beside_value", where=_where(filled[0])))
                     ledger.add_copy(copy, "rejected", "blank_beside_value")
             copies = filled
-        winner = _resolve(copies, rejects, ledger, corrections)
+        if len(copies) == 1:  # the common case: one row for the key, nothing to compare
+            ledger.add_copy(copies[0], "accepted")
+            accepted.append(copies[0])
+            continue
+        winner = _resolve(copies, rejects, ledger, corrections, dates)
         if winner is not None:
             accepted.append(winner)
 
@@ -277,16 +283,19 @@ def validate_deliveries(
     del parsed, by_key, accepted  # a million copies: gone before the rejects are framed and sorted
     frame = rejects_frame(rejects)
     rejects.columns.clear()
+    offices = {row["indicator_id"]: row["office"] for row in catalog.values()}
     return Validated(
         measurements,
         sort_rejects(frame),
-        ledger.frame(),
-        _corrections_frame(corrections),
+        ledger.frame(dates, offices),
+        _corrections_frame(corrections, dates),
         pd.DataFrame(blanks, columns=["source", "row", "indicator_id", "period"]),
     )
 
 
-def _resolve(copies: list[dict], rejects: RejectColumns, ledger: Ledger, corrections: list[dict]) -> dict | None:
+def _resolve(
+    copies: list[dict], rejects: RejectColumns, ledger: Ledger, corrections: list[dict], dates: dict[str, str]
+) -> dict | None:
     """The value in force among the copies of one indicator and period, or ``None`` when they conflict.
 
     Inside a delivery, copies must agree (else all are rejected) and later ones are duplicates.
@@ -294,11 +303,12 @@ def _resolve(copies: list[dict], rejects: RejectColumns, ledger: Ledger, correct
     order of the deliveries' dates, and a conflict when the dates cannot order them.
     """
     by_delivery: dict[str, list[dict]] = {}
+    signature = {id(copy): _signature(copy) for copy in copies}
     for copy in copies:
-        by_delivery.setdefault(delivered_file(copy["source"]), []).append(copy)
+        by_delivery.setdefault(_delivery_of(copy["source"]), []).append(copy)
     candidates = []
     for own in by_delivery.values():
-        if len({_signature(copy) for copy in own}) > 1:
+        if len({signature[id(copy)] for copy in own}) > 1:
             named = {id(other): _named(other) for other in own[: CONFLICTS_NAMED + 1]}  # formatted once per value
             for copy in own:
                 rejects.append(_reject(copy, "conflicting_values", others=_conflict(copy, own, named)))
@@ -310,25 +320,29 @@ def _resolve(copies: list[dict], rejects: RejectColumns, ledger: Ledger, correct
             ledger.add_copy(copy, "rejected", "duplicate_copy")
     if not candidates:
         return None
-    if len({_signature(copy) for copy in candidates}) == 1:
-        first, *later = sorted(candidates, key=_delivery_order)
+
+    def order(copy: dict) -> str:  # dated deliveries by date, undated (derived values) first, each as they came
+        return dates.get(copy["source"], "")
+
+    if len({signature[id(copy)] for copy in candidates}) == 1:
+        first, *later = sorted(candidates, key=order)
         ledger.add_copy(first, "accepted")
         for copy in later:
             ledger.add_copy(copy, "confirmed")
         return first
-    dates = [copy["delivered_on"] for copy in candidates]
+    when = [order(copy) for copy in candidates]
     derived = any(is_missing(copy.get("row")) or copy.get("row") == "" for copy in candidates)
-    if derived or not all(dates) or len(set(dates)) < len(dates):
+    if derived or not all(when) or len(set(when)) < len(when):
         code = "conflicting_values" if derived else "undated_conflict"
         named = {id(other): _named(other) for other in candidates[: CONFLICTS_NAMED + 1]}
         for copy in candidates:
             rejects.append(_reject(copy, code, others=_conflict(copy, candidates, named)))
             ledger.add_copy(copy, "rejected", code)
         return None
-    ordered = sorted(candidates, key=_delivery_order)
+    ordered = sorted(candidates, key=order)
     current, outcomes = ordered[0], {id(ordered[0]): "accepted"}
     for copy in ordered[1:]:
-        if _signature(copy) == _signature(current):
+        if signature[id(copy)] == signature[id(current)]:
             outcomes[id(copy)] = "confirmed"
             continue
         corrections.append({"old": current, "new": copy})
@@ -339,9 +353,18 @@ def _resolve(copies: list[dict], rejects: RejectColumns, ledger: Ledger, correct
     return current
 
 
-def _delivery_order(copy: dict) -> str:
-    """Dated deliveries by date, undated (derived values among them) first, each in the order they came."""
-    return copy["delivered_on"] or ""
+@lru_cache(maxsize=4096)
+def _delivery_of(source: str) -> str:
+    """The delivered file a record's source names (a sheet of several is part of its file's delivery)."""
+    return delivered_file(source)
+
+
+def _delivery_dates(records: pd.DataFrame) -> dict[str, str]:
+    """Each source's delivery date (``YYYY-MM-DD``, empty when undated), looked up instead of carried per row."""
+    if "delivered_on" not in records or records.empty:
+        return {}
+    pairs = records[["source", "delivered_on"]].drop_duplicates("source")
+    return {source: _text(on) for source, on in zip(pairs["source"], pairs["delivered_on"], strict=True)}
 
 
 def _is_blank(record: dict) -> bool:
@@ -365,46 +388,40 @@ def _text(value: object) -> str:
 
 
 class Ledger:
-    """The ledger kept column by column as rows are judged (a million rows never sit in memory as dicts)."""
+    """The ledger kept column by column as rows are judged (a million rows never sit in memory as dicts);
+    the delivery date and the office are looked up once, when it is framed."""
 
     def __init__(self):
-        self.columns: dict[str, list] = {name: [] for name in DELIVERIES.names}
+        self.source, self.row, self.indicator_id, self.period, self.outcome, self.code = [], [], [], [], [], []
 
-    def add(self, record: dict, rejected: dict, office: str, outcome: str, code: str = "") -> None:
-        if _text(record.get("row")) == "":
+    def add(self, source: str, row: object, indicator_id: str, period: object, outcome: str, code: str = "") -> None:
+        if is_missing(row) or row == "":
             return  # a value derived from case records: not a delivered row
-        self._append(
-            record["source"],
-            record["row"],
-            _text(record.get("delivered_on")),
-            office,
-            rejected["indicator_id"],
-            rejected["period"],
-            outcome,
-            code,
-        )
+        self.source.append(source)
+        self.row.append(row)
+        self.indicator_id.append(indicator_id)
+        self.period.append(period)
+        self.outcome.append(outcome)
+        self.code.append(code)
 
     def add_copy(self, copy: dict, outcome: str, code: str = "") -> None:
-        if _text(copy.get("row")) == "":
-            return
-        self._append(
-            copy["source"],
-            copy["row"],
-            copy.get("delivered_on", ""),
-            copy.get("office", ""),
-            copy["indicator_id"],
-            str(copy["period"]),
-            outcome,
-            code,
+        self.add(copy["source"], copy["row"], copy["indicator_id"], copy["period"], outcome, code)
+
+    def frame(self, dates: dict[str, str] | None = None, offices: dict[str, str] | None = None) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {
+                "source": self.source,
+                "row": self.row,
+                "delivered_on": [(dates or {}).get(s, "") for s in self.source],
+                "office": [(offices or {}).get(i, "") for i in self.indicator_id],
+                "indicator_id": self.indicator_id,
+                "period": [str(p) for p in self.period],
+                "outcome": self.outcome,
+                "code": self.code,
+            },
+            columns=DELIVERIES.names,
         )
-
-    def _append(self, *values) -> None:
-        for name, value in zip(DELIVERIES.names, values, strict=True):
-            self.columns[name].append(value)
-
-    def frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.columns, columns=DELIVERIES.names)
-        order = frame["row"].map(lambda r: int(r) if str(r).isdigit() else 0)
+        order = pd.to_numeric(frame["row"], errors="coerce").fillna(0)
         return (
             frame.assign(_order=order)
             .sort_values(["source", "_order"], kind="stable")
@@ -413,7 +430,7 @@ class Ledger:
         )
 
 
-def _corrections_frame(corrections: list[dict]) -> pd.DataFrame:
+def _corrections_frame(corrections: list[dict], dates: dict[str, str]) -> pd.DataFrame:
     rows = [
         {
             "indicator_id": pair["new"]["indicator_id"],
@@ -426,8 +443,8 @@ def _corrections_frame(corrections: list[dict]) -> pd.DataFrame:
             "old_row": pair["old"]["row"],
             "new_source": pair["new"]["source"],
             "new_row": pair["new"]["row"],
-            "old_delivered_on": pair["old"]["delivered_on"],
-            "new_delivered_on": pair["new"]["delivered_on"],
+            "old_delivered_on": dates.get(pair["old"]["source"], ""),
+            "new_delivered_on": dates.get(pair["new"]["source"], ""),
         }
         for pair in corrections
     ]
