@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 
-.PHONY: help setup reports pdf processed test test-fast lint bench notebooks lab examples check-examples screenshots clean
+.PHONY: help setup reports pdf processed test test-fast lint bench notebooks lab examples check-examples screenshots clean a11y-tools
 FIXTURE := build/fixture-root
 
 help:  ## list the targets
@@ -48,6 +48,9 @@ notebooks: setup  ## refresh the committed notebook outputs (on the fixture root
 
 lab: processed  ## JupyterLab on notebooks/, kpilib importable, data/processed fresh
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+a11y-tools:  ## axe-core and puppeteer-core in build/a11y, for the accessibility test (Chromium from Debian)
+	npm install --prefix build/a11y --no-audit --no-fund --silent axe-core@4 puppeteer-core@23
 
 bench: setup  ## the benchmarks under bench/, printing their figures
 	$(BIN)/python -m bench
