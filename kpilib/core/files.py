@@ -173,17 +173,17 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """``frame`` as UTF-8 CSV; same frame, same bytes; text cells defused (:func:`defuse`)."""
     import pandas as pd
 
-    safe = frame.copy()
-    for name in safe.columns:
-        column = safe[name]
+    safe = frame  # copied only where a cell must be defused: a million-row file is not copied for nothing
+    for name in frame.columns:
+        column = frame[name]
         if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            text = (
-                column.map(lambda v: v if isinstance(v, str) else "")
-                if pd.api.types.is_object_dtype(column)
-                else column
-            )
-            formula = text.str.startswith(FORMULA_STARTS, na=False)
+            try:
+                formula = column.str.startswith(FORMULA_STARTS, na=False)  # cells that are not text: False
+            except AttributeError:  # an object column without a single text cell
+                continue
             if formula.any():
+                safe = frame.copy() if safe is frame else safe
+                text = column.map(lambda v: v if isinstance(v, str) else "")
                 safe[name] = column.mask(formula, "'" + text)
     return safe.to_csv(index=False, lineterminator="\n", float_format=_float_format).encode("utf-8")
 

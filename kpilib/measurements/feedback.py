@@ -110,9 +110,12 @@ def feedback_workbooks(
     delivered = records[records["row"].astype(str) != ""]
     by_source = {source: own for source, own in rejects.groupby("source", sort=False)}
     outcomes = {}
-    if ledger is not None:
+    if ledger is not None and len(ledger):
+        # only the sheets whose every row is listed need the outcome of each (an export lists its rejects)
+        sizes = delivered["source"].value_counts()
+        listed = ledger[ledger["source"].map(sizes).fillna(0).le(ALL_ROWS_UP_TO)]
         outcomes = dict(
-            zip(zip(ledger["source"], ledger["row"].astype(str), strict=True), ledger["outcome"], strict=True)
+            zip(zip(listed["source"], listed["row"].astype(str), strict=True), listed["outcome"], strict=True)
         )
     context = {}
     if indicators is not None:

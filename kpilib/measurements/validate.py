@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..catalog.versions import covers, version_at, versions_by_indicator
@@ -226,12 +227,13 @@ def validate_deliveries(
     ledger = Ledger()
     blanks: list[tuple] = []
     issued = _issued(issued_ids)
-    for record in iter_records(records):
+    blank_rows = _blank_rows(records)
+    for record, blank in zip(iter_records(records), blank_rows, strict=True):
         written = str(record["indicator_id"]).strip().casefold()
         indicator = catalog.get(written)
         if indicator is None and written in issued:
             indicator = _renamed_for(record, issued[written], catalog)
-        if _is_blank(record):
+        if blank:
             blanks.append(_blank(record, indicator))
             continue
         try:
@@ -246,14 +248,9 @@ def validate_deliveries(
         except Rejected as error:
             rejected = _rejected(record, error, indicator)
             rejects.append(rejected)
-            ledger.add(
-                record["source"], record["row"], rejected["indicator_id"], rejected["period"], "rejected", error.code
-            )
 
     parsed, coarser = _series_granularity(parsed, catalog)
-    for copy, refused in coarser:
-        rejects.append(refused)
-        ledger.add_copy(copy, "rejected", refused["code"])
+    rejects += coarser
     accepted: list[dict] = []
     corrections: list[dict] = []
     by_key: dict[tuple, list[dict]] = {}
@@ -265,7 +262,6 @@ def validate_deliveries(
             for copy in copies:
                 if not copy.get("_filled", True):
                     rejects.append(_reject(copy, "blank_beside_value", where=_where(filled[0])))
-                    ledger.add_copy(copy, "rejected", "blank_beside_value")
             copies = filled
         if len(copies) == 1:  # the common case: one row for the key, nothing to compare
             ledger.add_copy(copies[0], "accepted")
@@ -281,13 +277,13 @@ def validate_deliveries(
         ["indicator_id", "period"], kind="stable", key=lambda column: column.astype(str)
     ).reset_index(drop=True)
     del parsed, by_key, accepted  # a million copies: gone before the rejects are framed and sorted
-    frame = rejects_frame(rejects)
+    frame = sort_rejects(rejects_frame(rejects))
     rejects.columns.clear()
     offices = {row["indicator_id"]: row["office"] for row in catalog.values()}
     return Validated(
         measurements,
-        sort_rejects(frame),
-        ledger.frame(dates, offices),
+        frame,
+        ledger.frame(dates, offices, frame),
         _corrections_frame(corrections, dates),
         pd.DataFrame(blanks, columns=["source", "row", "indicator_id", "period"]),
     )
@@ -312,12 +308,10 @@ def _resolve(
             named = {id(other): _named(other) for other in own[: CONFLICTS_NAMED + 1]}  # formatted once per value
             for copy in own:
                 rejects.append(_reject(copy, "conflicting_values", others=_conflict(copy, own, named)))
-                ledger.add_copy(copy, "rejected", "conflicting_values")
             continue
         candidates.append(own[0])
         for copy in own[1:]:
             rejects.append(_reject(copy, "duplicate_copy", where=_where(own[0])))
-            ledger.add_copy(copy, "rejected", "duplicate_copy")
     if not candidates:
         return None
 
@@ -337,7 +331,6 @@ def _resolve(
         named = {id(other): _named(other) for other in candidates[: CONFLICTS_NAMED + 1]}
         for copy in candidates:
             rejects.append(_reject(copy, code, others=_conflict(copy, candidates, named)))
-            ledger.add_copy(copy, "rejected", code)
         return None
     ordered = sorted(candidates, key=order)
     current, outcomes = ordered[0], {id(ordered[0]): "accepted"}
@@ -367,11 +360,21 @@ def _delivery_dates(records: pd.DataFrame) -> dict[str, str]:
     return {source: _text(on) for source, on in zip(pairs["source"], pairs["delivered_on"], strict=True)}
 
 
-def _is_blank(record: dict) -> bool:
-    """A row with only what the template put there: no value, numerator, denominator or note, no problem."""
-    if not is_missing(record.get("problem")) and record.get("problem"):
-        return False
-    return not any(_text(record.get(name)).strip() for name in ("value", "numerator", "denominator", "note"))
+def _blank_rows(records: pd.DataFrame) -> list[bool]:
+    """Rows with only what the template put there: no value, numerator, denominator or note, no problem
+    (judged for the whole frame at once: a million rows are not asked one by one)."""
+    if records.empty:
+        return []
+    cells = [
+        records[name].fillna("").astype(str).str.strip().eq("")
+        if name in records
+        else pd.Series(True, index=records.index)
+        for name in ("value", "numerator", "denominator", "note", "problem")
+    ]
+    blank = cells[0]
+    for other in cells[1:]:
+        blank &= other
+    return blank.tolist()
 
 
 def _blank(record: dict, indicator: dict | None) -> tuple:
@@ -388,8 +391,9 @@ def _text(value: object) -> str:
 
 
 class Ledger:
-    """The ledger kept column by column as rows are judged (a million rows never sit in memory as dicts);
-    the delivery date and the office are looked up once, when it is framed."""
+    """The outcomes of the rows used (accepted, confirmed, corrected, superseded), kept column by column as
+    they are judged; the rejected rows are the rejects' own, added when it is framed, with the delivery
+    date and the office looked up once."""
 
     def __init__(self):
         self.source, self.row, self.indicator_id, self.period, self.outcome, self.code = [], [], [], [], [], []
@@ -407,27 +411,44 @@ class Ledger:
     def add_copy(self, copy: dict, outcome: str, code: str = "") -> None:
         self.add(copy["source"], copy["row"], copy["indicator_id"], copy["period"], outcome, code)
 
-    def frame(self, dates: dict[str, str] | None = None, offices: dict[str, str] | None = None) -> pd.DataFrame:
-        frame = pd.DataFrame(
+    def frame(
+        self,
+        dates: dict[str, str] | None = None,
+        offices: dict[str, str] | None = None,
+        rejects: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        used = pd.DataFrame(
             {
                 "source": self.source,
                 "row": self.row,
-                "delivered_on": [(dates or {}).get(s, "") for s in self.source],
-                "office": [(offices or {}).get(i, "") for i in self.indicator_id],
                 "indicator_id": self.indicator_id,
                 "period": [str(p) for p in self.period],
                 "outcome": self.outcome,
                 "code": self.code,
-            },
-            columns=DELIVERIES.names,
+            }
         )
-        order = pd.to_numeric(frame["row"], errors="coerce").fillna(0)
-        return (
-            frame.assign(_order=order)
-            .sort_values(["source", "_order"], kind="stable")
-            .drop(columns="_order")
-            .reset_index(drop=True)
-        )
+        self.source, self.row, self.indicator_id, self.period, self.outcome, self.code = [], [], [], [], [], []
+        if rejects is not None and len(rejects):
+            delivered = rejects[rejects["row"].astype(str).ne("") & rejects["row"].notna()]
+            refused = pd.DataFrame(
+                {
+                    "source": delivered["source"],
+                    "row": delivered["row"],
+                    "indicator_id": delivered["indicator_id"],
+                    "period": delivered["period"].astype(str),
+                    "outcome": "rejected",
+                    "code": delivered["code"],
+                }
+            )
+            used = pd.concat([used, refused], ignore_index=True) if len(used) else refused.reset_index(drop=True)
+        frame = used.assign(
+            delivered_on=used["source"].map(dates or {}).fillna(""),
+            office=used["indicator_id"].map(offices or {}).fillna(""),
+        )[DELIVERIES.names]
+        # by file, then row number: integer keys sorted at once (a million rows of text are not compared)
+        files, _ = pd.factorize(frame["source"], sort=True)
+        order = pd.to_numeric(frame["row"], errors="coerce").fillna(0).to_numpy()
+        return frame.take(np.lexsort((order, files))).reset_index(drop=True)
 
 
 def _corrections_frame(corrections: list[dict], dates: dict[str, str]) -> pd.DataFrame:
@@ -478,7 +499,7 @@ def _renamed_for(record: dict, spans: list[tuple], catalog: dict) -> dict | None
     return None
 
 
-def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], list[tuple[dict, dict]]]:
+def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], list[dict]]:
     """An indicator whose catalog names no basis is charted at the finest period its values use; a value of a
     coarser period beside finer ones would never be judged: rejected, saying what the series needs."""
     finest: dict[str, int] = {}
@@ -492,8 +513,7 @@ def _series_granularity(parsed: list[dict], catalog: dict) -> tuple[list[dict], 
         freq = measurement["period"].freq
         if smallest is not None and MONTHS_IN[freq] > smallest:
             series = ITALIAN_FREQ[next(f for f, m in MONTHS_IN.items() if m == smallest)]
-            refused = _reject(measurement, "coarser_than_series", period=measurement["period"], series=series)
-            rejects.append((measurement, refused))
+            rejects.append(_reject(measurement, "coarser_than_series", period=measurement["period"], series=series))
         else:
             kept.append(measurement)
     return kept, rejects

@@ -15,6 +15,7 @@ from pandas.io.formats.style import Styler
 from ..analysis.opportunities import ACTION_IT, KIND_LABELS
 from ..analysis.spc import target_steps
 from ..catalog.targets import target_shown
+from ..core.codes import CODES, suggestion_of
 from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, count_it, date_it, margin_it, target_it, value_it
 from ..core.labels import indicator_label as label
 from ..core.periods import Period, periods, with_periods
@@ -431,8 +432,19 @@ def notes_table(
 
 
 def rejects_table(rejects: pd.DataFrame) -> str:
+    """The rejected rows that need someone to act, one per line; those that need nothing (a copy counted
+    once, a value that will be computed when its cases close) as a count."""
     if rejects.empty:
         return "<p>Nessuna riga scartata per questa direzione.</p>"
+    quiet = rejects["code"].map(lambda code: code in CODES and suggestion_of(code).startswith("nessuna azione"))
+    noise = (
+        f"<p>Altre {int(quiet.sum())} righe non usate che non richiedono azioni (copie già contate, valori in attesa della chiusura dei casi).</p>"
+        if quiet.any()
+        else ""
+    )
+    rejects = rejects[~quiet]
+    if rejects.empty:
+        return "<p>Nessuna riga scartata da correggere per questa direzione.</p>" + noise
     frame = pd.DataFrame(
         {
             "File": rejects["source"],
@@ -441,7 +453,7 @@ def rejects_table(rejects: pd.DataFrame) -> str:
             "Contenuto": rejects["raw"],
         }
     )
-    return styled(frame, "scarti", wide=("Motivo",))
+    return styled(frame, "scarti", wide=("Motivo",)) + noise
 
 
 def plain_table(frame: pd.DataFrame, name: str) -> str:

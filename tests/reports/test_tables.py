@@ -96,3 +96,17 @@ def test_the_first_page_lists_untreated_nonconformities_then_opportunities_in_ra
     assert frame.loc[0, "Da quando"] == "dicembre 2024"
     assert frame.loc[2, "Problema"] == "Target non raggiunto nel periodo"
     assert frame["N."].tolist() == [1, 2, 3, 4]
+
+
+def test_rejects_that_need_no_action_are_a_count_not_rows():
+    rejects = pd.DataFrame(
+        {
+            "source": ["a.csv", "a.csv", "casi.csv"],
+            "row": [2, 3, None],
+            "code": ["not_a_number", "duplicate_copy", "not_computable_yet"],
+            "reason": ["valore non numerico: 'boh'", "copia identica di b.csv riga 2", "nessun caso chiuso"],
+            "raw": ["kpi-1 | 2025-07 | boh", "kpi-1 | 2025-08 | 5", ""],
+        }
+    )
+    html = tables.rejects_table(rejects)
+    assert "boh" in html and "copia identica" not in html and "Altre 2 righe non usate" in html
