@@ -54,6 +54,26 @@ class Analysis:
     changes: pd.DataFrame
     change_rejects: pd.DataFrame
 
+    def signals(self, indicator_id: str | None = None) -> pd.DataFrame:
+        """Every special cause among the period's points (not only the last one): ``indicator_id``,
+        ``office``, ``period``, ``value``, ``variation`` (``improvement``/``concern``) and the ``signals``
+        that fired, for one indicator or all.
+
+        >>> a = analyse("2025-S2")
+        >>> set(a.signals()["variation"]) <= {"improvement", "concern"}
+        True
+        """
+        points = self.spc[self.spc["variation"].isin(["improvement", "concern"])]
+        points = points[[self.period.contains(p) for p in points["period"]]]
+        if indicator_id is not None:
+            if indicator_id not in set(self.indicators["indicator_id"]):
+                raise KpiError(f"indicator '{indicator_id}' is not in force in {self.period}")
+            points = points[points["indicator_id"] == indicator_id]
+        offices = self.indicators.set_index("indicator_id")["office"]
+        return points.assign(office=points["indicator_id"].map(offices))[
+            ["indicator_id", "office", "period", "value", "variation", "signals"]
+        ].reset_index(drop=True)
+
     def results_by_year(self, indicator_id: str) -> pd.DataFrame:
         """The indicator's series year by year against the target in force each year, and against today's."""
         chosen = self.indicators[self.indicators["indicator_id"] == indicator_id]

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from ..catalog.targets import DURATION_UNITS
+from ..core.errors import KpiError
 from ..core.periods import periods
 from ..core.vocabulary import Unit
 
@@ -58,6 +59,11 @@ def compliance(evaluation: pd.DataFrame, by: list[str]) -> pd.DataFrame:
       office  met  not_met  compliance
     0      X    2        1   66.666667
     """
+    unknown = [column for column in [*by, "status"] if column not in evaluation.columns]
+    if unknown:
+        raise KpiError(
+            f"no column {', '.join(map(repr, unknown))}; the frame has: {', '.join(map(str, evaluation.columns))}"
+        )
     evaluation = _counted_once(evaluation, by)
     counts = pd.crosstab([evaluation[column] for column in by], evaluation["status"])
     for status in ("met", "not_met", "no_data", "no_target"):

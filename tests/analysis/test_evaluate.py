@@ -223,3 +223,19 @@ def test_the_xmr_chart_shows_itself_as_a_picture_in_jupyter_without_matplotlib_i
     figure = analysis.xmr_chart(_id(shipped, "VISITE EFFETTUATE"))
     shown, _ = DisplayFormatter().format(figure)  # what a fresh kernel does with a cell's value
     assert shown["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_signals_lists_every_special_cause_of_the_period_and_compliance_names_the_columns_there_are(shipped):
+    from kpilib import analyse, compliance
+    from kpilib.core.errors import KpiError
+
+    analysis = analyse("2025-S2", root=shipped.root)
+    signals = analysis.signals()
+    spc = analysis.spc
+    in_period = pd.Series([analysis.period.contains(p) for p in spc["period"]], index=spc.index)
+    inside = spc[spc["variation"].isin(["improvement", "concern"]) & in_period]
+    assert len(signals) == len(inside) > 0 and signals["office"].notna().all()
+    one = signals["indicator_id"].iloc[0]
+    assert set(analysis.signals(one)["indicator_id"]) == {one}
+    with pytest.raises(KpiError, match="the frame has: .*indicator_id"):
+        compliance(analysis.summary, ["ufficio"])
