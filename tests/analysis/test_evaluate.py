@@ -237,5 +237,5 @@ def test_signals_lists_every_special_cause_of_the_period_and_compliance_names_th
     assert len(signals) == len(inside) > 0 and signals["office"].notna().all()
     one = signals["indicator_id"].iloc[0]
     assert set(analysis.signals(one)["indicator_id"]) == {one}
-    with pytest.raises(KpiError, match="the frame has: .*indicator_id"):
+    with pytest.raises(KpiError, match=r"the frame has: .*indicator_id"):
         compliance(analysis.summary, ["ufficio"])
