@@ -119,7 +119,7 @@ def nonconformities(review: Review) -> None:
     overdue = episodes["overdue"].astype(str).str.lower().eq("true")
     frame = pd.DataFrame(
         {
-            "": [
+            "Voce": [
                 "Aperte nell'anno",
                 "Chiuse nell'anno",
                 "Aperte a fine anno",

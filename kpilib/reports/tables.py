@@ -140,12 +140,16 @@ def counts_table(summary: pd.DataFrame) -> str:
     now = summary["status"].value_counts()
     before = summary["previous_status"].fillna("").value_counts()
     rows = [
-        {"": "Indicatori", "Periodo": len(summary), "Periodo precedente": int(before.drop("", errors="ignore").sum())}
+        {
+            "Voce": "Indicatori",
+            "Periodo": len(summary),
+            "Periodo precedente": int(before.drop("", errors="ignore").sum()),
+        }
     ]
     for status in (Status.MET, Status.NOT_MET, Status.NO_DATA, Status.NO_TARGET):
         rows.append(
             {
-                "": STATUS_IT[status],
+                "Voce": STATUS_IT[status],
                 "Periodo": int(now.get(status, 0)),
                 "Periodo precedente": int(before.get(status, 0)),
             }

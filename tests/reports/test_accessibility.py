@@ -72,3 +72,18 @@ def test_no_wcag_2_1_aa_violation_on_the_index_the_archive_the_overview_a_direct
     found = json.loads(result.stdout)
     assert sorted(found) == sorted(map(str, pages))
     assert {page: violations for page, violations in found.items() if violations} == {}
+
+
+def test_no_table_of_the_reports_has_an_empty_header():
+    """Every column header says what the column holds (axe's best practice empty-table-header)."""
+    import re
+
+    for name in ("direction_report", "overview", "review"):
+        executed = nbformat.read(REPOSITORY_ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        html = "".join(
+            "".join(output.get("data", {}).get("text/html", ""))
+            for cell in executed.cells
+            for output in cell.get("outputs", [])
+        )
+        headers = re.findall(r"<th[^>]*col_heading[^>]*>(.*?)</th>", html, re.S)
+        assert headers and all(re.sub(r"<[^>]+>|&nbsp;|\s", "", h) for h in headers), name
