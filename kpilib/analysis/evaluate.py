@@ -35,7 +35,8 @@ class Analysis:
 
     ``indicators``: the catalog in force at the end of the period (one row per indicator);
     ``evaluation`` holds each period against the target in force at its end (its
-    ``target_op``/``target_value`` columns), so a raised target shows where it changed.
+    ``target_op``/``target_value`` columns), so a raised target shows where it changed, with the
+    indicator's ``direction`` and ``office`` beside it (``evaluation.csv`` keeps its own columns).
     ``summary`` has one row per indicator: the catalog columns (direction, office, process,
     target…) joined with the period's value, status, margin, ``relative_margin``, variation,
     assurance, ``periods_expected`` and ``periods_measured``. ``evaluation``, ``spc``,
@@ -141,6 +142,12 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     register, register_rejects = validate_register(read_register(paths.nonconformities_dir, paths.relative), known)
     found, unmatched = nonconformities(evaluation, register, history, reference_date(evaluated))
     register_rejects = sort_rejects(pd.concat([register_rejects, unmatched], ignore_index=True))
+    # The analyst's evaluation names each row's direction and office (kpi evaluate writes the file's own columns).
+    catalog = newest(versions).set_index("indicator_id")
+    evaluation = evaluation.assign(
+        direction=evaluation["indicator_id"].map(catalog["direction"]),
+        office=evaluation["indicator_id"].map(catalog["office"]),
+    )
     return Analysis(
         evaluated,
         indicators,

@@ -130,7 +130,7 @@ def test_analyse_agrees_with_kpi_evaluate_and_writes_nothing(shipped, tmp_path):
     shutil.copytree(shipped.root, copy.root)
     run_evaluate(copy, "2025-S1")
     for frame, path in [
-        (analysis.evaluation, copy.evaluation),
+        (analysis.evaluation.drop(columns=["direction", "office"]), copy.evaluation),  # the analyst's extra two
         (analysis.spc, copy.spc),
         (analysis.summary, copy.indicator_summary),
         (analysis.opportunities, copy.opportunities),
@@ -239,3 +239,18 @@ def test_signals_lists_every_special_cause_of_the_period_and_compliance_names_th
     assert set(analysis.signals(one)["indicator_id"]) == {one}
     with pytest.raises(KpiError, match=r"the frame has: .*indicator_id"):
         compliance(analysis.summary, ["ufficio"])
+
+
+def test_the_analysts_evaluation_names_direction_and_office_and_the_file_keeps_its_columns(shipped, tmp_path):
+    from kpilib import analyse
+    from kpilib.core.schemas import EVALUATION
+
+    analysis = analyse("2025-S2", root=shipped.root)
+    assert analysis.evaluation[["direction", "office"]].notna().all().all()
+    offices = analysis.indicators.set_index("indicator_id")["office"]
+    pd.testing.assert_series_equal(
+        analysis.evaluation["office"], analysis.evaluation["indicator_id"].map(offices), check_names=False
+    )
+    written = tmp_path / "evaluation.csv"
+    written.write_bytes(EVALUATION.csv_bytes(analysis.evaluation))
+    assert written.read_text(encoding="utf-8").splitlines()[0].split(",") == EVALUATION.names
