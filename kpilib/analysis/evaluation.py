@@ -217,6 +217,12 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
     else:
         status = combined_status(statuses, held is not None)
     _, margin, relative = _judged(held, value)
+    if held and is_missing(relative) and len(with_value):
+        # No pooled value (counts judged month by month): the parts' relative margins, averaged, so that
+        # every judged row can be ranked by how far it is from its target.
+        parts_relative = [held.relative_margin(v) for v in with_value["value"]]
+        known = [r for r in parts_relative if not is_missing(r)]
+        relative = sum(known) / len(known) if known else math.nan
     return {
         "value": value,
         "numerator": numerator,

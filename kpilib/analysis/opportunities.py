@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from ..catalog.targets import target_shown
-from ..core.labels import in_period_it, value_it
+from ..core.labels import agree_it, count_it, in_period_it, value_it
 from ..core.periods import Period, with_periods
 from ..core.schemas import OPPORTUNITIES
 from ..core.vocabulary import Assurance, Polarity, Status, Unit, Variation, is_missing
@@ -179,7 +179,7 @@ def _reasons(row: dict, chart: pd.DataFrame, pending: frozenset = frozenset()) -
             "chiedere i dati all'ufficio."
         )
         if waiting:
-            later = f"{len(waiting)} {'valore' if len(waiting) == 1 else 'valori'} ({', '.join(waiting)})"
+            later = f"{count_it(len(waiting), 'valore')} ({', '.join(waiting)})"
             said = (f"{said} " if owed else "") + (
                 f"{later} non ancora calcolabile dai casi, ancora aperti: nessuna richiesta all'ufficio, "
                 "il valore si calcola alla chiusura dei casi."
@@ -222,7 +222,7 @@ def _met_text(row: dict) -> str:
     expected = row["periods_expected"]
     if expected and expected > 1:
         met = int(row["periods_met"])
-        return f"raggiunto in {met} {'periodo' if met == 1 else 'periodi'} su {int(expected)}"
+        return f"raggiunto in {count_it(met, 'periodo')} su {int(expected)}"
     return f"valore {value_it(row['value'], row['target_unit'])} contro {target_shown(row)}"
 
 
@@ -232,7 +232,7 @@ def _missing_it(missing: int, expected: int) -> str:
     >>> _missing_it(1, 6), _missing_it(2, 6)
     ('Manca 1 misura su 6', 'Mancano 2 misure su 6')
     """
-    return f"Manca 1 misura su {expected}" if missing == 1 else f"Mancano {missing} misure su {expected}"
+    return f"{agree_it(missing, 'manca').capitalize()} {count_it(missing, 'misura')} su {expected}"
 
 
 def _prose(period: Period) -> str:

@@ -126,7 +126,23 @@ COUNTED_IT = {
     "semester": ("semestre", "semestri"),
     "year": ("anno", "anni"),
     "periodo": ("periodo", "periodi"),
+    "valore": ("valore", "valori"),
+    "misura": ("misura", "misure"),
+    "azione aperta": ("azione aperta", "azioni aperte"),
+    "valore non inviato": ("valore non ancora inviato", "valori non ancora inviati"),
+    "valore scartato": ("valore inviato non utilizzabile", "valori inviati non utilizzabili"),
 }
+# Verbs and words that agree with a count they do not follow: the singular and the plural.
+AGREEING_IT = {"manca": "mancano", "risulta": "risultano", "chiusa": "chiuse"}
+
+
+def agree_it(number: int, singular: str) -> str:
+    """The form of ``singular`` (a key of :data:`AGREEING_IT`) that agrees with ``number``.
+
+    >>> agree_it(1, "manca"), agree_it(3, "manca"), agree_it(2, "risulta")
+    ('manca', 'mancano', 'risultano')
+    """
+    return singular if number == 1 else AGREEING_IT[singular]
 
 
 def count_it(number: int, word: str) -> str:

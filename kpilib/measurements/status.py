@@ -20,6 +20,7 @@ from ..catalog.indicators import read_indicators
 from ..core.clock import milan_today
 from ..core.errors import KpiError
 from ..core.files import read_csv_rows
+from ..core.labels import agree_it, count_it
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.schemas import CORRECTIONS, DELIVERIES, DELIVERY_STATUS, DERIVED, REJECTS
@@ -168,11 +169,9 @@ def reminder_message(
     rejected = int((own["state"] == "rejected").sum())
     parts = []
     if not_sent:
-        parts.append(f"{not_sent} {'valore non ancora inviato' if not_sent == 1 else 'valori non ancora inviati'}")
+        parts.append(count_it(not_sent, "valore non inviato"))
     if rejected:
-        parts.append(
-            f"{rejected} {'valore inviato non utilizzabile' if rejected == 1 else 'valori inviati non utilizzabili'}"
-        )
+        parts.append(count_it(rejected, "valore scartato"))
     deadline = (
         f"La scadenza è il {due:%d/%m/%Y}."
         if today <= due
@@ -183,8 +182,7 @@ def reminder_message(
         "",
         f"Gentile {office},",
         "",
-        f"per il {period.label_it()} {'risulta' if not_sent + rejected == 1 else 'risultano'} {' e '.join(parts)}. "
-        f"{deadline}",
+        f"per il {period.label_it()} {agree_it(not_sent + rejected, 'risulta')} {' e '.join(parts)}. {deadline}",
         "",
         f"Nel file allegato ({file_name}) ci sono solo le righe da completare; per quelle scartate, accanto,",
         "la riga come è stata inviata e il motivo. Compilate le colonne «valore» (o numeratore e denominatore) e,",

@@ -381,7 +381,7 @@ def report_figures(paths: Paths, period: Period) -> dict[str, str]:
         met = int((own["status"] == "met").sum())
         # one action per indicator, as the first page lists them: an opportunity or an untreated nonconformity
         actions = len(ids & (set(opportunities["indicator_id"]) | set(untreated["indicator_id"])))
-        return f"{count_it(met, 'met')} su {judged}; {actions} {'azione aperta' if actions == 1 else 'azioni aperte'}"
+        return f"{count_it(met, 'met')} su {judged}; {count_it(actions, 'azione aperta')}"
 
     figures = {"overview": said(summary, set(summary["indicator_id"]))}
     for direction in directions:

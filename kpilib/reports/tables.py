@@ -16,7 +16,17 @@ from ..analysis.opportunities import ACTION_IT, KIND_LABELS
 from ..analysis.spc import target_steps
 from ..catalog.targets import target_shown
 from ..core.codes import CODES, suggestion_of
-from ..core.labels import STATE_IT, STATUS_COLOURS, STATUS_IT, count_it, date_it, margin_it, target_it, value_it
+from ..core.labels import (
+    STATE_IT,
+    STATUS_COLOURS,
+    STATUS_IT,
+    agree_it,
+    count_it,
+    date_it,
+    margin_it,
+    target_it,
+    value_it,
+)
 from ..core.labels import indicator_label as label
 from ..core.periods import Period, periods, with_periods
 from ..core.vocabulary import Status, is_missing
@@ -79,7 +89,7 @@ def parts_it(row: dict) -> str:
     gaps = [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]
     missing = ""
     if gaps:
-        missing = f"; {'manca' if len(gaps) == 1 else 'mancano'} {', '.join(p.label_it() for p in periods(gaps))}"
+        missing = f"; {agree_it(len(gaps), 'manca')} {', '.join(p.label_it() for p in periods(gaps))}"
     latest = row.get("latest_period")
     word = latest.freq if isinstance(latest, Period) else "periodo"
     return f": {count_it(int(row['periods_met']), word)} su {int(expected)} nel target{missing}"
@@ -263,7 +273,7 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     closed = len(nonconformities) - len(open_ones)
     closed_text = (
         f"<p>{count_it(closed, 'chiusa')} non conformità (target di nuovo raggiunto, o chius"
-        f"{'a' if closed == 1 else 'e'} nel registro).</p>"
+        f"{agree_it(closed, 'chiusa')[-1]} nel registro).</p>"
         if closed
         else ""
     )

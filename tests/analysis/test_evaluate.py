@@ -168,7 +168,8 @@ def test_the_summary_joins_the_catalog_with_the_period(shipped):
         "periods_measured",
     ]
     assert set(wanted) <= set(summary.columns)
-    with_target = summary[summary["target_value"].notna() & (summary["target_value"] != 0)]
+    # where the row has a margin, the relative margin is it as a share of the target (else the parts' mean)
+    with_target = summary[summary["target_value"].notna() & (summary["target_value"] != 0) & summary["margin"].notna()]
     pd.testing.assert_series_equal(
         with_target["relative_margin"], with_target["margin"] / with_target["target_value"].abs(), check_names=False
     )
@@ -254,3 +255,13 @@ def test_the_analysts_evaluation_names_direction_and_office_and_the_file_keeps_i
     written = tmp_path / "evaluation.csv"
     written.write_bytes(EVALUATION.csv_bytes(analysis.evaluation))
     assert written.read_text(encoding="utf-8").splitlines()[0].split(",") == EVALUATION.names
+
+
+def test_every_judged_row_has_a_relative_margin_a_monthly_count_included(shipped):
+    from kpilib import analyse
+
+    summary = analyse("2025-S2", root=shipped.root).summary
+    judged = summary[summary["status"].isin(["met", "not_met"])]
+    counts = judged[(judged["target_unit"] == "number") & judged["value"].isna()]
+    assert len(counts) >= 1  # the newsletters: judged month by month, no semester value
+    assert judged["relative_margin"].notna().all()
