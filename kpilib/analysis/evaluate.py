@@ -138,7 +138,14 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     spc = spc_table(evaluation, indicators, changes)
     previous = evaluate(history, measurements, evaluated.shift(-1))
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
-    opportunities = find_opportunities(summary, spc, evaluation, pending=not_computable_yet(paths))
+    declared = measurements[measurements["value"].isna()]
+    opportunities = find_opportunities(
+        summary,
+        spc,
+        evaluation,
+        pending=not_computable_yet(paths),
+        unavailable=frozenset(zip(declared["indicator_id"], declared["period"].astype(str), strict=True)),
+    )
     register, register_rejects = validate_register(read_register(paths.nonconformities_dir, paths.relative), known)
     found, unmatched = nonconformities(evaluation, register, history, reference_date(evaluated))
     register_rejects = sort_rejects(pd.concat([register_rejects, unmatched], ignore_index=True))

@@ -59,10 +59,12 @@ def find_opportunities(
     evaluation: pd.DataFrame,
     direction: str | None = None,
     pending: frozenset = frozenset(),
+    unavailable: frozenset = frozenset(),
 ) -> pd.DataFrame:
     """Ranked opportunities for one direction (or all) in the summary's period: by kind, in the order the
     module states, and by score (volume) only within a kind. ``pending``: ``(indicator_id, period)`` of values
-    not computable yet (their cases still open): missing, but nothing to ask the office."""
+    not computable yet (their cases still open): missing, but nothing to ask the office; ``unavailable``: those
+    the office declared not available (``n.d.`` with its reason): nothing to ask either."""
     summary, spc, evaluation = (
         with_periods(summary, "period", "latest_period"),
         with_periods(spc),
@@ -74,7 +76,7 @@ def find_opportunities(
     found = []
     for row in chosen.to_dict("records"):
         chart = charts.get(row["indicator_id"], spc.iloc[0:0])
-        reasons = _reasons(row, chart, pending)
+        reasons = _reasons(row, chart, pending, unavailable)
         if reasons:  # one entry per indicator: its most urgent kind first, every reason in one text
             kind = min((k for k, _ in reasons), key=lambda k: -BASE_SCORE[k])
             volume = volumes.get(row["indicator_id"], math.nan)
@@ -118,7 +120,9 @@ def _volumes(evaluation: pd.DataFrame) -> dict:
     return totals.dropna().to_dict()
 
 
-def _reasons(row: dict, chart: pd.DataFrame, pending: frozenset = frozenset()) -> list[tuple[str, str]]:
+def _reasons(
+    row: dict, chart: pd.DataFrame, pending: frozenset = frozenset(), unavailable: frozenset = frozenset()
+) -> list[tuple[str, str]]:
     unit = row["target_unit"]
     reasons = []
     if row["assurance"] == Assurance.CONSISTENTLY_FAILING:
@@ -173,18 +177,25 @@ def _reasons(row: dict, chart: pd.DataFrame, pending: frozenset = frozenset()) -
     if row["periods_missing"] and row["status"] != Status.NO_TARGET:
         gaps = [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]
         waiting = [gap for gap in gaps if (row["indicator_id"], gap) in pending]
-        owed = int(row["periods_missing"]) - len(waiting)
-        said = (
-            f"{_missing_it(owed, int(row['periods_expected']))} {in_period_it(row['period'])}: "
-            "chiedere i dati all'ufficio."
-        )
-        if waiting:
-            later = f"{count_it(len(waiting), 'valore')} ({', '.join(waiting)})"
-            said = (f"{said} " if owed else "") + (
-                f"{later} non ancora calcolabile dai casi, ancora aperti: nessuna richiesta all'ufficio, "
-                "il valore si calcola alla chiusura dei casi."
+        declared = [gap for gap in gaps if (row["indicator_id"], gap) in unavailable and gap not in waiting]
+        owed = int(row["periods_missing"]) - len(waiting) - len(declared)
+        said = []
+        if owed > 0:  # not sent, or sent and rejected: only these are the office's to send
+            said.append(
+                f"{_missing_it(owed, int(row['periods_expected']))} {in_period_it(row['period'])}: "
+                "chiedere i dati all'ufficio."
             )
-        reasons.append(("missing_data", said))
+        if declared:
+            said.append(
+                f"{count_it(len(declared), 'valore')} ({', '.join(declared)}) {agree_it(len(declared), 'dichiarato')} "
+                "non disponibile dall'ufficio, con il motivo nelle note."
+            )
+        if waiting:
+            said.append(
+                f"{count_it(len(waiting), 'valore')} ({', '.join(waiting)}) non ancora calcolabile dai casi, ancora "
+                "aperti: nessuna richiesta all'ufficio, il valore si calcola alla chiusura dei casi."
+            )
+        reasons.append(("missing_data", " ".join(said)))
     if row["assurance"] == Assurance.CONSISTENTLY_MET and _wide_margin(row):
         reasons.append(
             (

@@ -133,7 +133,7 @@ COUNTED_IT = {
     "valore scartato": ("valore inviato non utilizzabile", "valori inviati non utilizzabili"),
 }
 # Verbs and words that agree with a count they do not follow: the singular and the plural.
-AGREEING_IT = {"manca": "mancano", "risulta": "risultano", "chiusa": "chiuse"}
+AGREEING_IT = {"manca": "mancano", "risulta": "risultano", "chiusa": "chiuse", "dichiarato": "dichiarati"}
 
 
 def agree_it(number: int, singular: str) -> str:

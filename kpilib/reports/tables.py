@@ -7,6 +7,7 @@ told); table ids are fixed so that a re-run gives the same HTML.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -328,7 +329,8 @@ def missing_frame(
             if isinstance(note, str) and note:
                 why = f"dichiarato non disponibile: {note}"
             elif code == "not_computable_yet":
-                why = "non ancora calcolabile: casi ancora aperti"
+                counted = re.search(r"\d+ di \d+ casi ancora aperti", reason)
+                why = f"non ancora calcolabile: {counted[0] if counted else 'casi ancora aperti'}"
             elif code:
                 why = f"inviato e scartato: {reason}"
             else:

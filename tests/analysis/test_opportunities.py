@@ -163,3 +163,16 @@ def test_a_value_not_computable_yet_asks_nothing_of_the_office():
     reasons = dict(zip(found["indicator_id"], found["reason"], strict=True))
     assert "chiedere i dati all'ufficio" not in reasons["cases"] and "non ancora calcolabile" in reasons["cases"]
     assert "chiedere i dati all'ufficio" in reasons["sent"]
+
+
+def test_a_value_declared_not_available_asks_nothing_of_the_office():
+    declared = _row("nd", periods_missing=2, periods_met=4, missing_periods="2025-10;2025-11")
+    found = find_opportunities(
+        pd.DataFrame([declared]),
+        pd.DataFrame(columns=SPC.columns),
+        NO_VOLUMES,
+        unavailable=frozenset({("nd", "2025-10")}),
+    )
+    reason = found.loc[0, "reason"]
+    assert "Manca 1 misura su 6" in reason and "chiedere i dati all'ufficio" in reason  # 2025-11: not sent
+    assert "1 valore (2025-10) dichiarato non disponibile" in reason
