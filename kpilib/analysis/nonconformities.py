@@ -91,6 +91,13 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
             closed_on = _date(record["closed_on"]) if record["closed_on"] else None
         except ValueError:
             closed_on, problem = None, problem or ("invalid_closing_date", {"written": record["closed_on"]})
+        try:
+            verified_on = _date(record["verified_on"]) if record.get("verified_on") else None
+        except ValueError:
+            verified_on, problem = None, problem or ("invalid_verification_date", {"written": record["verified_on"]})
+        effectiveness = _effectiveness(record.get("effectiveness") or "")
+        if effectiveness is None:
+            problem = problem or ("invalid_effectiveness", {"written": record["effectiveness"]})
         if review is not None and not FIRST_YEAR <= review.year <= LAST_YEAR:
             review = None
             problem = problem or (
@@ -112,7 +119,15 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
         if problem is None:
             first_rows[key] = record
             good.append(
-                {**record, "indicator_id": indicator, "period": period, "review_date": review, "closed_on": closed_on}
+                {
+                    **record,
+                    "indicator_id": indicator,
+                    "period": period,
+                    "review_date": review,
+                    "closed_on": closed_on,
+                    "effectiveness": effectiveness,
+                    "verified_on": verified_on,
+                }
             )
         else:
             code, particulars = problem
@@ -244,14 +259,22 @@ def _row(episode: dict, target_raw: str, reference: dt.date) -> dict:
     if closed_on is not None and (closed is None or closed_on < closed.start):  # closed by the register's decision
         closed, closed_by = period_of(closed_on, episode["freq"]), "registro"
     review = entry.get("review_date")
+    verdict = entry.get("effectiveness") or ""
     still_open = closed is None
-    overdue = bool(still_open and review is not None and review < reference)
+    # overdue: the review date passed without a verdict on the action (10.2.1 d: its effectiveness reviewed)
+    overdue = bool(still_open and review is not None and review < reference and not verdict)
     if not still_open:
-        state = "chiusa"
+        # closed by recovery with nothing recorded: no cause was looked for (10.2.1 b)
+        state = (
+            "chiusa" if entry.get("cause") or entry.get("action") or closed_by == "registro" else "chiusa_senza_analisi"
+        )
     elif not entry.get("action"):
         state = "senza_azione"
+    elif verdict == "non efficace":
+        state = "azione_non_efficace"  # the need for action is open again
     else:
         state = "azione_scaduta" if overdue else "in_corso"
+    verified = entry.get("verified_on")
     return {
         "indicator_id": episode["indicator_id"],
         "first_period": episode["first"],
@@ -261,9 +284,12 @@ def _row(episode: dict, target_raw: str, reference: dt.date) -> dict:
         "closed_period": closed or "",
         "closed_by": closed_by,
         "cause": entry.get("cause", ""),
+        "correction": entry.get("correction", ""),
         "action": entry.get("action", ""),
         "owner": entry.get("owner", ""),
         "review_date": review.isoformat() if review else "",
+        "effectiveness": verdict,
+        "verified_on": verified.isoformat() if verified else "",
         "overdue": overdue,
         "state": state,
         "last_value": episode["last_value"],
@@ -271,6 +297,22 @@ def _row(episode: dict, target_raw: str, reference: dt.date) -> dict:
         "source": entry.get("source", ""),
         "row": entry.get("row", math.nan),
     }
+
+
+def _effectiveness(written: str) -> str | None:
+    """``efficace``, ``non efficace`` or ``""`` from what the register says; ``None`` when it says something else.
+
+    >>> [_effectiveness(w) for w in ("Efficace", "NON EFFICACE", "no", "", "boh")]
+    ['efficace', 'non efficace', 'non efficace', '', None]
+    """
+    words = " ".join(str(written).casefold().replace("_", " ").split())
+    if words in ("", "-"):
+        return ""
+    if words in ("efficace", "si", "sì", "yes", "effective"):
+        return "efficace"
+    if words in ("non efficace", "inefficace", "no", "not effective"):
+        return "non efficace"
+    return None
 
 
 def reference_date(evaluated: Period) -> dt.date:

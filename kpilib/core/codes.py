@@ -242,6 +242,16 @@ CODES: dict[str, Code] = {
         Code("invalid_review_date", "data di verifica non valida: '{written}' (usare GG/MM/AAAA)", "usare GG/MM/AAAA"),
         Code("invalid_closing_date", "data di chiusura non valida: '{written}' (usare GG/MM/AAAA)", "usare GG/MM/AAAA"),
         Code(
+            "invalid_verification_date",
+            "data della verifica di efficacia non valida: '{written}' (usare GG/MM/AAAA)",
+            "usare GG/MM/AAAA",
+        ),
+        Code(
+            "invalid_effectiveness",
+            "efficacia non riconosciuta: '{written}' (scrivere efficace, non efficace, o lasciare vuoto)",
+            "scrivere efficace oppure non efficace",
+        ),
+        Code(
             "review_date_out_of_range",
             "data di verifica fuori dagli anni gestiti ({first}-{last}): '{written}'",
             "controllare l'anno",

@@ -33,7 +33,9 @@ STATE_IT = {
     "senza_azione": "Senza azione",
     "in_corso": "Azione in corso",
     "azione_scaduta": "Azione scaduta",
+    "azione_non_efficace": "Azione non efficace",
     "chiusa": "Chiusa",
+    "chiusa_senza_analisi": "Chiusa senza analisi",
 }
 UNIT_NAME_IT = {
     Unit.PERCENT: "percentuale",
@@ -118,6 +120,8 @@ COUNTED_IT = {
     "in_corso": ("con azione in corso", "con azione in corso"),
     "azione_scaduta": ("con azione scaduta", "con azione scaduta"),
     "chiusa": ("chiusa", "chiuse"),
+    "chiusa_senza_analisi": ("chiusa senza analisi", "chiuse senza analisi"),
+    "azione_non_efficace": ("con azione non efficace", "con azione non efficace"),
     "direzione": ("direzione", "direzioni"),
     "semestre": ("semestre", "semestri"),
     "indicatore": ("indicatore", "indicatori"),

@@ -71,6 +71,7 @@ REGISTER = Schema(
         INDICATOR_ID,
         PERIOD.renamed("period", required=False),
         Column("cause", "the cause found", headings=("causa",)),
+        Column("correction", "the immediate fix (ISO 9001 10.2.1 a)", headings=("correzione", "trattamento")),
         Column("action", "the corrective action", headings=("azione", "azione correttiva")),
         Column("owner", "who owns the action", headings=("responsabile",)),
         Column(
@@ -82,6 +83,16 @@ REGISTER = Schema(
             "closed_on",
             "closing date, to close an episode by decision",
             headings=("data chiusura", "chiusa", "chiusa il", "chiusura", "closed"),
+        ),
+        Column(
+            "effectiveness",
+            "the verdict on the action: efficace, non efficace, or empty until verified (10.2.1 d)",
+            headings=("efficacia", "esito verifica", "azione efficace"),
+        ),
+        Column(
+            "verified_on",
+            "when the effectiveness was verified (GG/MM/AAAA or AAAA-MM-GG)",
+            headings=("verificata il", "verificato il", "data verifica efficacia", "verifica efficacia"),
         ),
     ),
 )
@@ -350,7 +361,15 @@ OPPORTUNITIES = Schema(
         Column("reason", "every reason of the indicator, in Italian"),
     ),
 )
-NONCONFORMITY_STATES = ("senza_azione", "in_corso", "azione_scaduta", "chiusa")
+NONCONFORMITY_STATES = (
+    "senza_azione",
+    "in_corso",
+    "azione_scaduta",
+    "azione_non_efficace",
+    "chiusa",
+    "chiusa_senza_analisi",
+)
+EFFECTIVENESS = ("efficace", "non efficace")
 NONCONFORMITIES = Schema(
     "nonconformities.csv",
     "one row per nonconformity episode (ISO 9001 §10.2)",
@@ -362,8 +381,11 @@ NONCONFORMITIES = Schema(
         Column("open", "True until the target is met again for long enough or the register closes it", type="boolean"),
         _PERIOD_OUT.renamed("closed_period", "the period it closed in"),
         Column("closed_by", "target (met again) or registro", allowed=("target", "registro")),
-        *(REGISTER[name].renamed(name, headings=()) for name in ("cause", "action", "owner", "review_date")),
-        Column("overdue", "open, with the review date passed", type="boolean"),
+        *(
+            REGISTER[name].renamed(name, headings=())
+            for name in ("cause", "correction", "action", "owner", "review_date", "effectiveness", "verified_on")
+        ),
+        Column("overdue", "open, with the review date passed and no verdict on the action", type="boolean"),
         Column("state", "where the treatment stands", allowed=NONCONFORMITY_STATES),
         Column("last_value", "the last missed value", type="number"),
         INDICATORS["target_raw"],

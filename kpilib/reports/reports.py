@@ -365,6 +365,7 @@ def report_figures(paths: Paths, period: Period) -> dict[str, str]:
     (``12 raggiunti su 15; 7 azioni aperte``), from the processed analysis when it is for ``period``."""
     from ..core.labels import count_it
     from ..core.schemas import NONCONFORMITIES, OPPORTUNITIES
+    from .tables import UNTREATED
 
     if not paths.indicator_summary.exists():
         return {}
@@ -373,7 +374,7 @@ def report_figures(paths: Paths, period: Period) -> dict[str, str]:
         return {}
     opportunities = OPPORTUNITIES.read(paths.opportunities, missing_ok=True)
     episodes = NONCONFORMITIES.read(paths.nonconformities, missing_ok=True)
-    untreated = episodes[episodes["open"].astype(bool) & episodes["state"].isin(["azione_scaduta", "senza_azione"])]
+    untreated = episodes[episodes["open"].astype(bool) & episodes["state"].isin(list(UNTREATED))]
     directions = sorted(summary["direction"].unique())
 
     def said(own, ids: set) -> str:

@@ -201,19 +201,20 @@ def actions_frame(opportunities: pd.DataFrame, nonconformities: pd.DataFrame, li
     each: indicator, office (who), what is wrong, what to do, since when."""
     rows = []
     open_ones = nonconformities[is_open(nonconformities)] if len(nonconformities) else nonconformities
-    untreated = open_ones[open_ones["state"].isin(["azione_scaduta", "senza_azione"])] if len(open_ones) else open_ones
+    untreated = open_ones[open_ones["state"].isin(list(UNTREATED))] if len(open_ones) else open_ones
     for entry in untreated.sort_values(["state", "first_period"], key=_state_then_period).to_dict("records"):
         overdue = entry["state"] == "azione_scaduta"
         rows.append(
             {
                 "Indicatore": entry.get("label") or entry["indicator_id"],
                 "Chi": entry.get("owner") or entry.get("office") or "",
-                "Problema": "Non conformità con azione correttiva scaduta"
-                if overdue
-                else "Non conformità senza azione registrata",
+                "Problema": UNTREATED[entry["state"]],
                 "Cosa fare": (
-                    f"verificare l'azione «{entry['action']}» (verifica prevista il {date_it(entry['review_date'])})"
+                    f"verificare l'efficacia dell'azione «{entry['action']}» (verifica prevista il "
+                    f"{date_it(entry['review_date'])})"
                     if overdue
+                    else f"decidere una nuova azione: «{entry['action']}» non è stata efficace"
+                    if entry["state"] == "azione_non_efficace"
                     else "registrare causa e azione correttiva nel registro delle non conformità"
                 ),
                 "Da quando": _since(entry["first_period"]),
@@ -239,9 +240,17 @@ def actions_frame(opportunities: pd.DataFrame, nonconformities: pd.DataFrame, li
     return frame.head(limit)
 
 
+# Open episodes that need someone to act, most urgent first, with what the first page says of each.
+UNTREATED = {
+    "azione_scaduta": "Non conformità con azione correttiva scaduta",
+    "azione_non_efficace": "Non conformità con azione correttiva non efficace",
+    "senza_azione": "Non conformità senza azione registrata",
+}
+
+
 def _state_then_period(column: pd.Series) -> pd.Series:
     if column.name == "state":
-        return column.map({"azione_scaduta": 0, "senza_azione": 1})
+        return column.map({state: rank for rank, state in enumerate(UNTREATED)})
     return column.astype(str)
 
 
@@ -272,9 +281,11 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     """Open nonconformity episodes, what the register records for each, and how many were closed."""
     open_ones = nonconformities[is_open(nonconformities)]
     closed = len(nonconformities) - len(open_ones)
+    unanalysed = int((nonconformities["state"] == "chiusa_senza_analisi").sum())
     closed_text = (
-        f"<p>{count_it(closed, 'chiusa')} non conformità (target di nuovo raggiunto, o chius"
-        f"{agree_it(closed, 'chiusa')[-1]} nel registro).</p>"
+        f"<p>{count_it(closed, 'chiusa')} non conformità: {closed - unanalysed} con causa o azione registrata "
+        f"o chius{agree_it(closed - unanalysed, 'chiusa')[-1]} nel registro, {unanalysed} senza analisi (target "
+        "di nuovo raggiunto senza che sia stata registrata una causa: da analizzare, ISO 9001 10.2.1 b).</p>"
         if closed
         else ""
     )
@@ -297,15 +308,23 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
             "Target": ordered["indicator_id"].map(targets),
             "Stato": ordered["state"].map(STATE_IT),
             "Causa": ordered["cause"].fillna(""),
+            "Correzione": ordered["correction"].fillna("") if "correction" in ordered else "",
             "Azione": ordered["action"].fillna(""),
             "Responsabile": ordered["owner"].fillna(""),
             "Verifica entro": ordered["review_date"].fillna("").map(date_it),
+            "Efficacia": [
+                f"{verdict} (verificata il {date_it(on)})" if verdict and on else verdict or "da verificare"
+                for verdict, on in zip(
+                    ordered.get("effectiveness", pd.Series("", index=ordered.index)).fillna(""),
+                    ordered.get("verified_on", pd.Series("", index=ordered.index)).fillna(""),
+                    strict=True,
+                )
+            ],
         }
     )
     colours = pd.DataFrame("", index=frame.index, columns=frame.columns)
     colours["Stato"] = [
-        "background-color: #f9d6d5; font-weight: bold" if state in ("azione_scaduta", "senza_azione") else ""
-        for state in ordered["state"]
+        "background-color: #f9d6d5; font-weight: bold" if state in UNTREATED else "" for state in ordered["state"]
     ]
     return styled(frame, name, colours, wide=("Indicatore", "Azione")) + closed_text
 

@@ -155,3 +155,41 @@ def test_a_repeated_register_row_is_rejected_naming_the_first_and_an_impossible_
         "(unire le due righe in una)",
         "data di verifica fuori dagli anni gestiti (1990-2100): '0001-01-01'",
     ]
+
+
+def test_the_treatment_is_recorded_correction_effectiveness_and_its_date_and_states_follow_it(tmp_path):
+    statuses = ["not_met", "met", "met", "met", "not_met", "not_met"]
+    series = evaluation(
+        [("kpi-a", f"2025-{m:02d}", 70 if s == "not_met" else 90, s) for m, s in enumerate(statuses, start=1)]
+        + [("kpi-b", "2025-05", 12, "not_met"), ("kpi-b", "2025-06", 13, "not_met")]
+    )
+    good, rejects = register(
+        tmp_path,
+        "indicatore;periodo;causa;correzione;azione;responsabile;data_verifica;efficacia;verificata il\n"
+        "kpi-a;2025-05;guasto;riavvio;sostituzione server;A;31/05/2025;non efficace;20/06/2025\n"
+        "kpi-b;2025-05;picco;straordinari;secondo addetto;B;31/05/2025;;\n",
+    )
+    assert rejects.empty
+    result, _ = nonconformities(series, good, INDICATORS, dt.date(2025, 6, 30))
+    by_first = result.set_index(["indicator_id", result["first_period"].astype(str)])
+    # January's miss closed by recovery with nothing recorded: no cause was looked for
+    assert by_first.loc[("kpi-a", "2025-01"), "state"] == "chiusa_senza_analisi"
+    verified = by_first.loc[("kpi-a", "2025-05")]
+    assert (verified["correction"], verified["effectiveness"], verified["verified_on"]) == (
+        "riavvio",
+        "non efficace",
+        "2025-06-20",
+    )
+    assert verified["state"] == "azione_non_efficace" and not verified["overdue"]  # a verdict was given
+    waiting = by_first.loc[("kpi-b", "2025-05")]
+    assert waiting["state"] == "azione_scaduta" and waiting["overdue"]  # review date passed, no verdict
+
+
+def test_an_effectiveness_that_is_neither_and_an_impossible_verification_date_are_rejected(tmp_path):
+    _, rejects = register(
+        tmp_path,
+        "indicatore;periodo;azione;data_verifica;efficacia;verificata il\n"
+        "kpi-a;2025-01;turni;28/02/2025;forse;\n"
+        "kpi-b;2025-05;modulo;31/05/2025;efficace;31/02/2025\n",
+    )
+    assert rejects["code"].tolist() == ["invalid_effectiveness", "invalid_verification_date"]

@@ -6,7 +6,21 @@ from kpilib.core.labels import AGREEING_IT, COUNTED_IT, agree_it, count_it
 
 # Italian plural endings of the words used: -o -> -i, -a -> -e, -e -> -i; an ending that stays is invariable.
 PLURAL_OF = {"o": ("i",), "a": ("e",), "e": ("i",)}
-INVARIABLE = {"dati", "target", "azione", "non", "con", "in", "corso", "senza", "scaduta", "nel", "ancora"}
+INVARIABLE = {
+    "dati",
+    "target",
+    "azione",
+    "non",
+    "con",
+    "in",
+    "corso",
+    "senza",
+    "scaduta",
+    "nel",
+    "ancora",
+    "efficace",
+    "analisi",
+}
 
 
 def _agrees(singular: str, plural: str) -> bool:
