@@ -283,7 +283,7 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     closed = len(nonconformities) - len(open_ones)
     unanalysed = int((nonconformities["state"] == "chiusa_senza_analisi").sum())
     closed_text = (
-        f"<p>{count_it(closed, 'chiusa')} non conformità: {closed - unanalysed} con causa o azione registrata "
+        f"<p>{closed} non conformità {agree_it(closed, 'chiusa')}: {closed - unanalysed} con causa o azione registrata "
         f"o chius{agree_it(closed - unanalysed, 'chiusa')[-1]} nel registro, {unanalysed} senza analisi (target "
         "di nuovo raggiunto senza che sia stata registrata una causa: da analizzare, ISO 9001 10.2.1 b).</p>"
         if closed
