@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from kpilib.catalog.indicators import INDICATOR_COLUMNS
@@ -74,21 +76,22 @@ KINDS_IN_ORDER = [
 ]
 
 
+def write_catalog(root, *rows: str) -> None:
+    """``root``'s published table: the header and ``rows`` (tab-separated, as the seed), in
+    ``data/raw/catalog/catalogo.txt``."""
+    folder = Path(root) / "data" / "raw" / "catalog"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "catalogo.txt").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+
+
 def report_root(root, hostile: bool = True):
     """A small root: three indicators of two directions (one hostile name), twelve months of values;
     without ``hostile``, the one direction (two indicators), for tests that only need pages rendered."""
-    (root / "data" / "raw" / "catalog").mkdir(parents=True)
-    (root / "data" / "raw" / "catalog" / "catalogo.txt").write_text(
-        "\n".join(
-            [
-                HEADER,
-                "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tPRESTITI\tPERCENTUALE DI PRESTITI EVASI ENTRO 10 GIORNI\t≥90%",
-                "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tVISITE\tNUMERO DI VISITE GUIDATE SU BASE MENSILE\t≥4",
-                *([f"{HOSTILE}\t-\tUFFICIO <b>X</b>\tPROCESSO\tTEMPO MASSIMO DI RISPOSTA\t30 GG"] if hostile else []),
-            ]
-        )
-        + "\n",
-        encoding="utf-8",
+    write_catalog(
+        root,
+        "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tPRESTITI\tPERCENTUALE DI PRESTITI EVASI ENTRO 10 GIORNI\t≥90%",
+        "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tVISITE\tNUMERO DI VISITE GUIDATE SU BASE MENSILE\t≥4",
+        *([f"{HOSTILE}\t-\tUFFICIO <b>X</b>\tPROCESSO\tTEMPO MASSIMO DI RISPOSTA\t30 GG"] if hostile else []),
     )
     assert main(["catalog", "--root", str(root)]) == 0
     import pandas as pd

@@ -322,20 +322,12 @@ def test_the_project_s_own_csv_writer_defuses_every_text_cell():
 
 
 def test_a_mean_time_is_a_mean_and_a_time_the_text_does_not_place_is_a_warning(tmp_path, capsys):
-    from tests.helpers import HEADER
+    from tests.helpers import write_catalog
 
-    catalog = tmp_path / "data" / "raw" / "catalog"
-    catalog.mkdir(parents=True)
-    (catalog / "catalogo.txt").write_text(
-        "\n".join(
-            [
-                HEADER,
-                "DIREZIONE\t-\tUFFICIO\tPRATICHE\tTEMPO MEDIO DI EVASIONE DELLE PRATICHE\t30 GG",
-                "DIREZIONE\t-\tUFFICIO\tALTRO\tPRATICHE EVASE\t30 GG",
-            ]
-        )
-        + "\n",
-        encoding="utf-8",
+    write_catalog(
+        tmp_path,
+        "DIREZIONE\t-\tUFFICIO\tPRATICHE\tTEMPO MEDIO DI EVASIONE DELLE PRATICHE\t30 GG",
+        "DIREZIONE\t-\tUFFICIO\tALTRO\tPRATICHE EVASE\t30 GG",
     )
     assert main(["catalog", "--root", str(tmp_path)]) == 0
     assert "does not say how its times are summarised" in capsys.readouterr().err
@@ -363,11 +355,9 @@ def test_a_mean_time_is_a_mean_and_a_time_the_text_does_not_place_is_a_warning(t
     ],
 )
 def test_elapsed_hours_are_instants_across_clock_changes_and_offsets(tmp_path, opened, closed, hours):
-    from tests.helpers import HEADER
+    from tests.helpers import write_catalog
 
-    catalog = tmp_path / "data" / "raw" / "catalog"
-    catalog.mkdir(parents=True)
-    (catalog / "c.txt").write_text(f"{HEADER}\nD\t-\tU\tP\tTEMPO MASSIMO DI RISPOSTA\t72 ORE\n", encoding="utf-8")
+    write_catalog(tmp_path, "D\t-\tU\tP\tTEMPO MASSIMO DI RISPOSTA\t72 ORE")
     assert main(["catalog", "--root", str(tmp_path)]) == 0
     indicator_id = pd.read_csv(tmp_path / "data" / "processed" / "indicators.csv")["indicator_id"].iloc[0]
     (tmp_path / "data" / "raw" / "events").mkdir(parents=True)

@@ -9,8 +9,8 @@ import pytest
 from kpilib.cli import main
 from kpilib.core.paths import REPOSITORY_ROOT
 from kpilib.core.periods import Period
-from tests.helpers import HEADER
 from tests.helpers import report_root as _raw_root
+from tests.helpers import write_catalog
 
 
 @pytest.mark.slow
@@ -42,10 +42,8 @@ def test_a_failing_report_leaves_the_others_and_exits_1(tmp_path, capsys):
 @pytest.mark.slow
 def test_directions_named_like_the_period_pages_or_alike_get_their_own_files(tmp_path):
     root = tmp_path / "root"
-    (root / "data" / "raw" / "catalog").mkdir(parents=True)
     names = ["Index", "OVERVIEW", "Direzione Sport", "Direzione-Sport"]
-    rows = [f"{name}\t-\tUFFICIO\tPROCESSO\tNUMERO DI EVENTI SU BASE MENSILE\t≥4" for name in names]
-    (root / "data" / "raw" / "catalog" / "catalogo.txt").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    write_catalog(root, *[f"{name}\t-\tUFFICIO\tPROCESSO\tNUMERO DI EVENTI SU BASE MENSILE\t≥4" for name in names])
     assert main(["run", "--root", str(root), "--period", "2025-S1"]) == 0
     out = root / "reports" / "2025-S1"
     pages = sorted(p.name for p in out.glob("*.html"))
