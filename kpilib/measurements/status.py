@@ -11,6 +11,7 @@ on Milan's calendar (:data:`DUE_WORKING_DAYS`, or ``giorni_lavorativi`` in ``dat
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -41,6 +42,39 @@ STATE_IT = {
     "not_sent": "non inviato",
     "not_computable_yet": "non ancora calcolabile (casi ancora aperti)",
 }
+
+
+def missing_state(in_force: bool, without_value: bool, reject_code: str) -> str:
+    """Where one requested value stands (:data:`ROW_STATES`): in force (with a value, or declared not
+    available), not computable yet (its cases open), sent and rejected, or not sent. The one rule the
+    delivery status, the reminders and the reports' missing values share.
+
+    >>> missing_state(True, True, ""), missing_state(False, True, "not_computable_yet"), missing_state(False, True, "")
+    ('unavailable', 'not_computable_yet', 'not_sent')
+    """
+    if in_force:
+        return "unavailable" if without_value else "accepted"
+    if reject_code == "not_computable_yet":
+        return "not_computable_yet"
+    return "rejected" if reject_code else "not_sent"
+
+
+def missing_reason_it(state: str, note: str = "", reason: str = "") -> str:
+    """Why a value is missing, in the words of the reports' "Perché" column.
+
+    >>> missing_reason_it("rejected", reason="valore non numerico: 'boh'")
+    "inviato e scartato: valore non numerico: 'boh'"
+    >>> missing_reason_it("not_computable_yet", reason="... (5 di 5 casi ancora aperti): ...")
+    'non ancora calcolabile: 5 di 5 casi ancora aperti'
+    """
+    if state == "unavailable":
+        return f"dichiarato non disponibile: {note}" if note else STATE_IT[state]
+    if state == "not_computable_yet":
+        counted = re.search(r"\d+ di \d+ casi ancora aperti", reason)
+        return f"non ancora calcolabile: {counted[0] if counted else 'casi ancora aperti'}"
+    if state == "rejected":
+        return f"inviato e scartato: {reason}"
+    return STATE_IT[state]
 
 
 def due_working_days(paths: Paths) -> int:
@@ -105,27 +139,14 @@ def requested_rows(paths: Paths, period: Period) -> pd.DataFrame:
             )
         )
     rejects = REJECTS.read(paths.measurement_rejects, missing_ok=True)
-    reasons: dict[tuple, tuple[str, str]] = {}
-    for row in rejects.to_dict("records"):
-        reasons[(row["indicator_id"], row["period"])] = (row["raw"], row["reason"])
-    pending = set(rejects.loc[rejects["code"] == "not_computable_yet", "indicator_id"])
+    refused = {(r["indicator_id"], r["period"]): r for r in rejects.to_dict("records")}
     states, sent, why = [], [], []
-    for indicator_id, text in zip(asked["indicator_id"], asked["period"], strict=True):
-        key = (indicator_id, text)
-        if key in in_force:
-            states.append("unavailable" if pd.isna(in_force[key]) else "accepted")
-            sent.append("")
-            why.append("")
-        elif key in reasons:
-            raw, reason = reasons[key]
-            pending_cases = indicator_id in pending and "casi" in reason
-            states.append("not_computable_yet" if pending_cases else "rejected")
-            sent.append("" if pending_cases else raw)
-            why.append(reason)
-        else:
-            states.append("not_sent")
-            sent.append("")
-            why.append("")
+    for key in zip(asked["indicator_id"], asked["period"], strict=True):
+        reject = refused.get(key, {})
+        state = missing_state(key in in_force, pd.isna(in_force.get(key)), reject.get("code", ""))
+        states.append(state)
+        sent.append(reject.get("raw", "") if state == "rejected" else "")
+        why.append(reject.get("reason", "") if state in ("rejected", "not_computable_yet") else "")
     return asked.assign(state=states, sent=sent, reason=why)[columns]
 
 

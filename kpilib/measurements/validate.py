@@ -396,20 +396,16 @@ class Ledger:
     date and the office looked up once."""
 
     def __init__(self):
-        self.source, self.row, self.indicator_id, self.period, self.outcome, self.code = [], [], [], [], [], []
+        self.source, self.row, self.indicator_id, self.period, self.outcome = [], [], [], [], []
 
-    def add(self, source: str, row: object, indicator_id: str, period: object, outcome: str, code: str = "") -> None:
-        if is_missing(row) or row == "":
+    def add_copy(self, copy: dict, outcome: str) -> None:
+        if is_missing(copy["row"]) or copy["row"] == "":
             return  # a value derived from case records: not a delivered row
-        self.source.append(source)
-        self.row.append(row)
-        self.indicator_id.append(indicator_id)
-        self.period.append(period)
+        self.source.append(copy["source"])
+        self.row.append(copy["row"])
+        self.indicator_id.append(copy["indicator_id"])
+        self.period.append(copy["period"])
         self.outcome.append(outcome)
-        self.code.append(code)
-
-    def add_copy(self, copy: dict, outcome: str, code: str = "") -> None:
-        self.add(copy["source"], copy["row"], copy["indicator_id"], copy["period"], outcome, code)
 
     def frame(
         self,
@@ -424,10 +420,10 @@ class Ledger:
                 "indicator_id": self.indicator_id,
                 "period": [str(p) for p in self.period],
                 "outcome": self.outcome,
-                "code": self.code,
+                "code": "",
             }
         )
-        self.source, self.row, self.indicator_id, self.period, self.outcome, self.code = [], [], [], [], [], []
+        self.source, self.row, self.indicator_id, self.period, self.outcome = [], [], [], [], []
         if rejects is not None and len(rejects):
             delivered = rejects[rejects["row"].astype(str).ne("") & rejects["row"].notna()]
             refused = pd.DataFrame(

@@ -7,7 +7,6 @@ told); table ids are fixed so that a re-run gives the same HTML.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -31,6 +30,7 @@ from ..core.labels import (
 from ..core.labels import indicator_label as label
 from ..core.periods import Period, periods, with_periods
 from ..core.vocabulary import Status, is_missing
+from ..measurements.status import missing_reason_it, missing_state
 from .icons import assurance_icon, variation_icon
 
 _TABLE_STYLES = [
@@ -345,15 +345,9 @@ def missing_frame(
         for gap in [gap for gap in str(row.get("missing_periods") or "").split(";") if gap and gap != "nan"]:
             note = declared.get((row["indicator_id"], gap), None)
             code, reason = refused.get((row["indicator_id"], gap), ("", ""))
-            if isinstance(note, str) and note:
-                why = f"dichiarato non disponibile: {note}"
-            elif code == "not_computable_yet":
-                counted = re.search(r"\d+ di \d+ casi ancora aperti", reason)
-                why = f"non ancora calcolabile: {counted[0] if counted else 'casi ancora aperti'}"
-            elif code:
-                why = f"inviato e scartato: {reason}"
-            else:
-                why = "non inviato"
+            declared_here = isinstance(note, str) and bool(note)
+            state = missing_state(declared_here, True, code)
+            why = missing_reason_it(state, note if declared_here else "", reason)
             rows.append(
                 {"Indicatore": label(row), "Ufficio": row["office"], "Periodo senza misura": gap, "Perché": why}
             )
