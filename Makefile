@@ -64,7 +64,10 @@ check-examples: setup  ## check that the shipped ESEMPIO_* files are what the ge
 screenshots: setup  ## whole-page PNG of each page of the latest period, as a reviewer sees it (needs Debian's chromium)
 	$(BIN)/python -m kpilib.reports.screenshots reports
 
-clean:  ## remove data/processed/* and reports/* (folders kept)
-	rm -rf data/processed/* reports/*
+# Issued revisions (reports/<P>/emesso/) are records: no target removes them.
+clean:  ## remove data/processed/* and reports/* but the issued revisions (reports/*/emesso/)
+	rm -rf data/processed/*
+	find reports -mindepth 1 -path 'reports/*/emesso' -prune -o -type f -print0 | xargs -0 rm -f
+	find reports -mindepth 1 -type d -empty -delete
 	rm -rf $(FIXTURE)
 	@touch data/processed/.gitkeep reports/.gitkeep

@@ -97,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--year", required=True, help="the year reviewed, e.g. 2025")
     review.add_argument("--pdf", action="store_true", help="also print it to PDF (needs Chromium)")
 
+    issue = commands.add_parser(
+        "issue", parents=[common], help="freeze the approved draft pages as a new issued revision (ISO 9001 7.5)"
+    )
+    which = issue.add_mutually_exclusive_group(required=True)
+    which.add_argument("--period", default=None, help="the period whose reports are issued, e.g. 2025-S1")
+    which.add_argument("--year", default=None, help="the year whose management review is issued, e.g. 2025")
+    issue.add_argument("--approved-by", required=True, help="who approved the pages (name and role)")
+    issue.add_argument("--approved-on", default=None, help="the day they approved them (default: today), 2026-12-01")
+    issue.add_argument("--note", default="", help="why this revision: what it changes")
+    issue.add_argument("--no-pdf", action="store_true", help="HTML only, even where Chromium is installed")
+
     run = commands.add_parser("run", parents=[common], help="run the whole pipeline")
     run.add_argument("--period", default=None, help="period to report (default: the latest semester with data)")
     run.add_argument("--skip-reports", action="store_true", help="stop after evaluate (no notebooks rendered)")
@@ -177,6 +188,12 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
         from .reports.reports import run_review
 
         return run_review(paths, args.year, pdf=args.pdf)
+    if args.command == "issue":
+        from .reports.issue import run_issue
+
+        return run_issue(
+            paths, args.period, args.year, args.approved_by, args.note, args.approved_on, pdf=not args.no_pdf
+        )
     if args.command == "run":
         from .run import run_all
 

@@ -132,6 +132,7 @@ COUNTED_IT = {
     "periodo": ("periodo", "periodi"),
     "valore": ("valore", "valori"),
     "misura": ("misura", "misure"),
+    "modifica": ("modifica", "modifiche"),
     "azione aperta": ("azione aperta", "azioni aperte"),
     "valore non inviato": ("valore non ancora inviato", "valori non ancora inviati"),
     "valore scartato": ("valore inviato non utilizzabile", "valori inviati non utilizzabili"),

@@ -16,9 +16,11 @@ from ..catalog.targets import target_shown
 from ..core.labels import count_it, in_period_it, indicator_label, value_it
 from ..core.vocabulary import Status
 from . import tables
+from .changes import changes_section, snapshot
 from .data import ReportData, load, report_slug
 from .document import document_block
 from .provenance import file_hashes, provenance
+from .revisions import REPORTS_SERIES, input_hashes, revisions
 
 
 def show_html(markup: str) -> None:
@@ -41,6 +43,7 @@ def heading(data: ReportData) -> None:
         data.paths,
         "Rapporto sugli indicatori di qualità (ISO 9001:2015)",
         [("Direzione", data.direction), ("Periodo", data.period.label_it())],
+        data.period,
     )
     show_html(
         f"<p>{_links(data)}</p>{block}"
@@ -61,6 +64,19 @@ def _links(data: ReportData) -> str:
             f"<a href='../{previous}/{html.escape(slug)}.html'>Stesso rapporto, {html.escape(previous.label_it())}</a>"
         )
     return " · ".join(links)
+
+
+def changes(data: ReportData) -> None:
+    """Before the first revision nothing; after it, what changed since the last one issued, and why."""
+    show_html(revision_changes(data, REPORTS_SERIES, by_direction=False))
+
+
+def revision_changes(data: ReportData, series: str, by_direction: bool) -> str:
+    issued = revisions(data.paths, data.period, series)
+    if not issued:
+        return ""
+    now = snapshot(data.summary, data.measurements, data.nonconformities, data.period)
+    return changes_section(issued[-1], now, data.corrections, input_hashes(data.paths), by_direction)
 
 
 def summary(data: ReportData) -> None:

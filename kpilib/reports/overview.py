@@ -13,8 +13,9 @@ from ..core.vocabulary import is_missing
 from ..measurements.ingest import read_measurements
 from . import tables
 from .data import ReportData, load, report_slug
-from .direction_report import show_figure, show_html, show_markdown
+from .direction_report import revision_changes, show_figure, show_html, show_markdown
 from .document import document_block
+from .revisions import REPORTS_SERIES
 
 
 def load_overview(root: str = "", period: str = "") -> ReportData:
@@ -26,12 +27,18 @@ def heading(data: ReportData) -> None:
         data.paths,
         "Panoramica degli indicatori di qualità (ISO 9001:2015)",
         [("Direzione", "tutte le direzioni"), ("Periodo", data.period.label_it())],
+        data.period,
     )
     show_html(
         "<p><a href='index.html'>Indice del periodo</a> · <a href='../index.html'>Tutti i periodi</a></p>"
         f"{block}<h1>Indicatori di qualità — panoramica</h1>"
         f"<p style='font-size:1.1em'>Comune di Milano, tutte le direzioni — <b>{html.escape(data.period.label_it())}</b></p>"
     )
+
+
+def changes(data: ReportData) -> None:
+    """What changed since the period's last issued revision, every direction."""
+    show_html(revision_changes(data, REPORTS_SERIES, by_direction=True))
 
 
 def history(data: ReportData) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from ..core.writes import write_one, write_together
 from .data import report_slug
 from .document import document_settings
 from .pdf import print_pdfs
+from .revisions import ISSUED, REPORTS_SERIES, REVIEW_SERIES, data_fingerprint, revisions
 
 # The project's own nbconvert template: Italian, nothing fetched from the network, images described.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -266,6 +267,7 @@ def run_reports(
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    fingerprint = data_fingerprint(paths)  # what the pages are made from, for 'kpi issue' to check
     renderer = Renderer(out, good=good_pages(paths, period))
     workers = jobs or os.cpu_count() or 1
     outcomes: list[Outcome] = []
@@ -275,7 +277,7 @@ def run_reports(
         for future in as_completed(futures):
             outcomes.append(future.result())
             progress.update()
-    write_indexes(paths, period, outcomes)
+    write_indexes(paths, period, outcomes, fingerprint)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"reports: FAILED {outcome.job.title}: {outcome.message}")
@@ -316,8 +318,9 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    fingerprint = data_fingerprint(paths)
     outcome = Renderer(out, good=good_pages(paths, period)).run(job)
-    write_indexes(paths, period, [outcome])
+    write_indexes(paths, period, [outcome], fingerprint)
     if not outcome.ok:
         print(f"review: FAILED {job.title}: {outcome.message}")
         return 1
@@ -335,12 +338,12 @@ def good_pages(paths: Paths, period: Period) -> frozenset:
     return frozenset(e["slug"] for e in _page_list(paths.page_list(period)) if e["ok"] or e.get("kept_page"))
 
 
-def write_indexes(paths: Paths, period: Period, outcomes: list[Outcome]) -> None:
+def write_indexes(paths: Paths, period: Period, outcomes: list[Outcome], fingerprint: str = "") -> None:
     """The period's index and the archive, after ``outcomes`` were rendered into the period's folder.
 
     The index lists every page of the folder, whichever command wrote it last: ``pages.json``
     keeps each page's title and status, ``outcomes`` replace their own entries, and an entry
-    whose page is no longer there is dropped.
+    whose page is no longer there is dropped. ``fingerprint``: the data the outcomes' pages were made from.
     """
     folder = paths.report_folder(period)
     pages = {entry["slug"]: entry for entry in _page_list(paths.page_list(period))}
@@ -351,12 +354,15 @@ def write_indexes(paths: Paths, period: Period, outcomes: list[Outcome]) -> None
             "ok": outcome.ok,
             "message": outcome.message,
             "kept_page": outcome.kept_page,
+            # a page kept from an earlier render keeps the fingerprint of the data it was made from
+            "fingerprint": pages.get(outcome.job.slug, {}).get("fingerprint", "") if outcome.kept_page else fingerprint,
         }
     kept = [entry for slug, entry in sorted(pages.items()) if (folder / f"{slug}.html").is_file()]
     figures = report_figures(paths, period)
     kept = [{**entry, "figures": figures.get(entry["slug"], entry.get("figures", ""))} for entry in kept]
     write_one(paths.page_list(period), (json.dumps(kept, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    write_one(paths.report_index(period), index_page(period, kept).encode("utf-8"))
+    issued = {series: revisions(paths, period, series) for series in (REPORTS_SERIES, REVIEW_SERIES)}
+    write_one(paths.report_index(period), index_page(period, kept, issued).encode("utf-8"))
     write_one(paths.archive_index, archive_page(paths.reports).encode("utf-8"))
 
 
@@ -456,9 +462,10 @@ th {{ background: #1f4e79; color: white; }}
 """
 
 
-def index_page(period: Period, pages: list[dict]) -> str:
-    """``index.html``: every page of the period's folder with its status (escaped, self-contained);
-    ``pages``: ``slug``, ``title``, ``ok``, ``message`` of each."""
+def index_page(period: Period, pages: list[dict], issued: dict | None = None) -> str:
+    """``index.html``: every page of the period's folder with its status (escaped, self-contained), then the
+    revisions issued beside the draft; ``pages``: ``slug``, ``title``, ``ok``, ``message`` of each;
+    ``issued``: series -> its revisions (:func:`~.revisions.revisions`)."""
 
     ordered = sorted(pages, key=lambda p: (p["slug"] != "overview", p["title"]))
     rows = []
@@ -488,5 +495,34 @@ th {{ background: #1f4e79; color: white; }} .ok {{ color: #1e7b34; font-weight: 
 <p>Comune di Milano — {label}. Ogni rapporto è una pagina a sé: si legge nel browser, senza installare nulla.</p>
 <table><thead><tr><th scope="col">Rapporto</th><th scope="col">Stato</th><th scope="col">Target raggiunti e azioni aperte</th><th scope="col">Per chi usa Jupyter: il quaderno eseguito</th></tr></thead><tbody>
 {chr(10).join(rows)}
-</tbody></table></main></body></html>
+</tbody></table>
+{issued_section(issued or {})}</main></body></html>
 """
+
+
+def issued_section(issued: dict) -> str:
+    """The revisions issued so far, newest first, each page linked; where none, how to issue the draft."""
+    every = sorted((r for series in issued.values() for r in series), key=lambda r: (r.series, -r.number))
+    if not every:
+        return (
+            "<h2>Revisioni emesse</h2><p>Le pagine sopra sono la <b>bozza</b>: nessuna revisione è stata ancora "
+            'emessa. Dopo l\'approvazione: <code>kpi issue --period …  --approved-by "…"</code>.</p>'
+        )
+    rows = []
+    for r in every:
+        base = f"{ISSUED}/{r.series}/rev-{r.number}"
+        links = " · ".join(
+            f"<a href='{html.escape(base)}/{html.escape(p['slug'])}.html'>{html.escape(p['title'])}</a>"
+            for p in r.pages
+        )
+        rows.append(
+            f"<tr><td>{'Riesame' if r.series == REVIEW_SERIES else 'Rapporti'} rev. {r.number}</td>"
+            f"<td>{r.issued_on:%d/%m/%Y}</td><td>{html.escape(r.approved_by)} ({r.approved_on:%d/%m/%Y})</td>"
+            f"<td>{html.escape(r.note)}</td><td>{links}</td></tr>"
+        )
+    return (
+        "<h2>Revisioni emesse</h2><p>Le pagine sopra sono la bozza di lavoro; quelle emesse restano come sono "
+        "state approvate.</p><table><thead><tr><th scope='col'>Revisione</th><th scope='col'>Emessa il</th>"
+        "<th scope='col'>Approvata da</th><th scope='col'>Nota</th><th scope='col'>Pagine</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

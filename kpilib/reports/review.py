@@ -20,12 +20,14 @@ import pandas as pd
 from ..analysis.evaluate import Analysis, analyse
 from ..core.labels import ASSURANCE_IT, VARIATION_IT, count_it, value_it
 from ..core.paths import Paths
-from ..core.schemas import REJECTS
+from ..core.schemas import CORRECTIONS, REJECTS
 from ..core.vocabulary import Status
 from ..measurements.ingest import read_measurements
 from . import tables
+from .changes import changes_section, snapshot
 from .direction_report import show_html, show_markdown
 from .document import document_block
+from .revisions import REVIEW_SERIES, input_hashes, revisions
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,26 @@ def heading(review: Review) -> None:
         review.paths,
         "Riesame della direzione — elementi in ingresso (ISO 9001:2015, §9.3)",
         [("Anno", str(review.year)), ("Ambito", "tutte le direzioni")],
+        review.year,
+        REVIEW_SERIES,
     )
     show_html(
         f"{block}<h1>Riesame della direzione {review.year}</h1>"
         "<p style='font-size:1.1em'>Elementi in ingresso previsti dalla norma ISO 9001:2015, punto 9.3.2, "
         "calcolati dai dati degli indicatori; in fondo, gli spazi per le decisioni (punto 9.3.3).</p>"
     )
+
+
+def changes(review: Review) -> None:
+    """What changed since the last issued revision of the review, and why."""
+    issued = revisions(review.paths, review.year, REVIEW_SERIES)
+    if not issued:
+        return
+    a = review.now
+    corrections = CORRECTIONS.read(review.paths.corrections, missing_ok=True)
+    corrections = corrections[[a.period.contains(p) for p in corrections["period"]]]
+    now = snapshot(a.summary, a.measurements, a.nonconformities, a.period)
+    show_html(changes_section(issued[-1], now, corrections, input_hashes(review.paths), by_direction=True))
 
 
 def _counts(summary: pd.DataFrame) -> pd.DataFrame:
