@@ -254,13 +254,13 @@ def run_events(
     files = [Path(f) for f in files] if files else event_files(paths)
     out = paths.output(out, force, _is_derived_csv) if out else paths.event_measurements
     with derived_from(paths, files, table, freq, as_of_date) as derived:
-        write_together(
-            {
-                out: rows_csv_bytes(DERIVED_COLUMNS, derived.rows, DERIVED_FLOATS),
-                paths.event_rejects: rows_csv_bytes(REJECT_COLUMNS, derived.reject_rows()),
-            },
-            paths.processed,
-        )
+        outputs = {
+            out: rows_csv_bytes(DERIVED_COLUMNS, derived.rows, DERIVED_FLOATS),
+            paths.event_rejects: rows_csv_bytes(REJECT_COLUMNS, derived.reject_rows()),
+        }
+        if out == paths.event_measurements:  # the date the pipeline's values were computed at, for the reports
+            outputs[paths.event_as_of] = (f"{derived.as_of:%Y-%m-%d}\n" if derived.as_of else "").encode("ascii")
+        write_together(outputs, paths.processed)
     used = derived.as_of
     when = f"as of {used:%Y-%m-%d}" if used else "no usable case"
     cases = sum(row[DERIVED_COLUMNS.index("cases")] for row in derived.rows)
@@ -269,6 +269,14 @@ def run_events(
         f"{derived.rejected} rejected, {len(derived.rows)} measurement(s) ({when}) -> {paths.relative(out)}"
     )
     return derived
+
+
+def read_event_as_of(paths) -> dt.date | None:
+    """The date the derived measurements in ``data/processed`` were computed at, where known."""
+    try:
+        return dt.date.fromisoformat(paths.event_as_of.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
 
 
 def _is_derived_csv(path: Path) -> bool:

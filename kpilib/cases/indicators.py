@@ -47,6 +47,38 @@ def case_kind(indicator: dict) -> str | None:
     return None
 
 
+_UNIT_WORDS = {"days": "giorni di calendario", "working_days": "giorni lavorativi", "hours": "ore"}
+
+
+def calculation_it(indicator: dict) -> str:
+    """How ``kpi events`` computes the indicator from its cases, in words (each case counts in the period it
+    was opened in).
+
+    >>> calculation_it({"target_unit": "days", "percentile": 90.0, "indicator": "TEMPO PER IL 90% DEI CASI"})
+    '90° percentile (rango più vicino) della durata in giorni di calendario dei casi aperti nel periodo e già chiusi'
+    """
+    kind = case_kind(indicator)
+    unit = _UNIT_WORDS.get(indicator.get("deadline_unit") if kind == "share" else indicator["target_unit"], "")
+    if kind == "share":
+        deadline = f"{float(indicator['deadline_value']):g}".replace(".", ",")
+        return (
+            f"percentuale dei casi aperti nel periodo chiusi entro {deadline} {unit}: i chiusi entro il termine sul "
+            "totale dei chiusi e degli ancora aperti già oltre il termine"
+        )
+    if kind == "percentile":
+        return (
+            f"{float(indicator['percentile']):g}° percentile (rango più vicino) della durata in {unit} dei casi "
+            "aperti nel periodo e già chiusi"
+        )
+    if kind == "max":
+        return f"durata massima in {unit} dei casi aperti nel periodo e già chiusi"
+    if kind == "mean":
+        return f"durata media in {unit} dei casi aperti nel periodo e già chiusi"
+    if kind == "count":
+        return "numero dei casi aperti nel periodo"
+    return "non calcolabile dai casi (unità non riconosciuta)"
+
+
 def case_table(indicators: list[dict], freq: str | None) -> list[dict]:
     """Per indicator: kind, unit of elapsed time, deadline, percentile and the period length (``freq``
     given, else the indicator's basis, else a month)."""

@@ -45,6 +45,8 @@ UNIT_NAME_IT = {
     Unit.NUMBER: "numero",
     "": "unità non definita",
 }
+BASIS_IT = {"monthly": "mensile", "quarterly": "trimestrale", "semiannual": "semestrale", "annual": "annuale"}
+FREQ_ADJECTIVE_IT = {"month": "mensile", "quarter": "trimestrale", "semester": "semestrale", "year": "annuale"}
 UNIT_IT = {
     Unit.PERCENT: "%",
     Unit.DAYS: "giorni",

@@ -79,6 +79,11 @@ class Paths:
         return self.processed / "event_measurements.csv"
 
     @property
+    def event_as_of(self) -> Path:
+        """The date open cases were judged at by the last ``kpi events`` (one ISO date)."""
+        return self.processed / "event_as_of.txt"
+
+    @property
     def event_rejects(self) -> Path:
         return self.processed / "event_rejects.csv"
 

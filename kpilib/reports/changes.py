@@ -47,9 +47,12 @@ def write_snapshot(frames: dict[str, pd.DataFrame], folder: Path) -> None:
 
 
 def read_snapshot(folder: Path) -> dict[str, pd.DataFrame]:
+    columns = {VALUES_FILE: VALUE_COLUMNS, MEASURES_FILE: MEASURE_COLUMNS, EPISODES_FILE: EPISODE_COLUMNS}
     frames = {
         name: pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-        for name in (VALUES_FILE, MEASURES_FILE, EPISODES_FILE)
+        if (folder / name).is_file()
+        else pd.DataFrame(columns=wanted, dtype=str)
+        for name, wanted in columns.items()
     }
     for name in (VALUES_FILE, MEASURES_FILE):
         frames[name]["value"] = pd.to_numeric(frames[name]["value"].replace("", None))

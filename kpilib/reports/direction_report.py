@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from ..analysis.charts import png, xmr_chart
@@ -68,7 +69,9 @@ def _links(data: ReportData) -> str:
 
 def changes(data: ReportData) -> None:
     """Before the first revision nothing; after it, what changed since the last one issued, and why."""
-    show_html(revision_changes(data, REPORTS_SERIES, by_direction=False))
+    said = revision_changes(data, REPORTS_SERIES, by_direction=False)
+    if said:  # before the first revision the page shows nothing here, not an empty box
+        show_html(said)
 
 
 def revision_changes(data: ReportData, series: str, by_direction: bool) -> str:
@@ -101,9 +104,28 @@ def summary(data: ReportData) -> None:
 
 
 def indicators(data: ReportData) -> None:
-    show_html(tables.indicator_table(data.summary, spc=data.spc))
+    from ..cases.events import read_event_as_of
+    from .records import collection_note_it
+
+    show_html(tables.indicator_table(data.summary, spc=data.spc, collection=collection(data)))
+    show_markdown(collection_note_it(read_event_as_of(data.paths)))
     show_markdown("**Note degli uffici sui valori del periodo**")
     show_html(tables.notes_table(data.measurements, data.summary, data.period, data.evaluation))
+
+
+def collection(data: ReportData) -> dict[str, str]:
+    """Per indicator: how often it is measured and from where (for case-record values, as of which date)."""
+    from ..cases.events import read_event_as_of
+    from .records import basis_it, collection_it, from_cases
+
+    measured = data.measurements
+    inside = pd.Series([data.period.contains(p) for p in measured["period"]], index=measured.index, dtype=bool)
+    cases = from_cases(measured[inside])
+    as_of = read_event_as_of(data.paths)
+    return {
+        r["indicator_id"]: collection_it(r, r["indicator_id"] in cases, as_of, basis_it(r, measured))
+        for r in data.indicators.to_dict("records")
+    }
 
 
 def show_figure(figure, description: str) -> None:

@@ -38,7 +38,9 @@ def heading(data: ReportData) -> None:
 
 def changes(data: ReportData) -> None:
     """What changed since the period's last issued revision, every direction."""
-    show_html(revision_changes(data, REPORTS_SERIES, by_direction=True))
+    said = revision_changes(data, REPORTS_SERIES, by_direction=True)
+    if said:
+        show_html(said)
 
 
 def history(data: ReportData) -> pd.DataFrame:

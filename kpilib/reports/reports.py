@@ -278,11 +278,13 @@ def run_reports(
             outcomes.append(future.result())
             progress.update()
     write_indexes(paths, period, outcomes, fingerprint)
+    records = write_indicator_records(paths)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"reports: FAILED {outcome.job.title}: {outcome.message}")
     print(
         f"reports: {len(outcomes) - len(failed)} rendered, {len(failed)} failed -> {paths.relative(out / 'index.html')}"
+        f"; {len(records)} indicator record(s) -> {paths.relative(paths.reports / 'indicatori')}/"
     )
     if pdf:
         pages = [out / f"{o.job.slug}.html" for o in sorted(outcomes, key=lambda o: o.job.slug)]
@@ -321,6 +323,7 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
     fingerprint = data_fingerprint(paths)
     outcome = Renderer(out, good=good_pages(paths, period)).run(job)
     write_indexes(paths, period, [outcome], fingerprint)
+    write_indicator_records(paths)
     if not outcome.ok:
         print(f"review: FAILED {job.title}: {outcome.message}")
         return 1
@@ -331,6 +334,15 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
             print(f"review: {problem}", file=sys.stderr)
         return 1 if problems else 0
     return 0
+
+
+def write_indicator_records(paths: Paths) -> list[Path]:
+    """Every indicator's record page, from the processed analysis (whichever period it is for)."""
+    from ..cases.events import read_event_as_of
+    from .data import load
+    from .records import write_records
+
+    return write_records(paths, load(str(paths.root)), read_event_as_of(paths))
 
 
 def good_pages(paths: Paths, period: Period) -> frozenset:

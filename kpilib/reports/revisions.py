@@ -129,14 +129,11 @@ def state_markup(history: list[Revision], issued: Revision | None, today: dt.dat
     if issued is None:
         last = f" Ultima revisione emessa: {history[-1].said_it()}." if history else " Nessuna revisione emessa finora."
         rows = [
-            ("Stato del documento", f"Bozza, non emessa.{last}"),
-            ("Data di emissione", f"non emesso (bozza elaborata il {today:%d/%m/%Y})"),
-            ("Approvato da", to_approve),
             (
-                "Segnali",
-                "calcolati con i dati disponibili alla data di elaborazione: con nuovi dati i segnali dei periodi "
-                "passati possono cambiare.",
+                "Stato del documento",
+                f"Bozza, non emessa: bozza elaborata il {today:%d/%m/%Y} con i dati di quel giorno.{last}",
             ),
+            ("Approvato da", to_approve),
         ]
         shown = history
     else:

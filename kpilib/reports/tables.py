@@ -7,6 +7,7 @@ told); table ids are fixed so that a re-run gives the same HTML.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -109,11 +110,28 @@ def target_history_it(row: dict, steps: list[tuple[Period, float, float]]) -> st
     return f" ({'; '.join(said)})" if said else ""
 
 
-def indicator_frame(summary: pd.DataFrame, spc: pd.DataFrame | None = None) -> pd.DataFrame:
+RECORDS_FOLDER = "indicatori"
+
+
+def indicator_link(indicator_id: str, text: str, depth: int = 1) -> str:
+    """``text`` (escaped here) linked to the indicator's record page, from a page ``depth`` folders below
+    ``reports/``."""
+    href = "../" * depth + f"{RECORDS_FOLDER}/{html.escape(indicator_id)}.html"
+    return f"<a href='{href}'>{html.escape(text)}</a>"
+
+
+def _linked(names, ids) -> list[str]:
+    return [indicator_link(i, str(n)) for n, i in zip(names, ids, strict=True)]
+
+
+def indicator_frame(
+    summary: pd.DataFrame, spc: pd.DataFrame | None = None, collection: dict | None = None
+) -> pd.DataFrame:
     """One row per indicator: target, value, margin, status, variation and assurance (SPC, not two points).
 
     ``spc``: the charted series; where the target in force changed inside them, the Target
-    column says since when it applies and what it was before.
+    column says since when it applies and what it was before. ``collection``: per indicator, how
+    often and from where its values come (a ``_collection`` column, where given).
     """
     by_indicator = dict(tuple(spc.groupby("indicator_id"))) if spc is not None and len(spc) else {}
     rows = []
@@ -132,18 +150,31 @@ def indicator_frame(summary: pd.DataFrame, spc: pd.DataFrame | None = None) -> p
                 "Variazione": variation_icon(row["variation"], row["polarity"]),
                 "Affidabilità": assurance_icon(row["assurance"]),
                 "_status": row["status"],
+                "_id": row["indicator_id"],
+                "_collection": (collection or {}).get(row["indicator_id"], ""),
             }
         )
     return pd.DataFrame(rows)
 
 
-def indicator_table(summary: pd.DataFrame, name: str = "indicatori", spc: pd.DataFrame | None = None) -> str:
-    frame = indicator_frame(summary, spc)
+def indicator_table(
+    summary: pd.DataFrame, name: str = "indicatori", spc: pd.DataFrame | None = None, collection: dict | None = None
+) -> str:
+    """:func:`indicator_frame` as the report shows it, each indicator linked to its record page."""
+    frame = indicator_frame(summary, spc, collection)
     if frame.empty:
         return "<p>Nessun indicatore.</p>"
-    shown = frame.drop(columns="_status")
+    shown = frame.drop(columns=["_status", "_id", "_collection"]).assign(
+        Indicatore=_linked(frame["Indicatore"], frame["_id"]),
+        # under the process, where the row has room: how often and from where the values come
+        Processo=[
+            html.escape(process) + (f"<br><small>{html.escape(how)}</small>" if how else "")
+            for process, how in zip(frame["Processo"], frame["_collection"], strict=True)
+        ],
+    )
     colours = status_colours(shown, frame["_status"], "Esito")
-    return styled(shown, name, colours, wide=("Indicatore",), markup=("Variazione", "Affidabilità"))
+    markup = ("Processo", "Indicatore", "Variazione", "Affidabilità")
+    return styled(shown, name, colours, wide=("Indicatore",), markup=markup)
 
 
 def counts_table(summary: pd.DataFrame) -> str:
@@ -188,11 +219,11 @@ def opportunity_table(opportunities: pd.DataFrame, name: str = "opportunita", li
             "N.": chosen["rank"].astype(int),
             "Tipo": chosen["kind"].map(KIND_LABELS),
             "Ufficio": chosen["office"],
-            "Indicatore": [label(r) for r in chosen.to_dict("records")],
+            "Indicatore": _linked([label(r) for r in chosen.to_dict("records")], chosen["indicator_id"]),
             "Perché e cosa fare": chosen["reason"],
         }
     )
-    return styled(frame, name, wide=("Indicatore", "Perché e cosa fare"))
+    return styled(frame, name, wide=("Indicatore", "Perché e cosa fare"), markup=("Indicatore",))
 
 
 def actions_frame(opportunities: pd.DataFrame, nonconformities: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
@@ -297,7 +328,7 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     ordered = open_ones.sort_values(["first_period", "indicator_id"], ascending=[False, True])
     frame = pd.DataFrame(
         {
-            "Indicatore": ordered["indicator_id"].map(labels),
+            "Indicatore": _linked(ordered["indicator_id"].map(labels), ordered["indicator_id"]),
             "Dal": ordered["first_period"],
             "Al": ordered["last_period"],
             "Periodi non raggiunti": ordered["periods_not_met"].astype(int),
@@ -326,7 +357,7 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     colours["Stato"] = [
         "background-color: #f9d6d5; font-weight: bold" if state in UNTREATED else "" for state in ordered["state"]
     ]
-    return styled(frame, name, colours, wide=("Indicatore", "Azione")) + closed_text
+    return styled(frame, name, colours, wide=("Indicatore", "Azione"), markup=("Indicatore",)) + closed_text
 
 
 def missing_frame(

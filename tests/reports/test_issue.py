@@ -71,7 +71,10 @@ def test_issuing_freezes_the_draft_as_revision_1_stamped_and_read_only(issued_tw
         assert "Emesso, revisione 1" in (revision / f"{slug}.ipynb").read_text(encoding="utf-8")
         assert not (revision / f"{slug}.html").stat().st_mode & 0o222  # read-only
     page = (revision / "direzione-cultura.html").read_text(encoding="utf-8")
-    assert "href='../../../index.html'" in page or 'href="../../../index.html"' in page  # links still reach the index
+    links = re.findall(r"href=[\"']([^\"'#][^\"']*)[\"']", page)
+    assert "../../../index.html" in links  # the period's index, three folders up
+    for link in links:  # every link still reaches a page: the index, the archive, the indicators' records
+        assert (revision / link).resolve().is_file(), link
 
 
 def test_a_draft_made_from_other_data_than_todays_is_not_issued(issued_twice):
@@ -88,7 +91,7 @@ def test_after_a_correction_the_draft_says_what_changed_and_why(issued_twice):
         "valore di novembre 2025 6 9 correzione (2025-11: data/raw/measurements/2026-01-20_rettifica.csv del 2026-01-20"
         in text
     )
-    assert "Bozza, non emessa. Ultima revisione emessa: rev. 1 del" in text
+    assert "Ultima revisione emessa: rev. 1 del" in text
 
 
 def test_a_second_issue_makes_revision_2_beside_an_untouched_revision_1(issued_twice):
