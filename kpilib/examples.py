@@ -342,7 +342,65 @@ def write_examples(paths: Paths) -> list[Path]:
     target = paths.events_dir / "ESEMPIO_casi_redazione_2025.parquet"
     write_one(target, _parquet_bytes(cases[~protocol]))
     written.append(target)
+    for name, lines in REVIEW_EXAMPLES.items():
+        target = paths.review_dir / f"ESEMPIO_{name}.csv"
+        write_one(target, ("\r\n".join(lines) + "\r\n").encode("utf-8"))
+        written.append(target)
     return written
+
+
+# The management review's registers as the quality office keeps them: the 2024 review's decisions
+# (the 2025 review reports how they stand), and what the year brought that no indicator measures.
+REVIEW_EXAMPLES = {
+    "decisioni": [
+        "anno;decisione;tipo;responsabile;scadenza;stato;esito",
+        "2024;Attivare la prenotazione online delle visite guidate a Palazzo Marino;miglioramento;"
+        "Ufficio Valorizzazione;31/03/2025;completata;prenotazione online attiva da gennaio 2025",
+        "2024;Formare il personale dell'Unità Governance sull'istruttoria degli atti assembleari;risorse;"
+        "Unità Governance;30/06/2025;in corso;svolto 1 corso su 2",
+        "2024;Riesaminare i target degli indicatori invariati da più di tre anni;modifica;Ufficio Qualità;"
+        "31/12/2025;aperta;",
+    ],
+    "contesto": [
+        "anno;tipo;questione;cambiamento;effetto",
+        "2025;esterno;Accessibilità dei documenti pubblicati;nuove linee guida AgID (WCAG 2.1 AA anche per i PDF);"
+        "i rapporti pubblicati devono essere accessibili",
+        "2025;interno;Organizzazione della Direzione;due unità accorpate nell'Area Comunicazione;"
+        "indicatori da riassegnare ai nuovi uffici",
+    ],
+    "soddisfazione": [
+        "anno;indagine;ambito;risultato;campione;note",
+        "2024;Questionario di soddisfazione visite guidate (% soddisfatti);Palazzo Marino;91;420;",
+        "2025;Questionario di soddisfazione visite guidate (% soddisfatti);Palazzo Marino;93;515;"
+        "più risposte con la prenotazione online",
+        "2025;Reclami ricevuti dall'URP;Relazioni con i cittadini;38;38;tempi di risposta il motivo più frequente",
+    ],
+    "audit": [
+        "anno;data;tipo;ambito;constatazione;classificazione;stato",
+        "2025;14/05/2025;interno;Unità Relazioni con i cittadini;data di chiusura non registrata su 12 pratiche del "
+        "protocollo;non conformità minore;chiusa",
+        "2025;20/10/2025;certificazione;Sistema di gestione per la qualità;target di alcuni indicatori non riesaminati "
+        "da più anni;osservazione;aperta",
+    ],
+    "fornitori": [
+        "anno;fornitore;servizio;valutazione;esito;note",
+        "2025;Piattaforma di invio newsletter;invio delle newsletter istituzionali;4 su 5;adeguato;",
+        "2025;Manutenzione allestimenti;allestimento degli spazi di Palazzo Marino;3 su 5;da migliorare;"
+        "ritardi in 2 allestimenti",
+    ],
+    "risorse": [
+        "anno;risorsa;valutazione;note",
+        "2025;Personale dell'Unità Governance;da potenziare;2 posti vacanti per tutto l'anno",
+        "2025;Sistema di protocollo;adeguata;",
+    ],
+    "rischi": [
+        "anno;tipo;descrizione;azione;efficacia;note",
+        "2025;rischio;Perdita di dati dei prestiti durante la migrazione del sistema;backup giornaliero e doppio "
+        "inserimento per un mese;efficace;nessun dato perso (settembre 2025 dichiarato non disponibile)",
+        "2025;opportunità;Prenotazione online delle visite guidate;attivata da gennaio 2025;efficace;"
+        "visite effettuate in crescita",
+    ],
+}
 
 
 def _register_csv(reported: pd.DataFrame, ids: dict) -> bytes:
@@ -358,20 +416,27 @@ def _register_csv(reported: pd.DataFrame, ids: dict) -> bytes:
             ids["visits_with_spike"],
             "2024-10",
             "chiusura straordinaria delle sale per lavori",
+            "visite spostate nella sala Alessi",
             "calendario di visite alternative nella sala Alessi",
             "Ufficio Valorizzazione",
             "31/01/2025",
+            "efficace",
+            "15/02/2025",
         ],
         [
             ids["drifting_days"],
             str(first_miss),
             "aumento delle assemblee con documentazione tardiva",
+            "sollecito agli enti partecipati per i documenti mancanti",
             "revisione del flusso istruttorio con gli enti partecipati",
             "Unità Governance",
             "30/09/2025",
+            "",
+            "",
         ],
     ]
-    lines = ["indicatore;periodo;causa;azione;responsabile;data_verifica"] + [";".join(row) for row in rows]
+    lines = ["indicatore;periodo;causa;correzione;azione;responsabile;data_verifica;efficacia;verificata_il"]
+    lines += [";".join(row) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 

@@ -267,6 +267,23 @@ CODES: dict[str, Code] = {
             "successivo al periodo valutato)",
             "controllare indicatore e periodo",
         ),
+        # The management review's registers (data/raw/riesame/).
+        Code(
+            "unknown_review_register",
+            "file che non nomina un registro del riesame ({registers})",
+            "rinominare il file con il nome del registro, ad esempio audit_2025.csv",
+        ),
+        Code(
+            "invalid_year",
+            "anno non valido: '{written}' (scrivere l'anno, ad esempio 2025)",
+            "scrivere l'anno, ad esempio 2025",
+        ),
+        Code("missing_value", "manca {column}", "compilare {column}"),
+        Code(
+            "value_not_allowed",
+            "{column}: '{written}' non è tra i valori previsti ({allowed})",
+            "scrivere uno di: {allowed}",
+        ),
         Code(
             "episode_already_recorded",
             "non conformità {indicator} dal {first} già registrata in {source} riga {row}: unire le due righe in una",

@@ -135,6 +135,7 @@ COUNTED_IT = {
     "valore": ("valore", "valori"),
     "misura": ("misura", "misure"),
     "modifica": ("modifica", "modifiche"),
+    "decisione": ("decisione", "decisioni"),
     "azione aperta": ("azione aperta", "azioni aperte"),
     "valore non inviato": ("valore non ancora inviato", "valori non ancora inviati"),
     "valore scartato": ("valore inviato non utilizzabile", "valori inviati non utilizzabili"),

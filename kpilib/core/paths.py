@@ -62,6 +62,11 @@ class Paths:
         return self.raw / "nonconformities"
 
     @property
+    def review_dir(self) -> Path:
+        """``data/raw/riesame/``: the management review's registers."""
+        return self.raw / "riesame"
+
+    @property
     def indicators(self) -> Path:
         return self.processed / "indicators.csv"
 

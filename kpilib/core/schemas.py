@@ -399,6 +399,157 @@ CHANGE_LIST = Schema(
     (*CHANGES.columns, SOURCE, ROW),
 )
 
+# The management review's registers (data/raw/riesame/): what the data cannot give, kept by the quality office.
+REVIEW_YEAR = Column("year", "the year the row belongs to (AAAA)", headings=("anno",), required=True)
+NOTE = Column("note", "anything else worth saying", headings=("note", "osservazioni"))
+REVIEW_DECISIONS = Schema(
+    "review decisions",
+    "data/raw/riesame/decisioni*.csv: what each management review decided (ISO 9001 9.3.3), and how it stands",
+    (
+        REVIEW_YEAR.renamed(
+            "year", "the year of the review that took the decision", headings=("anno", "riesame", "anno riesame")
+        ),
+        Column("decision", "the decision or action", headings=("decisione", "azione"), required=True),
+        Column(
+            "kind",
+            "the 9.3.3 output: miglioramento (a), modifica (b: of the quality management system), risorse (c)",
+            headings=("tipo", "uscita"),
+            allowed=("miglioramento", "modifica", "risorse"),
+        ),
+        Column("owner", "who carries it out", headings=("responsabile",)),
+        Column("due", "by when (GG/MM/AAAA)", headings=("scadenza", "entro il")),
+        Column(
+            "status",
+            "where it stands: aperta, in corso, completata, annullata",
+            headings=("stato",),
+            allowed=("aperta", "in corso", "completata", "annullata"),
+        ),
+        Column("outcome", "what was done, or why not", headings=("esito", "risultato")),
+    ),
+)
+REVIEW_CONTEXT = Schema(
+    "external and internal issues",
+    "data/raw/riesame/contesto*.csv: changes in the issues relevant to the quality system (ISO 9001 4.1, 9.3.2 b)",
+    (
+        REVIEW_YEAR,
+        Column("kind", "esterno or interno", headings=("tipo", "fattore"), allowed=("esterno", "interno")),
+        Column("issue", "the issue", headings=("questione", "tema", "aspetto"), required=True),
+        Column("change", "what changed in the year", headings=("cambiamento", "descrizione")),
+        Column("effect", "what it means for the quality system", headings=("effetto", "impatto")),
+    ),
+)
+REVIEW_SATISFACTION = Schema(
+    "customer satisfaction",
+    "data/raw/riesame/soddisfazione*.csv: surveys and feedback of citizens and interested parties (9.1.2, 9.3.2 c 1)",
+    (
+        REVIEW_YEAR,
+        Column(
+            "survey",
+            "the survey or channel (indagine, reclami, segnalazioni)",
+            headings=("indagine", "fonte", "canale"),
+            required=True,
+        ),
+        Column("scope", "the service or direction it is about", headings=("ambito", "servizio", "direzione")),
+        Column(
+            "result",
+            "the result: a number (e.g. share satisfied, %) or words",
+            headings=("risultato", "valore"),
+            required=True,
+        ),
+        Column("sample", "how many answered or wrote", headings=("campione", "risposte", "numero")),
+        NOTE,
+    ),
+)
+REVIEW_AUDITS = Schema(
+    "audit results",
+    "data/raw/riesame/audit*.csv: findings of internal and external audits (9.2, 9.3.2 c 6)",
+    (
+        REVIEW_YEAR,
+        Column("date", "the audit's date (GG/MM/AAAA)", headings=("data",)),
+        Column(
+            "kind",
+            "interno, esterno or certificazione",
+            headings=("tipo",),
+            allowed=("interno", "esterno", "certificazione"),
+        ),
+        Column("scope", "the process or office audited", headings=("ambito", "processo", "ufficio")),
+        Column("finding", "what was found", headings=("constatazione", "rilievo", "risultato"), required=True),
+        Column(
+            "grade",
+            "non conformità maggiore, non conformità minore, osservazione, opportunità di miglioramento",
+            headings=("classificazione", "gravità", "livello"),
+            allowed=(
+                "non conformità maggiore",
+                "non conformità minore",
+                "osservazione",
+                "opportunità di miglioramento",
+            ),
+        ),
+        Column("status", "aperta or chiusa", headings=("stato",), allowed=("aperta", "chiusa")),
+    ),
+)
+REVIEW_PROVIDERS = Schema(
+    "external providers",
+    "data/raw/riesame/fornitori*.csv: how the external providers performed (8.4, 9.3.2 c 7)",
+    (
+        REVIEW_YEAR,
+        Column("provider", "the provider", headings=("fornitore",), required=True),
+        Column("service", "what it provides", headings=("servizio", "fornitura")),
+        Column("rating", "the rating given (number or words)", headings=("valutazione", "punteggio")),
+        Column(
+            "verdict",
+            "adeguato, da migliorare, non adeguato",
+            headings=("esito", "giudizio"),
+            allowed=("adeguato", "da migliorare", "non adeguato"),
+        ),
+        NOTE,
+    ),
+)
+REVIEW_RESOURCES = Schema(
+    "adequacy of resources",
+    "data/raw/riesame/risorse*.csv: whether people, tools and infrastructure are adequate (7.1, 9.3.2 d)",
+    (
+        REVIEW_YEAR,
+        Column("resource", "the resource (persone, strumenti, sistemi, spazi)", headings=("risorsa",), required=True),
+        Column(
+            "verdict",
+            "adeguata, da potenziare, insufficiente",
+            headings=("valutazione", "adeguatezza"),
+            allowed=("adeguata", "da potenziare", "insufficiente"),
+        ),
+        NOTE,
+    ),
+)
+REVIEW_RISKS = Schema(
+    "actions on risks and opportunities",
+    "data/raw/riesame/rischi*.csv: the actions taken on risks and opportunities and their effectiveness (6.1, 9.3.2 e)",
+    (
+        REVIEW_YEAR,
+        Column("kind", "rischio or opportunità", headings=("tipo",), allowed=("rischio", "opportunità")),
+        Column(
+            "description", "the risk or opportunity", headings=("descrizione", "rischio", "opportunita"), required=True
+        ),
+        Column("action", "the action taken", headings=("azione",)),
+        Column(
+            "effectiveness",
+            "efficace, non efficace, or empty until judged",
+            headings=("efficacia",),
+            allowed=("efficace", "non efficace"),
+        ),
+        NOTE,
+    ),
+)
+# Register file -> its schema: a file of data/raw/riesame/ belongs to the register its name names.
+REVIEW_REGISTERS = {
+    "decisioni": REVIEW_DECISIONS,
+    "contesto": REVIEW_CONTEXT,
+    "soddisfazione": REVIEW_SATISFACTION,
+    "audit": REVIEW_AUDITS,
+    "fornitori": REVIEW_PROVIDERS,
+    "risorse": REVIEW_RESOURCES,
+    "rischi": REVIEW_RISKS,
+}
+
 # Every schema of a processed file, by its file name.
 PROCESSED = {
     schema.name: schema
@@ -417,7 +568,7 @@ PROCESSED = {
         NONCONFORMITIES,
     )
 }
-INPUTS = (DELIVERY, CASES, CHANGES, REGISTER, ALIASES, CATALOG_SOURCE)
+INPUTS = (DELIVERY, CASES, CHANGES, REGISTER, ALIASES, CATALOG_SOURCE, *REVIEW_REGISTERS.values())
 
 
 def schema_for(path) -> Schema:

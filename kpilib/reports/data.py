@@ -152,7 +152,8 @@ def rejects_for(
     delivered = measurements["source"].astype(str).map(delivered_file)
     sources = set(delivered[measurements["indicator_id"].isin(ids)]) | set(delivery[named.isin(ids)])
     placed = named.isin(ids) | (~named.isin(known) & delivery.isin(sources))
-    return rejects[placed & rejects["period"].map(lambda text: _overlaps(text, period))].reset_index(drop=True)
+    overlapping = rejects["period"].map(lambda text: _overlaps(text, period)).astype(bool)
+    return rejects[placed & overlapping].reset_index(drop=True)
 
 
 def _overlaps(text: object, period: Period) -> bool:

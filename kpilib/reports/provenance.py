@@ -46,6 +46,7 @@ def input_files(paths: Paths) -> list[Path]:
     found += list_inputs(paths.events_dir, CASE_SUFFIXES)
     found += list_inputs(paths.changes_dir, REGISTER_SUFFIXES)
     found += list_inputs(paths.nonconformities_dir, REGISTER_SUFFIXES)
+    found += list_inputs(paths.review_dir, REGISTER_SUFFIXES)
     return sorted(set(found), key=paths.relative)
 
 

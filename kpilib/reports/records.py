@@ -19,14 +19,14 @@ import pandas as pd
 from ..analysis.charts import png, xmr_chart
 from ..cases.indicators import calculation_it
 from ..catalog.targets import Target, target_shown
-from ..core.labels import BASIS_IT, FREQ_ADJECTIVE_IT, STATE_IT, STATUS_IT, date_it, indicator_label, value_it
+from ..core.labels import BASIS_IT, FREQ_ADJECTIVE_IT, STATUS_IT, date_it, indicator_label, value_it
 from ..core.paths import Paths
 from ..core.periods import MONTHS_IN
 from ..core.schemas import CORRECTIONS
 from ..core.vocabulary import is_missing
 from ..core.writes import write_one
 from ..measurements.status import due_working_days
-from .tables import RECORDS_FOLDER, plain_table
+from .tables import RECORDS_FOLDER, episode_table, plain_table
 
 
 def from_cases(measurements: pd.DataFrame) -> set[str]:
@@ -157,7 +157,7 @@ def record_page(
         ("Valori ed esiti per periodo", _values(evaluation, measurements, unit)),
         ("Andamento nel tempo", chart),
         ("Correzioni", _corrections(corrections, unit)),
-        ("Non conformità e trattamento (ISO 9001, 10.2)", _episodes(episodes, unit)),
+        ("Non conformità e trattamento (ISO 9001, 10.2)", episode_table(episodes, "episodi")),
         ("Cambi di processo registrati", _process_changes(changes)),
     ]
     body = "".join(f"<h2>{html.escape(title)}</h2>{content}" for title, content in sections)
@@ -271,35 +271,6 @@ def _corrections(corrections: pd.DataFrame, unit: str) -> str:
 
 def _on(day: object) -> str:
     return "" if is_missing(day) else f" ({date_it(str(day))})"
-
-
-def _episodes(episodes: pd.DataFrame, unit: str) -> str:
-    if episodes.empty:
-        return "<p>Nessuna non conformità: il target non è mai stato mancato.</p>"
-    ordered = episodes.sort_values("first_period", ascending=False)
-
-    def cell(column: str) -> pd.Series:
-        return ordered.get(column, pd.Series("", index=ordered.index)).fillna("").astype(str)
-
-    frame = pd.DataFrame(
-        {
-            "Dal": ordered["first_period"].map(lambda p: p.label_it()),
-            "Al": ordered["last_period"].map(lambda p: p.label_it()),
-            "Stato": ordered["state"].map(STATE_IT),
-            "Come si è chiusa": [
-                "aperta" if bool(o) else ("dal registro" if by == "registro" else "target di nuovo raggiunto")
-                for o, by in zip(ordered["open"], cell("closed_by"), strict=True)
-            ],
-            "Causa": cell("cause"),
-            "Correzione": cell("correction"),
-            "Azione correttiva": cell("action"),
-            "Responsabile": cell("owner"),
-            "Verifica entro": cell("review_date").map(date_it),
-            "Efficacia": cell("effectiveness").replace("", "da verificare"),
-            "Verificata il": cell("verified_on").map(date_it),
-        }
-    )
-    return plain_table(frame, "episodi")
 
 
 def _process_changes(changes: pd.DataFrame) -> str:

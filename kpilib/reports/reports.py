@@ -309,6 +309,7 @@ def run_review(paths: Paths, year: str, notebooks: Path | None = None, pdf: bool
         raise KpiError(f"{paths.relative(paths.measurements)}: not found; run 'kpi run' (or 'kpi ingest') first")
     document_settings(paths)
     _check_year_has_data(paths, period)
+    _say_register_rejects(paths)
     job = Job(
         f"Riesame della direzione {period.year}",
         (notebooks or paths.notebooks) / REVIEW_NOTEBOOK,
@@ -343,6 +344,14 @@ def write_indicator_records(paths: Paths) -> list[Path]:
     from .records import write_records
 
     return write_records(paths, load(str(paths.root)), read_event_as_of(paths))
+
+
+def _say_register_rejects(paths: Paths) -> None:
+    """Each row of the review's registers that cannot be used, one line on stderr (the page lists them too)."""
+    from ..review.registers import read_review_registers
+
+    for row in read_review_registers(paths).rejects.to_dict("records"):
+        print(f"review: {row['source']}: row {row['row']}: {row['reason']}", file=sys.stderr)
 
 
 def good_pages(paths: Paths, period: Period) -> frozenset:

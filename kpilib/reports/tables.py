@@ -360,6 +360,51 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     return styled(frame, name, colours, wide=("Indicatore", "Azione"), markup=("Indicatore",)) + closed_text
 
 
+def episode_table(episodes: pd.DataFrame, name: str, labels: dict | None = None) -> str:
+    """Every episode given, newest first, with how it was closed and its treatment (ISO 9001 10.2): cause,
+    correction, corrective action, owner, review date, effectiveness and when it was verified.
+    ``labels``: indicator id -> name, for a column naming each indicator (linked to its record)."""
+    if episodes.empty:
+        return "<p>Nessuna non conformità: il target non è mai stato mancato.</p>"
+    ordered = episodes.sort_values(["first_period", "indicator_id"], ascending=[False, True])
+
+    def cell(column: str) -> pd.Series:
+        return ordered.get(column, pd.Series("", index=ordered.index)).fillna("").astype(str)
+
+    named = {}
+    if labels is not None:
+        named["Indicatore"] = _linked(ordered["indicator_id"].map(labels).fillna(ordered["indicator_id"]),
+                                      ordered["indicator_id"])  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            **named,
+            "Dal": ordered["first_period"].map(_since),
+            "Al": ordered["last_period"].map(_since),
+            "Stato": ordered["state"].map(STATE_IT),
+            "Come si è chiusa": [
+                "aperta" if bool(o) else ("dal registro" if by == "registro" else "target di nuovo raggiunto")
+                for o, by in zip(ordered["open"], cell("closed_by"), strict=True)
+            ],
+            "Causa": cell("cause"),
+            "Correzione": cell("correction"),
+            "Azione correttiva": cell("action"),
+            "Responsabile": cell("owner"),
+            "Verifica entro": cell("review_date").map(date_it),
+            "Efficacia": [
+                verdict or ("da verificare" if action else "nessuna azione registrata")
+                for verdict, action in zip(cell("effectiveness"), cell("action"), strict=True)
+            ],
+            "Verificata il": cell("verified_on").map(date_it),
+        }
+    )
+    colours = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    colours["Stato"] = [
+        "background-color: #f9d6d5; font-weight: bold" if state in UNTREATED or state == "chiusa_senza_analisi" else ""
+        for state in ordered["state"]
+    ]
+    return styled(frame, name, colours, wide=("Azione correttiva",), markup=tuple(named))
+
+
 def missing_frame(
     summary: pd.DataFrame, measurements: pd.DataFrame, rejects: pd.DataFrame | None = None
 ) -> pd.DataFrame:

@@ -27,6 +27,8 @@ def _agrees(singular: str, plural: str) -> bool:
     for one, many in zip(singular.split(), plural.split(), strict=True):
         if one == many and (one in INVARIABLE or one[-1:] not in PLURAL_OF):
             continue
+        if one[-2:] in ("ca", "ga") and many == one[:-1] + "he":  # the h keeps the sound: modifica, modifiche
+            continue
         if one[:-1] != many[:-1] or many[-1] not in PLURAL_OF.get(one[-1], ()):
             return False
     return True

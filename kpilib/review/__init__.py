@@ -1,0 +1,1 @@
+"""The management review (ISO 9001 9.3): its registers."""
