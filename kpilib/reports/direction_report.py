@@ -176,6 +176,14 @@ def opportunities(data: ReportData) -> None:
 
 def nonconformities(data: ReportData) -> None:
     show_html(tables.nonconformity_table(data.nonconformities, data.summary))
+    episodes = data.nonconformities
+    closed_here = episodes[
+        ~tables.is_open(episodes) & episodes["closed_period"].map(lambda p: bool(p) and data.period.contains(p))
+    ]
+    if len(closed_here):
+        labels = {r["indicator_id"]: indicator_label(r) for r in data.summary.to_dict("records")}
+        show_markdown(f"**Chiuse {in_period_it(data.period)}**: come si sono chiuse e con quale trattamento")
+        show_html(tables.episode_table(closed_here, "nc_chiuse", labels))
 
 
 def data_quality(data: ReportData) -> None:

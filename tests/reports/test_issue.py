@@ -38,8 +38,12 @@ def issued_twice(tmp_path_factory):
     (measurements / "misure.csv").rename(measurements / "2025-12-20_misure.csv")
     assert main(["run", "--root", str(root)]) == 0
     steps = {}
+    # the first issue with its PDFs where Chromium is installed, as a quality office runs it
     steps["first"] = main(["issue", "--root", str(root), "--period", "2025-S2", "--approved-by", "Dirigente Qualità",
-                           "--note", "prima emissione", "--no-pdf"])  # fmt: skip
+                           "--note", "prima emissione"])  # fmt: skip
+    assert main(["review", "--root", str(root), "--year", "2025"]) == 0
+    steps["review"] = main(["issue", "--root", str(root), "--year", "2025", "--approved-by", "Direttore Generale",
+                            "--no-pdf"])  # fmt: skip
     folder = root / "reports" / "2025-S2"
     steps["rev1"] = _digests(folder / "emesso" / "rapporti" / "rev-1")
     ids = pd.read_csv(root / "data" / "processed" / "indicators.csv").set_index("process")["indicator_id"]
@@ -75,6 +79,30 @@ def test_issuing_freezes_the_draft_as_revision_1_stamped_and_read_only(issued_tw
     assert "../../../index.html" in links  # the period's index, three folders up
     for link in links:  # every link still reaches a page: the index, the archive, the indicators' records
         assert (revision / link).resolve().is_file(), link
+
+
+def test_each_issued_page_has_its_pdf_where_chromium_is_installed(issued_twice):
+    from kpilib.reports.pdf import browser
+
+    root, _, _ = issued_twice
+    revision = root / "reports" / "2025-S2" / "emesso" / "rapporti" / "rev-1"
+    if browser() is None:
+        pytest.skip("Chromium is not installed: the revision has no PDF to check (apt-get install chromium)")
+    for slug in PAGES:
+        pdf = revision / f"{slug}.pdf"
+        assert pdf.read_bytes()[:5] == b"%PDF-", slug
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Emesso, revisione 1" in text
+
+
+def test_the_management_review_is_issued_as_its_own_series(issued_twice):
+    root, _, steps = issued_twice
+    assert steps["review"] == 0
+    revision = root / "reports" / "2025" / "emesso" / "riesame" / "rev-1"
+    assert "Emesso, revisione 1" in _state(revision / "riesame.html")
+    assert "Direttore Generale" in _state(revision / "riesame.html")
+    assert [p.name for p in (root / "reports" / "2025" / "emesso").iterdir()] == ["riesame"]
+    assert "Riesame rev. 1" in (root / "reports" / "2025" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_draft_made_from_other_data_than_todays_is_not_issued(issued_twice):
