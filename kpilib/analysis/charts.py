@@ -21,11 +21,13 @@ from ..core.vocabulary import Unit, Variation, is_missing
 from .spc import target_steps
 
 # Improvement and concern differ by shape as well as colour: in greyscale, and for a reader who cannot tell the colours.
-MARKERS = {Variation.IMPROVEMENT: "^", Variation.CONCERN: "v"}
+MARKERS = {Variation.IMPROVEMENT: "^", Variation.CONCERN: "v", Variation.NEUTRAL_HIGH: "^", Variation.NEUTRAL_LOW: "v"}
 COLOURS = {
     Variation.COMMON_CAUSE: "#4d4d4d",
     Variation.IMPROVEMENT: "#1f77b4",
     Variation.CONCERN: "#b35c00",  # 4.7:1 on white (the orange it replaced was 3.0:1)
+    Variation.NEUTRAL_HIGH: "#6a3d9a",  # no target: purple, as Making Data Count draws neutral special causes
+    Variation.NEUTRAL_LOW: "#6a3d9a",
     "": "#4d4d4d",
 }
 
@@ -137,7 +139,9 @@ def with_gaps(series: pd.DataFrame) -> pd.DataFrame:
     filled = series.set_index(series["period"].astype(str)).reindex([str(p) for p in every])
     filled["period"] = every
     carried = [
-        c for c in ("target_value", "segment", "mean", "lower_limit", "upper_limit", "indicator_id") if c in filled
+        c
+        for c in ("target_value", "segment", "mean", "lower_limit", "upper_limit", "limits", "indicator_id")
+        if c in filled
     ]
     filled[carried] = filled[carried].ffill()
     for column in ("variation", "signals", "change"):
@@ -152,7 +156,7 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
     values = series["value"].to_numpy(dtype=float)
     ax.plot(list(x), values, color="#4d4d4d", marker="o", markersize=4, linewidth=1.2)  # NaN: a gap
     variation = series["variation"].fillna("")
-    for kind in (Variation.IMPROVEMENT, Variation.CONCERN):
+    for kind in (Variation.IMPROVEMENT, Variation.CONCERN, Variation.NEUTRAL_HIGH, Variation.NEUTRAL_LOW):
         chosen = variation == kind
         if chosen.any():
             ax.scatter(
@@ -174,9 +178,14 @@ def _one_series(ax, series: pd.DataFrame, row: dict, tick=str) -> None:
         part = series[segments == number]
         start, end = positions[0] - 0.4, positions[-1] + 0.4
         if part["mean"].notna().any():  # a segment's own mean and limits, from its first point to its last
-            ax.hlines(part["mean"].iloc[0], start, end, color="#7f8c8d", linewidth=1)
-            for column in ("lower_limit", "upper_limit"):
-                ax.hlines(part[column].iloc[0], start, end, color="#7f8c8d", linestyle=":", linewidth=1)
+            trial = "limits" in part and (part["limits"] == "trial").any()
+            ax.hlines(part["mean"].iloc[0], start, end, color="#7f8c8d", linewidth=1, linestyle="--" if trial else "-")
+            for column in ("lower_limit", "upper_limit"):  # trial limits dashed and marked as such
+                ax.hlines(part[column].iloc[0], start, end, color="#7f8c8d", linestyle=(0, (5, 3)) if trial else ":",
+                          linewidth=1)  # fmt: skip
+            if trial:
+                ax.annotate("limiti provvisori", (end, part["upper_limit"].iloc[0]), fontsize=7, color="#555555",
+                            ha="right", va="bottom")  # fmt: skip
         reason = str(part["change"].iloc[0]) if "change" in part and not is_missing(part["change"].iloc[0]) else ""
         if reason:  # a recorded process change: the break, and why
             ax.axvline(positions[0] - 0.5, color="#1f4e79", linestyle="-.", linewidth=1)

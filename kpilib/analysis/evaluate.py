@@ -19,6 +19,7 @@ from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of, with_periods
 from ..core.rejects import sort_rejects
 from ..core.schemas import REJECTS
+from ..core.vocabulary import SPECIAL_CAUSES
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
 from .evaluation import evaluate
@@ -57,14 +58,15 @@ class Analysis:
 
     def signals(self, indicator_id: str | None = None) -> pd.DataFrame:
         """Every special cause among the period's points (not only the last one): ``indicator_id``,
-        ``office``, ``period``, ``value``, ``variation`` (``improvement``/``concern``) and the ``signals``
+        ``office``, ``period``, ``value``, ``variation`` (``improvement``/``concern``, or ``neutral_high``/
+        ``neutral_low`` where the indicator has no target) and the ``signals``
         that fired, for one indicator or all.
 
         >>> a = analyse("2025-S2")
-        >>> set(a.signals()["variation"]) <= {"improvement", "concern"}
+        >>> set(a.signals()["variation"]) <= {"improvement", "concern", "neutral_high", "neutral_low"}
         True
         """
-        points = self.spc[self.spc["variation"].isin(["improvement", "concern"])]
+        points = self.spc[self.spc["variation"].isin(list(SPECIAL_CAUSES))]
         points = points[[self.period.contains(p) for p in points["period"]]]
         if indicator_id is not None:
             if indicator_id not in set(self.indicators["indicator_id"]):

@@ -2,10 +2,15 @@
 defines them, with NHSRplotthedots (R) as the reference implementation.
 
 Over a series (or a segment of it, between recorded process changes) of at least
-:data:`MIN_POINTS` points: the mean, the mean moving range (mean of ``|x[i] - x[i-1]|``;
-moving ranges above 3.267 times it left out only when ``screen`` is asked for, as the
-Making Data Count Excel tools do not screen by default), and the process limits at mean ±
-2.66 × mean moving range. The special-cause rules, in their order of priority:
+:data:`TRIAL_MIN_POINTS` points: the mean, the mean moving range (mean of ``|x[i] - x[i-1]|``
+between consecutive periods: a missing or declared-unavailable month breaks it, as a missing
+row does in NHSRplotthedots; moving ranges above 3.267 times it left out only when ``screen``
+is asked for, as the Making Data Count Excel tools do not screen by default), and the process
+limits at mean ± 2.66 × mean moving range: *trial* limits below :data:`MIN_POINTS` points
+(provisional, used by the rules all the same), *stable* from there. Values are compared with
+the mean and the limits with a tolerance of a billionth of their size, so a value equal to the
+decimal mean is on it (floating point would put 97.7 above a mean of 97.69999999999999). The
+special-cause rules, in their order of priority:
 
 1. ``limit``: a point beyond a process limit;
 2. ``trend``: 7 points in a row each rising (or each falling); equal values break it;
@@ -15,16 +20,20 @@ Making Data Count Excel tools do not screen by default), and the process limits 
 
 A point's variation follows the first rule in that order that flags it: above the mean,
 beyond the upper limit or rising is an ``improvement`` where higher is better and a
-``concern`` where lower is better. So a point flagged high by one rule and low by another
+``concern`` where lower is better; where the indicator has no target or polarity, a special
+cause is ``neutral_high`` or ``neutral_low``, never an improvement or a concern. So a point flagged high by one rule and low by another
 takes the direction of the rule with priority, as NHSRplotthedots does; a point ending a
 rising trend and starting a falling one takes the direction of the step that follows it.
 Everything else is ``common_cause``. Assurance compares the target with the limits of the
-latest segment. Stored and shown limits stay within what the unit allows (0–100% for a
-percentage, 0 or more for durations and counts); the rules use the limits as computed.
+latest segment (trial ones included); a target on a limit is ``hit_and_miss``, as
+NHSRplotthedots calls it inconsistent. Stored and shown limits stay within what the unit allows
+(0–100% for a percentage, 0 or more for durations and counts); the rules use the limits as
+computed, and assurance gives the same verdict on either (a target on a clipped limit is on a limit).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -33,9 +42,10 @@ import pandas as pd
 
 from ..core.periods import Period, with_periods
 from ..core.schemas import SPC
-from ..core.vocabulary import Assurance, Comparator, Polarity, Unit, Variation, is_missing, meets
+from ..core.vocabulary import Assurance, Comparator, LimitKind, Polarity, Unit, Variation, is_missing, meets
 
-MIN_POINTS = 12  # fewer points: no limits, no signals, assurance "insufficient_data"
+MIN_POINTS = 12  # from here the limits are stable
+TRIAL_MIN_POINTS = 6  # from here to MIN_POINTS - 1: trial limits (Wheeler; NHSRplotthedots warns below 12)
 LIMIT_FACTOR = 2.66
 SCREEN_FACTOR = 3.267
 RUN_LENGTH = 7
@@ -52,15 +62,20 @@ class Limits:
     mean_moving_range: float
 
 
-def limits(values, screen: bool = False) -> Limits:
-    """Mean and process limits of a series; ``screen`` leaves out moving ranges above 3.267 × their mean.
+def limits(values, screen: bool = False, gaps=None) -> Limits:
+    """Mean and process limits of a series; ``screen`` leaves out moving ranges above 3.267 × their mean;
+    ``gaps``: per step between consecutive points, whether a period is missing there (no moving range).
 
     >>> limits([10, 12, 11, 13])
     Limits(mean=11.5, lower=7.066666666666666, upper=15.933333333333334, mean_moving_range=1.6666666666666667)
+    >>> limits([10, 12, 11, 13], gaps=[False, True, False]).mean_moving_range
+    2.0
     """
     x = np.asarray(values, dtype=float)
-    mean = float(x.mean())
+    mean = math.fsum(x) / len(x)
     ranges = np.abs(np.diff(x))
+    if gaps is not None:
+        ranges = ranges[~np.asarray(gaps, dtype=bool)]
     moving_range = float(ranges.mean()) if len(ranges) else 0.0
     if screen and len(ranges):
         kept = ranges[ranges < SCREEN_FACTOR * moving_range]
@@ -86,17 +101,17 @@ def signals(values, bounds: Limits) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """For each rule, the points it flags ``(high, low)``: above or rising, versus below or falling."""
     x = np.asarray(values, dtype=float)
     n = len(x)
-    side = np.sign(x - bounds.mean)
+    side = _compare(x, bounds.mean)
     rising, falling = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     # a trend of 7 points is 6 consecutive steps the same way; mark the points they join
     for steps, marks in ((np.diff(x) > 0, rising), (np.diff(x) < 0, falling)):
         run = _runs(steps, TREND_LENGTH - 1)
         marks[1:] |= run
         marks[:-1] |= run
-    outside_high, outside_low = x > bounds.upper, x < bounds.lower
+    outside_high, outside_low = _compare(x, bounds.upper) > 0, _compare(x, bounds.lower) < 0
     close = ~(outside_high | outside_low) & (
-        (x > bounds.mean + 2 / 3 * (bounds.upper - bounds.mean))
-        | (x < bounds.mean - 2 / 3 * (bounds.mean - bounds.lower))
+        (_compare(x, bounds.mean + 2 / 3 * (bounds.upper - bounds.mean)) > 0)
+        | (_compare(x, bounds.mean - 2 / 3 * (bounds.mean - bounds.lower)) < 0)
     )
     two_high, two_low = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     for i in range(n - 2):
@@ -112,6 +127,16 @@ def signals(values, bounds: Limits) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     }
 
 
+def _compare(x: np.ndarray, line: float) -> np.ndarray:
+    """-1, 0 or +1 per value: below, on (within a billionth of the line's size) or above ``line``.
+
+    >>> _compare(np.array([97.7, 97.8, 97.6]), 97.69999999999999).tolist()
+    [0.0, 1.0, -1.0]
+    """
+    tolerance = 1e-9 * max(1.0, abs(line))
+    return np.where(np.abs(x - line) <= tolerance, 0.0, np.sign(x - line))
+
+
 def _direction(fired: dict, i: int, x: np.ndarray) -> int:
     """+1 (high), -1 (low) or 0, from the first rule in order of priority that flags point ``i``."""
     for rule in RULES:
@@ -123,29 +148,57 @@ def _direction(fired: dict, i: int, x: np.ndarray) -> int:
     return 0
 
 
-def classify(values, polarity: str, screen: bool = False) -> pd.DataFrame:
-    """Per point: ``variation`` and the ``signals`` (rule names) that fired, with the limits."""
+def limit_kind(points: int) -> str:
+    """``stable``, ``trial`` or empty (too few points for limits)."""
+    return LimitKind.STABLE if points >= MIN_POINTS else LimitKind.TRIAL if points >= TRIAL_MIN_POINTS else ""
+
+
+def classify(values, polarity: str, screen: bool = False, gaps=None) -> pd.DataFrame:
+    """Per point: ``variation`` and the ``signals`` (rule names) that fired, with the limits and their kind.
+
+    ``polarity``: ``higher`` or ``lower`` is better; anything else (no target) makes special causes neutral.
+    ``gaps``: as :func:`limits`.
+    """
     x = np.asarray(values, dtype=float)
-    if len(x) < MIN_POINTS:
+    kind = limit_kind(len(x))
+    if not kind:
         return pd.DataFrame(
-            {"mean": math.nan, "lower_limit": math.nan, "upper_limit": math.nan, "variation": "", "signals": ""},
+            {
+                "mean": math.nan,
+                "lower_limit": math.nan,
+                "upper_limit": math.nan,
+                "limits": "",
+                "variation": "",
+                "signals": "",
+            },
             index=range(len(x)),
         )
-    bounds = limits(x, screen)
+    bounds = limits(x, screen, gaps)
     fired = signals(x, bounds)
-    better = 1 if polarity != Polarity.LOWER else -1
+    better = {Polarity.HIGHER: 1, Polarity.LOWER: -1}.get(polarity, 0)
     variation, names = [], []
     for i in range(len(x)):
-        direction = _direction(fired, i, x) * better
-        variation.append(
-            Variation.IMPROVEMENT if direction > 0 else Variation.CONCERN if direction < 0 else Variation.COMMON_CAUSE
-        )
+        side = _direction(fired, i, x)
+        if not better:
+            variation.append(
+                Variation.NEUTRAL_HIGH if side > 0 else Variation.NEUTRAL_LOW if side < 0 else Variation.COMMON_CAUSE
+            )
+        else:
+            direction = side * better
+            variation.append(
+                Variation.IMPROVEMENT
+                if direction > 0
+                else Variation.CONCERN
+                if direction < 0
+                else Variation.COMMON_CAUSE
+            )
         names.append(";".join(sorted(rule for rule, (high, low) in fired.items() if high[i] or low[i])))
     return pd.DataFrame(
         {
             "mean": bounds.mean,
             "lower_limit": bounds.lower,
             "upper_limit": bounds.upper,
+            "limits": kind,
             "variation": variation,
             "signals": names,
         }
@@ -158,16 +211,22 @@ def assurance(bounds: Limits | None, op: str, target: float, points: int) -> str
     The whole band between the limits meets the target: ``consistently_met``; none of it
     does: ``consistently_failing``; otherwise ``hit_and_miss``. A target "equal to" is met
     at one value only: inside the limits it is ``hit_and_miss``, never consistently
-    failing; outside them, ``consistently_failing``. Fewer than :data:`MIN_POINTS` points,
-    or no target: ``insufficient_data``.
+    failing; outside them, ``consistently_failing``. A target on a limit is ``hit_and_miss``
+    (NHSRplotthedots: inconsistent). Fewer than :data:`TRIAL_MIN_POINTS` points, or no target:
+    ``insufficient_data``.
 
     >>> assurance(Limits(90, 85, 95, 1.9), ">=", 80, 24), assurance(Limits(90, 85, 95, 1.9), ">=", 92, 24)
     ('consistently_met', 'hit_and_miss')
     >>> assurance(Limits(90, 85, 95, 1.9), "=", 90, 24), assurance(Limits(90, 85, 95, 1.9), "=", 99, 24)
     ('hit_and_miss', 'consistently_failing')
+    >>> assurance(Limits(90, 85, 95, 1.9), ">=", 85, 24)
+    'hit_and_miss'
     """
-    if bounds is None or points < MIN_POINTS or not op or is_missing(target):
+    if bounds is None or points < TRIAL_MIN_POINTS or not op or is_missing(target):
         return Assurance.INSUFFICIENT_DATA
+    on_a_limit = any(_compare(np.array([float(target)]), limit)[0] == 0 for limit in (bounds.lower, bounds.upper))
+    if on_a_limit:
+        return Assurance.HIT_AND_MISS
     if op == Comparator.EQUAL:
         inside = bounds.lower <= float(target) <= bounds.upper
         return Assurance.HIT_AND_MISS if inside else Assurance.CONSISTENTLY_FAILING
@@ -227,9 +286,11 @@ def spc_table(
         reasons = dict(zip(own["period"], own["reason"], strict=True))
         numbers = segment_numbers(periods, list(reasons))
         values = series["value"].to_numpy()
+        steps = [after != before.shift(1) for before, after in itertools.pairwise(periods)]
         for number in sorted(set(numbers)):
             chosen = np.array(numbers) == number
-            chart = classify(values[chosen], polarity, screen)
+            own_steps = [gap for gap, a, b in zip(steps, numbers, numbers[1:], strict=False) if a == b == number]
+            chart = classify(values[chosen], polarity, screen, own_steps)
             chart["lower_limit"] = [within_unit(v, unit) for v in chart["lower_limit"]]
             chart["upper_limit"] = [within_unit(v, unit) for v in chart["upper_limit"]]
             chart.insert(0, "indicator_id", indicator_id)

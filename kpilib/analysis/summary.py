@@ -16,7 +16,7 @@ from ..core.periods import Period, with_periods
 from ..core.schemas import SUMMARY
 from ..core.vocabulary import Variation
 from .evaluation import measured_freq_of, required_periods, roll_up
-from .spc import MIN_POINTS, Limits, assurance
+from .spc import TRIAL_MIN_POINTS, Limits, assurance
 
 # The catalog columns an analyst reads beside the figures (see docs/reference.md).
 CATALOG_COLUMNS = INDICATOR_COLUMNS[1 : INDICATOR_COLUMNS.index("polarity") + 1]
@@ -107,7 +107,7 @@ def period_variation(chart: pd.DataFrame, evaluated: Period) -> tuple[str, str]:
     ('concern', 'run;limit')
     """
     inside = chart[[evaluated.contains(p) for p in chart["period"]]] if len(chart) else chart
-    for kind in (Variation.CONCERN, Variation.IMPROVEMENT):
+    for kind in (Variation.CONCERN, Variation.IMPROVEMENT, Variation.NEUTRAL_HIGH, Variation.NEUTRAL_LOW):
         flagged = inside[inside["variation"] == kind] if len(inside) else inside
         if len(flagged):
             rules = dict.fromkeys(r for signals in flagged["signals"] for r in str(signals).split(";") if r)
@@ -132,7 +132,7 @@ def _chart_figures(chart: pd.DataFrame | None, indicator: dict, evaluated: Perio
     # the latest segment's points: limits computed before a recorded process change say nothing of now
     points = int((chart["segment"] == latest["segment"]).sum()) if "segment" in chart else len(chart)
     bounds = None
-    if points >= MIN_POINTS:
+    if points >= TRIAL_MIN_POINTS:
         bounds = Limits(latest["mean"], latest["lower_limit"], latest["upper_limit"], math.nan)
     return {
         "points": points,

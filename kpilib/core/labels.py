@@ -21,13 +21,15 @@ VARIATION_IT = {
     Variation.COMMON_CAUSE: "Variabilità ordinaria",
     Variation.IMPROVEMENT: "Miglioramento anomalo",
     Variation.CONCERN: "Peggioramento anomalo",
+    Variation.NEUTRAL_HIGH: "Valore anomalo alto (senza target: né meglio né peggio)",
+    Variation.NEUTRAL_LOW: "Valore anomalo basso (senza target: né meglio né peggio)",
     "": "Serie troppo breve",
 }
 ASSURANCE_IT = {
     Assurance.CONSISTENTLY_MET: "Target sempre raggiunto",
     Assurance.HIT_AND_MISS: "Target a volte sì a volte no",
     Assurance.CONSISTENTLY_FAILING: "Target mai raggiungibile",
-    Assurance.INSUFFICIENT_DATA: "Dati insufficienti (<12)",
+    Assurance.INSUFFICIENT_DATA: "Dati insufficienti (<6)",
 }
 STATE_IT = {
     "senza_azione": "Senza azione",

@@ -10,7 +10,7 @@ imports this module.
 from __future__ import annotations
 
 from .schema import Column, Schema
-from .vocabulary import Assurance, Basis, Comparator, Polarity, Status, Unit, Variation
+from .vocabulary import Assurance, Basis, Comparator, LimitKind, Polarity, Status, Unit, Variation
 
 # Concepts, with every heading accepted for them on input (Italian first).
 INDICATOR_ID = Column(
@@ -302,6 +302,11 @@ SPC = Schema(
         Column("mean", "the segment's mean", type="number"),
         Column("lower_limit", "lower process limit", type="number"),
         Column("upper_limit", "upper process limit", type="number"),
+        Column(
+            "limits",
+            "stable (from 12 points), trial (from 6 to 11: provisional), empty (fewer: no limits)",
+            allowed=LimitKind,
+        ),
         VARIATION,
         Column("signals", "the rules that fired, separated by ';'"),
         Column("segment", "0, then one more after each process change", type="integer"),

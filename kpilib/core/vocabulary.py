@@ -90,6 +90,18 @@ class Variation(Word):
     COMMON_CAUSE = "common_cause"
     IMPROVEMENT = "improvement"
     CONCERN = "concern"
+    NEUTRAL_HIGH = "neutral_high"  # a special cause where the indicator has no target or polarity
+    NEUTRAL_LOW = "neutral_low"
+
+
+SPECIAL_CAUSES = frozenset({Variation.IMPROVEMENT, Variation.CONCERN, Variation.NEUTRAL_HIGH, Variation.NEUTRAL_LOW})
+
+
+class LimitKind(Word):
+    """How far a segment's process limits can be trusted."""
+
+    STABLE = "stable"  # from MIN_POINTS points
+    TRIAL = "trial"  # from TRIAL_MIN_POINTS to MIN_POINTS - 1: computed, used, marked provisional
 
 
 class Assurance(Word):

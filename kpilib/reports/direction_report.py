@@ -12,10 +12,10 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from ..analysis.charts import png, xmr_chart
-from ..analysis.spc import MIN_POINTS
+from ..analysis.spc import MIN_POINTS, TRIAL_MIN_POINTS
 from ..catalog.targets import target_shown
 from ..core.labels import count_it, in_period_it, indicator_label, value_it
-from ..core.vocabulary import Status
+from ..core.vocabulary import SPECIAL_CAUSES, Status
 from . import tables
 from .changes import changes_section, snapshot
 from .data import ReportData, load, report_slug
@@ -137,7 +137,8 @@ def charts(data: ReportData) -> None:
     show_markdown(
         "Ogni grafico mostra i valori misurati, il target in vigore in ciascun periodo (linea rossa tratteggiata, "
         "con un gradino e la data dove il catalogo lo ha cambiato) e, quando la serie ha almeno "
-        f"{MIN_POINTS} valori, la media e i limiti naturali del processo (linee grigie); una linea blu tratteggiata "
+        f"{TRIAL_MIN_POINTS} valori, la media e i limiti naturali del processo (linee grigie; tratteggiate e «provvisori» "
+        f"fino a {MIN_POINTS - 1} valori); una linea blu tratteggiata "
         "segna un cambio di processo registrato, dopo il quale media e limiti sono ricalcolati. I punti arancioni "
         "sono peggioramenti non spiegabili dal caso (▼), quelli blu miglioramenti (▲); un mese senza valore è un "
         "vuoto nella linea."
@@ -163,7 +164,7 @@ def chart_description(row: dict, points) -> str:
         f"Andamento di «{indicator_label(row)}» ({row['office']}): {len(points)} valori da {first.label_it()} a "
         f"{last.label_it()}; ultimo valore {value_it(points['value'].iloc[-1], unit)}, target {target_shown(row)}."
     )
-    flagged = points[points["variation"].isin(["concern", "improvement"])]
+    flagged = points[points["variation"].isin(list(SPECIAL_CAUSES))]
     if len(flagged):
         said += f" Valori anomali: {len(flagged)} ({', '.join(p.label_it() for p in flagged['period'][:4])}"
         said += ", …)." if len(flagged) > 4 else ")."
@@ -209,8 +210,12 @@ processo; non serve cercare una causa per ogni oscillazione.
 fuori dai limiti, 7 valori di fila in crescita o in calo, 2 valori su 3 vicini a un limite con tutti e tre dallo \
 stesso lato della media, o 7 valori di fila dallo stesso lato della media. C'è una causa da individuare; se le regole \
 indicano direzioni diverse vale la prima in quest'ordine.
-- I limiti si calcolano con almeno **{MIN_POINTS} valori**; con meno la serie è «troppo breve» e non si giudica \
-l'affidabilità. Dopo un cambio di processo registrato i limiti si ricalcolano sui soli valori successivi.
+- I limiti si calcolano con almeno **{TRIAL_MIN_POINTS} valori**: fino a {MIN_POINTS - 1} sono **provvisori** \
+(*trial limits*: le regole li usano, ma con pochi valori possono cambiare), da {MIN_POINTS} stabili; con meno di \
+{TRIAL_MIN_POINTS} la serie è «troppo breve» e non si giudica l'affidabilità. Dopo un cambio di processo registrato i \
+limiti si ricalcolano sui soli valori successivi.
+- **Valore anomalo alto / basso** (icona viola): dove l'indicatore non ha target, un valore fuori dall'ordinario non è \
+né un miglioramento né un peggioramento.
 - **Affidabilità**: dove cade il target rispetto ai limiti del processo. **S** target sempre raggiunto; **M** target \
 mai raggiungibile così com'è: il processo va cambiato; **~** target a volte raggiunto, a volte no (*hit and miss*): \
 il processo è stabile, ma la sua variabilità ordinaria attraversa il target; non vuol dire processo fuori controllo.

@@ -15,7 +15,7 @@ import html
 from ..core.labels import ASSURANCE_IT, VARIATION_IT
 from ..core.vocabulary import Assurance, Polarity, Variation, is_missing
 
-BLUE, ORANGE, GREY = "#1f77b4", "#e07b00", "#7f7f7f"
+BLUE, ORANGE, GREY, PURPLE = "#1f77b4", "#e07b00", "#7f7f7f", "#6a3d9a"
 
 
 def _circle(letter: str, colour: str, meaning: str) -> str:
@@ -40,6 +40,8 @@ def variation_icon(variation: object, polarity: str) -> str:
     label = VARIATION_IT.get(variation, str(variation))
     if variation == Variation.COMMON_CAUSE:
         return _circle("~", GREY, label) + html.escape(label)
+    if variation in (Variation.NEUTRAL_HIGH, Variation.NEUTRAL_LOW):  # no target: purple, as Making Data Count
+        return _circle("A" if variation == Variation.NEUTRAL_HIGH else "B", PURPLE, label) + html.escape(label)
     high = (variation == Variation.IMPROVEMENT) == (polarity != Polarity.LOWER)
     words = f"{label} ({'valore alto' if high else 'valore basso'})"
     colour = BLUE if variation == Variation.IMPROVEMENT else ORANGE

@@ -14,7 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..analysis.opportunities import ACTION_IT, KIND_LABELS
-from ..analysis.spc import target_steps
+from ..analysis.spc import MIN_POINTS, TRIAL_MIN_POINTS, target_steps
 from ..catalog.targets import target_shown
 from ..core.codes import CODES, suggestion_of
 from ..core.labels import (
@@ -148,13 +148,20 @@ def indicator_frame(
                 "Scarto": margin_it(row["margin"], row["target_unit"]),
                 "Esito": STATUS_IT.get(row["status"], row["status"]) + met,
                 "Variazione": variation_icon(row["variation"], row["polarity"]),
-                "Affidabilità": assurance_icon(row["assurance"]),
+                "Affidabilità": assurance_icon(row["assurance"]) + _trial_it(row.get("points")),
                 "_status": row["status"],
                 "_id": row["indicator_id"],
                 "_collection": (collection or {}).get(row["indicator_id"], ""),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _trial_it(points: object) -> str:
+    """Beside a reading made on trial limits, that they are provisional."""
+    if is_missing(points) or not TRIAL_MIN_POINTS <= int(points) < MIN_POINTS:
+        return ""
+    return " <small>(limiti provvisori)</small>"
 
 
 def indicator_table(

@@ -55,30 +55,62 @@ def test_classify_a_twelve_point_series_by_hand():
     assert classify(values, "lower")["variation"].iloc[-1] == "concern"
 
 
-def test_short_series_are_not_charted():
-    chart = classify(list(range(11)), "higher")
-    assert chart["variation"].eq("").all() and chart["mean"].isna().all()
+def test_five_points_have_no_limits_six_to_eleven_trial_limits_twelve_stable_ones():
+    five = classify([3, 4, 3, 5, 4], "higher")
+    assert five["variation"].eq("").all() and five["mean"].isna().all() and five["limits"].eq("").all()
+    six = classify([3, 4, 3, 5, 4, 3], "higher")
+    assert six["limits"].eq("trial").all() and six["mean"].iloc[0] == pytest.approx(22 / 6)
+    assert six["variation"].eq("common_cause").all()  # the rules run on trial limits too
+    eleven = classify([3, 4, 3, 5, 4, 3, 4, 3, 5, 4, 30], "higher")
+    assert eleven["limits"].eq("trial").all() and eleven["variation"].iloc[-1] == "improvement"
+    assert classify(list(range(12)), "higher")["limits"].eq("stable").all()
+
+
+def test_a_value_equal_to_the_decimal_mean_is_on_the_mean_and_breaks_a_run():
+    # mean exactly 97.7 in decimal, 97.69999999999999 in floating point: the 97.7s are on it
+    values = [97.4, 97.7, 97.8, 97.0, 97.5, 97.5, 98.7, 97.8, 98.0, 97.9, 97.7, 97.8, 97.7, 96.5, 97.8, 98.4]
+    assert np.mean(values) == 97.69999999999999  # so 98.7 ... 97.7 ... 97.7 would be 7 "above" in a row
+    chart = classify(values, "higher")
+    assert chart["mean"].iloc[0] == pytest.approx(97.7, abs=1e-12)
+    assert "run" not in ";".join(chart["signals"])
+    assert chart["variation"].eq("common_cause").all()
+
+
+def test_a_missing_month_breaks_the_moving_range_as_a_missing_row_does():
+    # moving ranges 2, (gap), 2 -> mean 2; bridged it would be (2 + 9 + 2) / 3
+    assert limits([10, 12, 3, 5], gaps=[False, True, False]).mean_moving_range == 2
+    assert limits([10, 12, 3, 5]).mean_moving_range == pytest.approx(13 / 3)
+
+
+def test_without_a_target_or_polarity_special_causes_are_neutral():
+    values = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 11, 10, 3, 4, 3, 4, 3, 4, 3, 4]
+    chart = classify(values, "")
+    assert set(chart["variation"]) <= {"common_cause", "neutral_high", "neutral_low"}
+    assert chart["variation"].iloc[-1] == "neutral_low"
+    assert classify(values, "higher")["variation"].iloc[-1] == "concern"
 
 
 @pytest.mark.parametrize(
     ("bounds", "op", "target", "expected"),
     [
         (Limits(90, 85, 95, 0), ">=", 80, "consistently_met"),
-        (Limits(90, 85, 95, 0), ">=", 85, "consistently_met"),
+        (Limits(90, 85, 95, 0), ">=", 85, "hit_and_miss"),  # on a limit: NHSRplotthedots' "inconsistent"
         (Limits(90, 85, 95, 0), ">", 85, "hit_and_miss"),
         (Limits(90, 85, 95, 0), ">=", 96, "consistently_failing"),
         (Limits(90, 85, 95, 0), ">=", 92, "hit_and_miss"),
         (Limits(10, 8, 13, 0), "<=", 12, "hit_and_miss"),
         (Limits(10, 8, 13, 0), "<=", 15, "consistently_met"),
-        (Limits(10, 8, 13, 0), "<", 8, "consistently_failing"),
+        (Limits(10, 8, 13, 0), "<", 7.9, "consistently_failing"),
+        (Limits(10, 8, 13, 0), "<", 8, "hit_and_miss"),  # on a limit
     ],
 )
 def test_every_assurance_outcome(bounds, op, target, expected):
     assert assurance(bounds, op, target, 24) == expected
 
 
-def test_assurance_needs_twelve_points_and_a_target():
-    assert assurance(Limits(90, 85, 95, 0), ">=", 80, 11) == "insufficient_data"
+def test_assurance_needs_six_points_and_a_target():
+    assert assurance(Limits(90, 85, 95, 0), ">=", 80, 5) == "insufficient_data"
+    assert assurance(Limits(90, 85, 95, 0), ">=", 80, 6) == "consistently_met"  # on trial limits
     assert assurance(Limits(90, 85, 95, 0), "", None, 24) == "insufficient_data"
 
 
