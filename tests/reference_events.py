@@ -86,10 +86,10 @@ def reference_measurements(cases: pd.DataFrame, indicators: pd.DataFrame, as_of:
         elif spec["target_unit"] == "number":
             value = float(len(members))
         else:
+            # an open case counts with its age at the as-of instant: a lower bound of its time
             times = sorted(
-                elapsed(c["opened"], c["closed"], spec["target_unit"])
+                elapsed(c["opened"], as_of if still_open else c["closed"], spec["target_unit"])
                 for c, still_open in zip(members, is_open, strict=True)
-                if not still_open
             )
             if times:
                 if pd.isna(spec["percentile"]):

@@ -18,7 +18,7 @@ from ..core.files import warn_unread_subfolders, write_csvs
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of, with_periods
 from ..core.rejects import sort_rejects
-from ..core.schemas import REJECTS
+from ..core.schemas import EVENT_BOUNDS, REJECTS
 from ..core.vocabulary import SPECIAL_CAUSES
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
@@ -135,10 +135,11 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
         raise KpiError(not_in_force_message(versions, evaluated))
     history = versions[versions["indicator_id"].isin(indicators["indicator_id"])]
     known = newest(versions)
-    evaluation = evaluate(history, measurements, evaluated)
+    bounds = EVENT_BOUNDS.read(paths.event_bounds, missing_ok=True)
+    evaluation = evaluate(history, measurements, evaluated, bounds=bounds)
     changes, change_rejects = read_changes(paths.changes_dir, known, paths.relative)
     spc = spc_table(evaluation, indicators, changes)
-    previous = evaluate(history, measurements, evaluated.shift(-1))
+    previous = evaluate(history, measurements, evaluated.shift(-1), bounds=bounds)
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
     declared = measurements[measurements["value"].isna()]
     opportunities = find_opportunities(
@@ -192,6 +193,7 @@ def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
     counts = result.summary["status"].value_counts()
     print(
         f"evaluate: {result.period}: {counts.get('met', 0)} met, {counts.get('not_met', 0)} not met, "
+        f"{counts.get('pending', 0)} pending (open cases), "
         f"{counts.get('no_data', 0)} without data, {counts.get('no_target', 0)} without target; "
         f"{len(result.opportunities)} opportunities, {int(result.nonconformities['open'].sum())} open "
         f"nonconformities ({len(result.nonconformities)} in all) "

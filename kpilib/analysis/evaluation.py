@@ -78,25 +78,37 @@ def combined_status(statuses: list[str], has_target: bool) -> str:
     ('not_met', 'met')
     >>> combined_status(["no_data", "no_data"], True), combined_status(["met"], False)
     ('no_data', 'no_target')
+    >>> combined_status(["met", "pending"], True), combined_status(["pending", "not_met"], True)
+    ('pending', 'not_met')
     """
     if not has_target:
         return Status.NO_TARGET
     if Status.NOT_MET in statuses:
         return Status.NOT_MET
+    if Status.PENDING in statuses:  # open cases could still make it fail
+        return Status.PENDING
     if Status.MET in statuses:
         return Status.MET
     return Status.NO_DATA
 
 
 def evaluate(
-    indicators: pd.DataFrame, measurements: pd.DataFrame, evaluated: Period, also_required_by: tuple[Period, ...] = ()
+    indicators: pd.DataFrame,
+    measurements: pd.DataFrame,
+    evaluated: Period,
+    also_required_by: tuple[Period, ...] = (),
+    bounds: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``evaluation.csv`` as a frame (columns :data:`EVALUATION_COLUMNS`), sorted by indicator and period.
 
     ``also_required_by``: earlier periods whose required rows are added too (``required``
-    stays False for them), so that one evaluation serves a history of periods.
+    stays False for them), so that one evaluation serves a history of periods. ``bounds``:
+    ``event_bounds.csv`` (``indicator_id``, ``period``, ``upper``): a value computed from case
+    records with cases still open is a lower bound, and the period is ``pending`` when the
+    value if every open case stayed open for ever would give another verdict.
     """
     measurements = with_periods(measurements)
+    measurements = with_upper_bounds(measurements, bounds)
     by_indicator = {key: group for key, group in measurements.groupby("indicator_id")}
     rows = []
     for versions in versions_by_indicator(indicators):
@@ -105,6 +117,20 @@ def evaluate(
     frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
     frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
     return frame.reset_index(drop=True)
+
+
+def with_upper_bounds(measurements: pd.DataFrame, bounds: pd.DataFrame | None) -> pd.DataFrame:
+    """``measurements`` with an ``upper`` column: for values derived from case records with open cases,
+    the value if they stayed open for ever (else NaN: the value is final)."""
+    if bounds is None or bounds.empty or measurements.empty:
+        return measurements.assign(upper=math.nan)
+    derived = measurements["source"].astype(str).str.startswith("data/raw/events/")
+    keyed = {(i, str(p)): u for i, p, u in zip(bounds["indicator_id"], bounds["period"], bounds["upper"], strict=True)}
+    upper = [
+        keyed.get((i, str(p)), math.nan) if from_cases else math.nan
+        for i, p, from_cases in zip(measurements["indicator_id"], measurements["period"], derived, strict=True)
+    ]
+    return measurements.assign(upper=upper)
 
 
 def _indicator_rows(versions: list[dict], measured: pd.DataFrame, evaluated: Period, others: tuple = ()) -> list[dict]:
@@ -137,11 +163,18 @@ def _series_periods(points: dict, freq: str, evaluated: Period) -> list[Period]:
     return periods
 
 
-def _judged(target: Target | None, value: float) -> tuple[str, float, float]:
-    """Status, margin and relative margin of ``value`` against the target (none: ``no_target``, no margins)."""
+def _judged(target: Target | None, value: float, upper: float = math.nan) -> tuple[str, float, float]:
+    """Status, margin and relative margin of ``value`` against the target (none: ``no_target``, no margins).
+
+    ``upper``: where ``value`` is a lower bound (open cases at their age), the value if they never
+    closed: the status is ``pending`` when the two give different verdicts.
+    """
     if target is None:
         return Status.NO_TARGET, math.nan, math.nan
-    return target.status(value), target.margin(value), target.relative_margin(value)
+    status = target.status(value)
+    if not is_missing(value) and not is_missing(upper) and target.status(upper) != status:
+        status = Status.PENDING
+    return status, target.margin(value), target.relative_margin(value)
 
 
 def _row(indicator: dict, period: Period, points: dict, freq: str, required: bool) -> dict:
@@ -164,7 +197,7 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
     if period in points or step is None:
         measured = points.get(period, {"value": math.nan, "numerator": math.nan, "denominator": math.nan})
         value = measured["value"]
-        status, margin, relative = _judged(held, value)
+        status, margin, relative = _judged(held, value, measured.get("upper", math.nan))
         measured_count = int(not is_missing(value))
         return {
             **base,
@@ -183,8 +216,8 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
         }
     expected = period.split(step)
     parts = [{**points[p], "period": p} for p in expected if p in points]
-    frame = pd.DataFrame(parts, columns=["period", "value", "numerator", "denominator"])
-    frame["status"] = [_judged(held, v)[0] for v in frame["value"]]
+    frame = pd.DataFrame(parts, columns=["period", "value", "numerator", "denominator", "upper"])
+    frame["status"] = [_judged(held, v, u)[0] for v, u in zip(frame["value"], frame["upper"], strict=True)]
     return {**base, **roll_up(frame, expected, indicator, period), "rolled_up": True}
 
 
@@ -200,7 +233,7 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
     """
     held, unit = Target.of(indicator), indicator["target_unit"]
     # A part is measured when it has a value, or a verdict without one (percentages rolled up without counts).
-    measured = parts[parts["value"].notna() | parts["status"].isin([Status.MET, Status.NOT_MET])]
+    measured = parts[parts["value"].notna() | parts["status"].isin([Status.MET, Status.NOT_MET, Status.PENDING])]
     with_value = measured[measured["value"].notna()]
     value, numerator, denominator = pool(
         with_value["value"], with_value["numerator"], with_value["denominator"], unit, _counts_add_up(indicator, period)
@@ -214,6 +247,8 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
         )
     if held and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
         status = held.status(value)
+        if status == Status.MET and Status.PENDING in statuses:  # a part's open cases could still make it fail
+            status = Status.PENDING
     else:
         status = combined_status(statuses, held is not None)
     _, margin, relative = _judged(held, value)

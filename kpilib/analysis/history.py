@@ -32,8 +32,12 @@ def semesters_up_to(measurements: pd.DataFrame, last: Period) -> list[Period]:
     return found
 
 
-def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, last: Period) -> pd.DataFrame:
+def compliance_history(
+    indicators: pd.DataFrame, measurements: pd.DataFrame, last: Period, bounds: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per direction and semester: met, not met, no data, and the compliance share (pooled counts).
+
+    ``bounds``: ``event_bounds.csv``, so that a period open cases still decide is pending here too.
 
     Each semester's status of an indicator is the one the summary would give for it: its
     required periods, met only when every one is, against the target in force then.
@@ -41,7 +45,7 @@ def compliance_history(indicators: pd.DataFrame, measurements: pd.DataFrame, las
     version); an indicator counts only in the semesters in which a version of it is in force.
     """
     semesters = semesters_up_to(measurements, last)
-    evaluation = evaluate(indicators, measurements, last, tuple(semesters))
+    evaluation = evaluate(indicators, measurements, last, tuple(semesters), bounds=bounds)
     status = dict(
         zip(zip(evaluation["indicator_id"], evaluation["period"], strict=True), evaluation["status"], strict=True)
     )

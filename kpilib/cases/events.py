@@ -54,15 +54,17 @@ from .sql import (
     date_range,
 )
 from .stats import (
+    BOUND_COLUMNS,
     DERIVED_COLUMNS,
     DERIVED_FLOATS,
-    aggregate,
+    aggregate_with_bounds,
     judge_picked,
     latest_instant,
     nearest_rank,
     reject_rows,
 )
 
+BOUND_FLOATS = frozenset({"lower", "upper", "estimate", "oldest_open"})
 __all__ = ["DERIVED_COLUMNS", "case_kind", "derive", "derive_files", "nearest_rank", "run_events"]
 
 
@@ -76,6 +78,7 @@ class Derived:
     rejected: int
     as_of: dt.datetime | None
     connection: object = None
+    bounds: list[tuple] = ()  # rows of BOUND_COLUMNS: what open cases leave undecided, and the backlog
 
     def reject_rows(self):
         """Every rejected row as (source, row, reason, raw), in file order."""
@@ -198,9 +201,9 @@ def _derive(connection, case_files, table, freq, as_of, structural) -> Derived:
     connection.execute(f"CREATE TABLE judged AS SELECT * FROM picked_keyed{' LIMIT 0' if nothing_picked else ''}")
     judge_picked(connection, sources, structural)
     as_of_instant = given or latest_instant(connection)
-    rows = aggregate(connection, spec, as_of_instant, sources)
+    rows, bounds = aggregate_with_bounds(connection, spec, as_of_instant, sources)
     rejected = connection.execute("SELECT count(*) FROM every_reject").fetchone()[0]
-    return Derived(rows, rejected, as_of_instant, connection)
+    return Derived(rows, rejected, as_of_instant, connection, bounds)
 
 
 def event_files(paths) -> list[Path]:
@@ -260,6 +263,7 @@ def run_events(
         }
         if out == paths.event_measurements:  # the date the pipeline's values were computed at, for the reports
             outputs[paths.event_as_of] = (f"{derived.as_of:%Y-%m-%d}\n" if derived.as_of else "").encode("ascii")
+            outputs[paths.event_bounds] = rows_csv_bytes(list(BOUND_COLUMNS), derived.bounds, BOUND_FLOATS)
         write_together(outputs, paths.processed)
     used = derived.as_of
     when = f"as of {used:%Y-%m-%d}" if used else "no usable case"

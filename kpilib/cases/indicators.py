@@ -94,6 +94,10 @@ def case_table(indicators: list[dict], freq: str | None) -> list[dict]:
                 "unit": unit if kind in ("share", "max", "mean", "percentile") else "",
                 "deadline": float(indicator["deadline_value"]) if kind == "share" else None,
                 "percentile": float(indicator["percentile"]) if kind == "percentile" else None,
+                "target": float(indicator["target_value"])
+                if kind in ("max", "mean", "percentile") and not is_missing(indicator.get("target_value"))
+                else None,
+                "op": indicator.get("target_op") or "",
                 "months": MONTHS_IN[chosen],
                 "freq": chosen,
             }

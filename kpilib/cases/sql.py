@@ -62,12 +62,13 @@ def create_spelling_table(connection, spellings: list[str], table: list[dict]) -
 
 
 def create_spec_table(connection, table: list[dict]) -> None:
-    """``spec``: one row per catalog indicator, how it is computed (kind, unit, deadline, percentile, months)."""
-    names = ("indicator_id", "kind", "unit", "deadline", "percentile", "months")
+    """``spec``: one row per catalog indicator, how it is computed (kind, unit, deadline, percentile, months,
+    and the target a duration is held against, for the open cases already past it)."""
+    names = ("indicator_id", "kind", "unit", "deadline", "percentile", "months", "target")
     connection.execute(
         "CREATE TABLE spec AS SELECT unnest(?::VARCHAR[]) AS indicator_id, unnest(?::VARCHAR[]) AS kind, "
         "unnest(?::VARCHAR[]) AS unit, unnest(?::DOUBLE[]) AS deadline, unnest(?::DOUBLE[]) AS percentile, "
-        "unnest(?::INTEGER[]) AS months",
+        "unnest(?::INTEGER[]) AS months, unnest(?::DOUBLE[]) AS target",
         [[row[name] for row in table] for name in names],
     )
 
@@ -207,7 +208,7 @@ SELECT {carried_out}file_id, row, opened, closed, problem IS NOT NULL AS bad, pr
   CASE WHEN NOT uncounted THEN is_open END AS is_open,
   CASE WHEN NOT uncounted AND kind = 'share' AND NOT is_open THEN elapsed <= deadline END AS within,
   CASE WHEN NOT uncounted AND kind IN ('max', 'mean', 'percentile') THEN elapsed END AS elapsed,
-  CASE WHEN NOT uncounted AND kind = 'share' AND is_open THEN
+  CASE WHEN NOT uncounted AND kind IN ('share', 'max', 'mean', 'percentile') AND is_open THEN
     CASE WHEN unit = 'hours' THEN opened ELSE date_trunc('day', opened) END
   END AS open_since
 FROM e

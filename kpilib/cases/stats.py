@@ -122,20 +122,28 @@ def latest_instant(connection) -> dt.datetime | None:
     ).fetchone()[0]
 
 
+# Open cases count with their age at the as-of instant: for a duration, a lower bound of the time they
+# will take. ``ranked``/``longest`` are then never more optimistic than the data proves; ``ranked_upper``
+# is the percentile if every open case stayed open for ever (NULL: unbounded), and ``estimate`` the
+# Kaplan-Meier percentile with the open cases censored at their age.
 AGGREGATE_SQL = """
-WITH marked AS (
-  SELECT h.*, coalesce(
+WITH aged AS (
+  SELECT h.*, s.kind, s.deadline, s.target,
     CASE WHEN h.open_since IS NOT NULL THEN
-      (CASE s.unit
-         WHEN 'hours' THEN (epoch(timezone('Europe/Rome', TIMESTAMP '{as_of}'))
-                             - epoch(timezone('Europe/Rome', h.open_since))) / 3600.0
-         WHEN 'working_days' THEN CAST(ce.wd - co.wd AS DOUBLE)
-         ELSE CAST(date_diff('day', CAST(h.open_since AS DATE), DATE '{as_of_date}') AS DOUBLE)
-       END) > s.deadline
-    END, false) AS late
+      CASE s.unit
+        WHEN 'hours' THEN (epoch(timezone('Europe/Rome', TIMESTAMP '{as_of}'))
+                           - epoch(timezone('Europe/Rome', h.open_since))) / 3600.0
+        WHEN 'working_days' THEN CAST(ce.wd - co.wd AS DOUBLE)
+        ELSE CAST(date_diff('day', CAST(h.open_since AS DATE), DATE '{as_of_date}') AS DOUBLE)
+      END
+    END AS age
   FROM hist_kept h JOIN spec s ON h.indicator_id = s.indicator_id
   LEFT JOIN cal co ON co.d = CASE WHEN s.unit = 'working_days' AND h.open_since IS NOT NULL THEN CAST(h.open_since AS DATE) END
   LEFT JOIN cal ce ON ce.d = CASE WHEN s.unit = 'working_days' AND h.open_since IS NOT NULL THEN DATE '{as_of_date}' END
+), marked AS MATERIALIZED (
+  SELECT *, coalesce(kind = 'share' AND age > deadline, false) AS late,
+    coalesce(age > coalesce(deadline, target), false) AS past_due
+  FROM aged
 ), counted AS (
   SELECT indicator_id, pkey,
     sum(n) AS cases,
@@ -145,55 +153,100 @@ WITH marked AS (
     sum(CASE WHEN late THEN n ELSE 0 END) AS late_n,
     max(CASE WHEN NOT is_open THEN elapsed END) AS longest,
     sum(CASE WHEN NOT is_open THEN elapsed * n END) AS elapsed_sum,
+    max(age) AS oldest,
+    sum(CASE WHEN is_open THEN age * n END) AS age_sum,
+    sum(CASE WHEN is_open AND past_due THEN n ELSE 0 END) AS past_due_n,
     list(DISTINCT file_id) AS files
   FROM marked GROUP BY indicator_id, pkey
-), distribution AS (
-  SELECT m.indicator_id, m.pkey, m.elapsed, sum(m.n) AS n
-  FROM marked m JOIN spec s ON m.indicator_id = s.indicator_id
-  WHERE s.kind = 'percentile' AND NOT m.is_open AND m.elapsed IS NOT NULL GROUP BY ALL
+), distribution AS MATERIALIZED (
+  SELECT indicator_id, pkey, coalesce(elapsed, age) AS t, is_open, sum(n) AS n
+  FROM marked WHERE kind = 'percentile' AND coalesce(elapsed, age) IS NOT NULL GROUP BY ALL
 ), cumulative AS (
-  SELECT *, sum(n) OVER (PARTITION BY indicator_id, pkey ORDER BY elapsed) AS cum,
-    sum(n) OVER (PARTITION BY indicator_id, pkey) AS total
-  FROM distribution
+  SELECT d.*, s.percentile,
+    sum(n) OVER w AS cum,
+    sum(CASE WHEN NOT is_open THEN n ELSE 0 END) OVER w AS cum_closed,
+    sum(n) OVER (PARTITION BY d.indicator_id, pkey) AS total
+  FROM distribution d JOIN spec s ON d.indicator_id = s.indicator_id
+  WINDOW w AS (PARTITION BY d.indicator_id, pkey ORDER BY t)
 ), ranked AS (
-  SELECT c.indicator_id, c.pkey, min(c.elapsed) AS ranked
-  FROM cumulative c JOIN spec s ON c.indicator_id = s.indicator_id
-  WHERE c.cum >= greatest(1, ceil(s.percentile * c.total / 100 - 1e-9)) GROUP BY ALL
+  SELECT indicator_id, pkey,
+    min(CASE WHEN cum >= greatest(1, ceil(percentile * total / 100 - 1e-9)) THEN t END) AS ranked,
+    min(CASE WHEN NOT is_open AND cum_closed >= greatest(1, ceil(percentile * total / 100 - 1e-9)) THEN t END)
+      AS ranked_upper
+  FROM cumulative GROUP BY ALL
+), at_times AS (
+  SELECT indicator_id, pkey, t, sum(CASE WHEN NOT is_open THEN n ELSE 0 END) AS d, sum(n) AS here
+  FROM distribution GROUP BY ALL
+), at_risk AS (
+  SELECT *, sum(here) OVER (PARTITION BY indicator_id, pkey ORDER BY t DESC) AS risk FROM at_times
+), survival AS (
+  SELECT a.*, s.percentile,
+    CASE WHEN bool_or(d > 0 AND d = risk) OVER w THEN 0.0
+         ELSE exp(sum(CASE WHEN d > 0 AND d < risk THEN ln(1 - d / risk) ELSE 0 END) OVER w) END AS surv
+  FROM at_risk a JOIN spec s ON a.indicator_id = s.indicator_id
+  WINDOW w AS (PARTITION BY a.indicator_id, pkey ORDER BY t ROWS UNBOUNDED PRECEDING)
+), km AS (
+  SELECT indicator_id, pkey, min(CASE WHEN 1 - surv >= percentile / 100 - 1e-9 THEN t END) AS estimate
+  FROM survival GROUP BY ALL
 )
 SELECT c.indicator_id, c.pkey, c.cases, c.open_cases, c.closed, c.within_n, c.late_n, c.longest, r.ranked, c.files,
-  c.elapsed_sum
+  c.elapsed_sum, c.oldest, c.age_sum, c.past_due_n, r.ranked_upper, k.estimate
 FROM counted c LEFT JOIN ranked r ON c.indicator_id = r.indicator_id AND c.pkey = r.pkey
+LEFT JOIN km k ON c.indicator_id = k.indicator_id AND c.pkey = k.pkey
 """
+
+BOUND_COLUMNS = ("indicator_id", "period", "lower", "upper", "estimate", "open_cases", "oldest_open", "open_past_due")
 
 
 def aggregate(connection, table: dict[str, dict], as_of: dt.datetime | None, sources: list[str]) -> list[tuple]:
     """One derived measurement per indicator and period (rows in the order of :data:`DERIVED_COLUMNS`)."""
+    return aggregate_with_bounds(connection, table, as_of, sources)[0]
+
+
+def aggregate_with_bounds(
+    connection, table: dict[str, dict], as_of: dt.datetime | None, sources: list[str]
+) -> tuple[list[tuple], list[tuple]]:
+    """The derived measurements, and per indicator and period with open cases or a duration, its bounds
+    (rows in the order of :data:`BOUND_COLUMNS`): the value (a lower bound where cases are open), the value
+    if every open case stayed open for ever (``inf``: unbounded), the Kaplan-Meier estimate of a
+    percentile, and the open backlog (cases, the oldest one's age, how many already past the deadline)."""
     if as_of is None:
-        return []
+        return [], []
     query = AGGREGATE_SQL.format(as_of=as_of.isoformat(sep=" "), as_of_date=as_of.date().isoformat())
-    found = []
+    found, bounds = [], []
     rows = connection.execute(query).fetchall()
-    for indicator_id, pkey, cases, open_cases, closed, within_n, late_n, longest, ranked, files, elapsed_sum in rows:
+    for row in rows:
+        (indicator_id, pkey, cases, open_cases, closed, within_n, late_n, longest, ranked, files, elapsed_sum,
+         oldest, age_sum, past_due, ranked_upper, estimate) = row  # fmt: skip
         spec = table[indicator_id]
         kind = spec["kind"]
         numerator = denominator = math.nan
-        value = math.nan
+        value = upper = km = math.nan
         if kind == "share":
             numerator, denominator = float(within_n), float(closed + late_n)
             value = 100 * numerator / denominator if denominator else math.nan
         elif kind == "max":
-            value = math.nan if longest is None else float(longest)
+            known = [v for v in (longest, oldest) if v is not None]
+            value = float(max(known)) if known else math.nan
+            upper = math.inf if open_cases else value
         elif kind == "percentile":
             value = math.nan if ranked is None else float(ranked)
+            upper = float(ranked_upper) if ranked_upper is not None else (math.inf if open_cases else value)
+            km = math.nan if estimate is None else float(estimate)
         elif kind == "mean":
-            value = float(elapsed_sum) / closed if closed and elapsed_sum is not None else math.nan
+            total = (elapsed_sum or 0.0) + (age_sum or 0.0)
+            value = total / cases if cases and (closed or open_cases) else math.nan
+            upper = math.inf if open_cases else value
         elif kind == "count":
             value = float(cases)
         months = spec["months"]
         period = str(Period(int(pkey) // 12, spec["freq"], (int(pkey) % 12) // months + 1))
         source = "; ".join(sorted({sources[file_id] for file_id in files}))
         found.append((indicator_id, period, value, numerator, denominator, int(cases), int(open_cases), source))
-    return sorted(found, key=lambda row: (row[0], row[1]))
+        if kind in ("max", "mean", "percentile") or open_cases:
+            oldest_open = math.nan if oldest is None else float(oldest)
+            bounds.append((indicator_id, period, value, upper, km, int(open_cases), oldest_open, int(past_due)))
+    return sorted(found, key=lambda row: (row[0], row[1])), sorted(bounds, key=lambda row: (row[0], row[1]))
 
 
 def nearest_rank(values, counts, percentile: float) -> float:

@@ -10,12 +10,14 @@ STATUS_IT = {
     Status.NOT_MET: "Non raggiunto",
     Status.NO_DATA: "Senza dati",
     Status.NO_TARGET: "Senza target",
+    Status.PENDING: "Da confermare",
 }
 STATUS_COLOURS = {
     Status.MET: "#d8f0dc",
     Status.NOT_MET: "#f9d6d5",
     Status.NO_DATA: "#eeeeee",
     Status.NO_TARGET: "#eeeeee",
+    Status.PENDING: "#fff3c4",
 }
 VARIATION_IT = {
     Variation.COMMON_CAUSE: "Variabilità ordinaria",
@@ -120,6 +122,7 @@ COUNTED_IT = {
     "not_met": ("non raggiunto", "non raggiunti"),
     "no_data": ("senza dati", "senza dati"),
     "no_target": ("senza target", "senza target"),
+    "pending": ("da confermare", "da confermare"),
     "senza_azione": ("senza azione", "senza azione"),
     "in_corso": ("con azione in corso", "con azione in corso"),
     "azione_scaduta": ("con azione scaduta", "con azione scaduta"),
@@ -138,6 +141,7 @@ COUNTED_IT = {
     "misura": ("misura", "misure"),
     "modifica": ("modifica", "modifiche"),
     "decisione": ("decisione", "decisioni"),
+    "caso aperto": ("caso aperto", "casi aperti"),
     "azione aperta": ("azione aperta", "azioni aperte"),
     "valore non inviato": ("valore non ancora inviato", "valori non ancora inviati"),
     "valore scartato": ("valore inviato non utilizzabile", "valori inviati non utilizzabili"),

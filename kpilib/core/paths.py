@@ -84,6 +84,11 @@ class Paths:
         return self.processed / "event_measurements.csv"
 
     @property
+    def event_bounds(self) -> Path:
+        """What open cases leave undecided per indicator and period, and the open backlog."""
+        return self.processed / "event_bounds.csv"
+
+    @property
     def event_as_of(self) -> Path:
         """The date open cases were judged at by the last ``kpi events`` (one ISO date)."""
         return self.processed / "event_as_of.txt"

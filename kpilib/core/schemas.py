@@ -263,6 +263,23 @@ DERIVED = Schema(
     ),
     key=("indicator_id", "period"),
 )
+EVENT_BOUNDS = Schema(
+    "event_bounds.csv",
+    "per indicator and period computed from case records with cases still open, or a duration: what the open "
+    "cases leave undecided, and the open backlog",
+    (
+        *_ID_PERIOD,
+        Column("lower", "the value with each open case at its age: what the data already prove", type="number"),
+        Column("upper", "the value if every open case stayed open for ever (inf: unbounded)", type="number"),
+        Column(
+            "estimate", "the Kaplan-Meier estimate of a percentile, open cases censored at their age", type="number"
+        ),
+        Column("open_cases", "cases still open at the as-of date", type="integer"),
+        Column("oldest_open", "the age of the oldest open case, in the indicator's unit", type="number"),
+        Column("open_past_due", "open cases already older than the deadline (or the duration target)", type="integer"),
+    ),
+    key=("indicator_id", "period"),
+)
 _PERIOD_COUNTS = (
     Column("periods_met", "parts of the row that met the target", type="integer"),
     Column("periods_expected", "parts expected", type="integer"),
@@ -566,6 +583,7 @@ PROCESSED = {
         CORRECTIONS,
         DELIVERY_STATUS,
         DERIVED,
+        EVENT_BOUNDS,
         EVALUATION,
         SPC,
         SUMMARY,

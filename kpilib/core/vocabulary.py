@@ -25,6 +25,7 @@ class Status(Word):
     NOT_MET = "not_met"
     NO_DATA = "no_data"
     NO_TARGET = "no_target"
+    PENDING = "pending"  # computed from case records still open, which could yet change the verdict
 
 
 class Polarity(Word):

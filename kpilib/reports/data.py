@@ -14,7 +14,7 @@ from ..core.files import delivered_file
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.rejects import rejects_frame
-from ..core.schemas import CORRECTIONS, schema_for
+from ..core.schemas import CORRECTIONS, EVENT_BOUNDS, schema_for
 from ..core.text import fold, slugify
 from ..measurements.ingest import read_measurements
 
@@ -41,6 +41,8 @@ class ReportData:
     # The values later deliveries corrected in the period, and where the collection stands per office.
     corrections: pd.DataFrame | None = None
     delivery_status: pd.DataFrame | None = None
+    # What the open cases leave undecided behind values computed from case records, and the backlog.
+    bounds: pd.DataFrame | None = None
 
 
 def _read(path) -> pd.DataFrame:
@@ -109,6 +111,7 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
         versions=versions if chosen is None else versions[versions["indicator_id"].isin(ids)].reset_index(drop=True),
         corrections=_corrections(paths, ids, evaluated),
         delivery_status=_delivery_status(paths, evaluated, chosen),
+        bounds=narrow(EVENT_BOUNDS.read(paths.event_bounds, missing_ok=True)),
     )
 
 

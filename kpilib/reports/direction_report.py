@@ -107,7 +107,7 @@ def indicators(data: ReportData) -> None:
     from ..cases.events import read_event_as_of
     from .records import collection_note_it
 
-    show_html(tables.indicator_table(data.summary, spc=data.spc, collection=collection(data)))
+    show_html(tables.indicator_table(data.summary, spc=data.spc, collection=collection(data), bounds=data.bounds))
     show_markdown(collection_note_it(read_event_as_of(data.paths)))
     show_markdown("**Note degli uffici sui valori del periodo**")
     show_html(tables.notes_table(data.measurements, data.summary, data.period, data.evaluation))
@@ -195,6 +195,12 @@ def data_quality(data: ReportData) -> None:
         "(con il motivo), se è dichiarata non disponibile o se non è ancora calcolabile"
     )
     show_html(tables.missing_table(data.summary, data.measurements, data.rejects))
+    show_markdown(
+        "**Casi ancora aperti** negli indicatori calcolati dai casi: contano con la loro età alla data dei dati "
+        "(il valore non è mai più favorevole di quanto i dati provano) e, finché possono cambiare l'esito, il periodo "
+        "è «da confermare»"
+    )
+    show_html(tables.backlog_table(data.bounds, data.summary))
     show_markdown("**Valori corretti da una consegna successiva** (il valore sostituito resta registrato)")
     show_html(tables.corrections_table(data.corrections, data.summary))
     show_markdown("**Righe scartate che riguardano questa direzione** (dai file consegnati e dai casi)")

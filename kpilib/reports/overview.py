@@ -9,6 +9,7 @@ import pandas as pd
 from ..analysis.charts import compliance_heatmap
 from ..analysis.history import compliance_history
 from ..core.labels import count_it
+from ..core.schemas import EVENT_BOUNDS
 from ..core.vocabulary import is_missing
 from ..measurements.ingest import read_measurements
 from . import tables
@@ -45,7 +46,8 @@ def changes(data: ReportData) -> None:
 
 def history(data: ReportData) -> pd.DataFrame:
     versions = data.versions if data.versions is not None else data.indicators
-    return compliance_history(versions, read_measurements(data.paths.measurements), data.period)
+    bounds = EVENT_BOUNDS.read(data.paths.event_bounds, missing_ok=True)
+    return compliance_history(versions, read_measurements(data.paths.measurements), data.period, bounds)
 
 
 def heatmap(data: ReportData) -> None:

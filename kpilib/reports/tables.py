@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -125,14 +126,21 @@ def _linked(names, ids) -> list[str]:
 
 
 def indicator_frame(
-    summary: pd.DataFrame, spc: pd.DataFrame | None = None, collection: dict | None = None
+    summary: pd.DataFrame,
+    spc: pd.DataFrame | None = None,
+    collection: dict | None = None,
+    bounds: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per indicator: target, value, margin, status, variation and assurance (SPC, not two points).
 
     ``spc``: the charted series; where the target in force changed inside them, the Target
     column says since when it applies and what it was before. ``collection``: per indicator, how
-    often and from where its values come (a ``_collection`` column, where given).
+    often and from where its values come (a ``_collection`` column, where given). ``bounds``: the
+    open cases behind values computed from case records (``event_bounds.csv`` of the period's
+    rows): a pending value is shown as the lower bound it is («≥ 51 giorni»), with the open cases
+    and the Kaplan-Meier estimate beside the status.
     """
+    open_cases = _open_cases(bounds, summary)
     by_indicator = dict(tuple(spc.groupby("indicator_id"))) if spc is not None and len(spc) else {}
     rows = []
     for row in summary.sort_values(["office", "process", "indicator_id"]).to_dict("records"):
@@ -144,9 +152,11 @@ def indicator_frame(
                 "Processo": row["process"],
                 "Indicatore": label(row),
                 "Target": target_shown(row) + target_history_it(row, steps),
-                "Valore": value_it(row["value"], row["target_unit"]),
+                "Valore": ("≥ " if row["status"] == Status.PENDING and row["polarity"] == "lower" else "")
+                + value_it(row["value"], row["target_unit"]),
                 "Scarto": margin_it(row["margin"], row["target_unit"]),
-                "Esito": STATUS_IT.get(row["status"], row["status"]) + met,
+                "Esito": STATUS_IT.get(row["status"], row["status"])
+                + (open_cases.get(row["indicator_id"], "") if row["status"] == Status.PENDING else met),
                 "Variazione": variation_icon(row["variation"], row["polarity"]),
                 "Affidabilità": assurance_icon(row["assurance"]) + _trial_it(row.get("points")),
                 "_status": row["status"],
@@ -157,6 +167,28 @@ def indicator_frame(
     return pd.DataFrame(rows)
 
 
+def _open_cases(bounds: pd.DataFrame | None, summary: pd.DataFrame) -> dict[str, str]:
+    """Per indicator, what its open cases leave undecided in the period: ``: 12 casi aperti; stima 95 giorni``."""
+    if bounds is None or bounds.empty or summary.empty:
+        return {}
+    period = summary["period"].iloc[0]
+    units = dict(zip(summary["indicator_id"], summary["target_unit"], strict=True))
+    said = {}
+    within = pd.Series([period.contains(p) for p in bounds["period"]], index=bounds.index, dtype=bool)
+    inside = bounds[within]
+    for indicator_id, own in inside.groupby("indicator_id"):
+        opened = int(own["open_cases"].sum())
+        if not opened:
+            continue
+        text = f": {count_it(opened, 'caso aperto')}"
+        whole = own[own["period"] == period]
+        estimate = whole["estimate"].iloc[0] if len(whole) else math.nan
+        if not is_missing(estimate):
+            text += f"; stima {value_it(estimate, units.get(indicator_id, ''))} (Kaplan-Meier)"
+        said[indicator_id] = text
+    return said
+
+
 def _trial_it(points: object) -> str:
     """Beside a reading made on trial limits, that they are provisional."""
     if is_missing(points) or not TRIAL_MIN_POINTS <= int(points) < MIN_POINTS:
@@ -165,10 +197,14 @@ def _trial_it(points: object) -> str:
 
 
 def indicator_table(
-    summary: pd.DataFrame, name: str = "indicatori", spc: pd.DataFrame | None = None, collection: dict | None = None
+    summary: pd.DataFrame,
+    name: str = "indicatori",
+    spc: pd.DataFrame | None = None,
+    collection: dict | None = None,
+    bounds: pd.DataFrame | None = None,
 ) -> str:
     """:func:`indicator_frame` as the report shows it, each indicator linked to its record page."""
-    frame = indicator_frame(summary, spc, collection)
+    frame = indicator_frame(summary, spc, collection, bounds)
     if frame.empty:
         return "<p>Nessun indicatore.</p>"
     shown = frame.drop(columns=["_status", "_id", "_collection"]).assign(
@@ -365,6 +401,32 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
         "background-color: #f9d6d5; font-weight: bold" if state in UNTREATED else "" for state in ordered["state"]
     ]
     return styled(frame, name, colours, wide=("Indicatore", "Azione"), markup=("Indicatore",)) + closed_text
+
+
+def backlog_table(bounds: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """The cases still open behind the period's values computed from case records, per indicator: how many,
+    the oldest one's age, how many already past the deadline (or the duration target)."""
+    if bounds is None or bounds.empty or summary.empty:
+        return "<p>Nessun caso aperto negli indicatori calcolati dai casi.</p>"
+    period = summary["period"].iloc[0]
+    within = pd.Series([period.contains(p) for p in bounds["period"]], index=bounds.index, dtype=bool)
+    inside = bounds[within & (bounds["open_cases"] > 0)]
+    if inside.empty:
+        return "<p>Nessun caso aperto negli indicatori calcolati dai casi.</p>"
+    labels = {r["indicator_id"]: label(r) for r in summary.to_dict("records")}
+    units = dict(zip(summary["indicator_id"], summary["target_unit"], strict=True))
+    rows = []
+    for indicator_id, own in inside.groupby("indicator_id"):
+        unit = units.get(indicator_id, "")
+        rows.append(
+            {
+                "Indicatore": indicator_link(indicator_id, labels.get(indicator_id, indicator_id)),
+                "Casi aperti": int(own["open_cases"].sum()),
+                "Il più vecchio": value_it(own["oldest_open"].max(), unit if unit != "percent" else "days"),
+                "Già oltre il termine": int(own["open_past_due"].sum()),
+            }
+        )
+    return styled(pd.DataFrame(rows), "casi_aperti", markup=("Indicatore",))
 
 
 def episode_table(episodes: pd.DataFrame, name: str, labels: dict | None = None) -> str:

@@ -92,18 +92,22 @@ def test_every_indicator_has_its_required_periods(shipped):
     evaluation = _frame(shipped.evaluation)
     required = evaluation[evaluation["required"]]
     assert set(required["indicator_id"]) == set(read_indicators(shipped.indicators)["indicator_id"])
-    assert set(evaluation["status"]) <= {"met", "not_met", "no_data", "no_target"}
+    assert set(evaluation["status"]) <= {"met", "not_met", "no_data", "no_target", "pending"}
     spc = _frame(shipped.spc)
-    assert set(spc["variation"].dropna()) <= {"common_cause", "improvement", "concern"}
+    assert set(spc["variation"].dropna()) <= {"common_cause", "improvement", "concern", "neutral_high", "neutral_low"}
 
 
 def test_compliance_history_agrees_with_the_summary_for_the_period(shipped):
     from kpilib.analysis.history import compliance_history
     from kpilib.core.periods import parse_period
+    from kpilib.core.schemas import EVENT_BOUNDS
     from kpilib.measurements.ingest import read_measurements
 
     history = compliance_history(
-        read_indicator_versions(shipped.indicators), read_measurements(shipped.measurements), parse_period("2025-S2")
+        read_indicator_versions(shipped.indicators),
+        read_measurements(shipped.measurements),
+        parse_period("2025-S2"),
+        EVENT_BOUNDS.read(shipped.event_bounds),
     )
     last = history[history["period"] == "2025-S2"].iloc[0]
     statuses = _frame(shipped.indicator_summary)["status"].value_counts()

@@ -20,6 +20,8 @@ INVARIABLE = {
     "ancora",
     "efficace",
     "analisi",
+    "da",
+    "confermare",
 }
 
 

@@ -118,5 +118,5 @@ def test_the_table_schema_names_every_column_with_its_type_and_allowed_values():
     schema = EVALUATION.table_schema()
     fields = {field["name"]: field for field in schema["fields"]}
     assert list(fields) == EVALUATION.names
-    assert fields["status"]["constraints"]["enum"] == ["met", "not_met", "no_data", "no_target"]
+    assert fields["status"]["constraints"]["enum"] == ["met", "not_met", "no_data", "no_target", "pending"]
     assert fields["value"]["type"] == "number" and schema["primaryKey"] == ["indicator_id", "period"]
