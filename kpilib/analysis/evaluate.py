@@ -20,12 +20,14 @@ from ..core.periods import Period, parse_period, period_of, with_periods
 from ..core.rejects import sort_rejects
 from ..core.schemas import EVENT_BOUNDS, REJECTS
 from ..core.vocabulary import SPECIAL_CAUSES
+from ..core.workdays import milan_today
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
 from .evaluation import evaluate
 from .history import results_by_year
 from .nonconformities import nonconformities, read_register, reference_date, validate_register
 from .opportunities import find_opportunities
+from .outlook import outlook
 from .spc import spc_table
 from .summary import summarize
 
@@ -55,6 +57,8 @@ class Analysis:
     register_rejects: pd.DataFrame
     changes: pd.DataFrame
     change_rejects: pd.DataFrame
+    # While the period is open: in linea / a rischio / compromesso per indicator, with the reason (else empty).
+    outlook: pd.DataFrame | None = None
 
     def signals(self, indicator_id: str | None = None) -> pd.DataFrame:
         """Every special cause among the period's points (not only the last one): ``indicator_id``,
@@ -158,6 +162,7 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
         direction=evaluation["indicator_id"].map(catalog["direction"]),
         office=evaluation["indicator_id"].map(catalog["office"]),
     )
+    ahead = outlook(indicators, evaluation, spc, bounds, evaluated, milan_today())
     return Analysis(
         evaluated,
         indicators,
@@ -170,6 +175,7 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
         register_rejects,
         changes,
         change_rejects,
+        ahead,
     )
 
 
@@ -186,6 +192,7 @@ def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
             paths.opportunities: result.opportunities,
             paths.nonconformities: result.nonconformities,
             paths.nonconformity_rejects: result.register_rejects,
+            paths.outlook: result.outlook,
             paths.change_rejects: result.change_rejects,
         },
         paths.processed,

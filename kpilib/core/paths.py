@@ -149,6 +149,10 @@ class Paths:
         return self.processed / "nonconformities.csv"
 
     @property
+    def outlook(self) -> Path:
+        return self.processed / "outlook.csv"
+
+    @property
     def nonconformity_rejects(self) -> Path:
         return self.processed / "nonconformity_rejects.csv"
 

@@ -280,6 +280,19 @@ EVENT_BOUNDS = Schema(
     ),
     key=("indicator_id", "period"),
 )
+OUTLOOK = Schema(
+    "outlook.csv",
+    "while the evaluated period is open: whether each indicator will make its target",
+    (
+        *_ID_PERIOD,
+        Column(
+            "outlook", "in linea, a rischio, compromesso (certain)", allowed=("in linea", "a rischio", "compromesso")
+        ),
+        Column("probability", "of missing the target, where a model gives one", type="number"),
+        Column("reason", "why, in Italian"),
+    ),
+    key=("indicator_id", "period"),
+)
 _PERIOD_COUNTS = (
     Column("periods_met", "parts of the row that met the target", type="integer"),
     Column("periods_expected", "parts expected", type="integer"),
@@ -589,6 +602,7 @@ PROCESSED = {
         SUMMARY,
         OPPORTUNITIES,
         NONCONFORMITIES,
+        OUTLOOK,
     )
 }
 INPUTS = (DELIVERY, CASES, CHANGES, REGISTER, ALIASES, CATALOG_SOURCE, *REVIEW_REGISTERS.values())

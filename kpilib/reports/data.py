@@ -14,7 +14,7 @@ from ..core.files import delivered_file
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.rejects import rejects_frame
-from ..core.schemas import CORRECTIONS, EVENT_BOUNDS, schema_for
+from ..core.schemas import CORRECTIONS, EVENT_BOUNDS, OUTLOOK, schema_for
 from ..core.text import fold, slugify
 from ..measurements.ingest import read_measurements
 
@@ -43,6 +43,8 @@ class ReportData:
     delivery_status: pd.DataFrame | None = None
     # What the open cases leave undecided behind values computed from case records, and the backlog.
     bounds: pd.DataFrame | None = None
+    # While the period is open: whether each indicator will make its target (empty once it has ended).
+    outlook: pd.DataFrame | None = None
 
 
 def _read(path) -> pd.DataFrame:
@@ -112,6 +114,7 @@ def load(root: str = "", period: str = "", direction: str | None = None) -> Repo
         corrections=_corrections(paths, ids, evaluated),
         delivery_status=_delivery_status(paths, evaluated, chosen),
         bounds=narrow(EVENT_BOUNDS.read(paths.event_bounds, missing_ok=True)),
+        outlook=narrow(OUTLOOK.read(paths.outlook, missing_ok=True)),
     )
 
 

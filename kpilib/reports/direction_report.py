@@ -82,7 +82,22 @@ def revision_changes(data: ReportData, series: str, by_direction: bool) -> str:
     return changes_section(issued[-1], now, data.corrections, input_hashes(data.paths), by_direction)
 
 
+def outlook(data: ReportData) -> None:
+    """While the period is still open: which targets are already lost, which at risk (shown first)."""
+    if data.outlook is None or data.outlook.empty:
+        return
+    lost = int((data.outlook["outlook"] == "compromesso").sum())
+    risk = int((data.outlook["outlook"] == "a rischio").sum())
+    show_markdown(
+        f"**Previsione: {data.period.label_it()} non è ancora concluso.** Target già compromessi: {lost} "
+        f"(certo: un mese mancato dove ogni mese conta, una quota che non può più arrivare al target, casi aperti "
+        f"già oltre il tempo massimo); a rischio: {risk} (da un modello dichiarato, con la probabilità)."
+    )
+    show_html(tables.outlook_table(data.outlook, data.summary))
+
+
 def summary(data: ReportData) -> None:
+    outlook(data)
     show_markdown(
         "**Da fare per primo**, in ordine: le non conformità con l'azione scaduta o senza azione, poi le "
         "opportunità nell'ordine della sezione «Opportunità di miglioramento»."

@@ -38,10 +38,19 @@ def heading(data: ReportData) -> None:
 
 
 def changes(data: ReportData) -> None:
-    """What changed since the period's last issued revision, every direction."""
+    """What changed since the period's last issued revision, every direction; then, while the period is
+    open, the outlook."""
+    outlook(data)
     said = revision_changes(data, REPORTS_SERIES, by_direction=True)
     if said:
         show_html(said)
+
+
+def outlook(data: ReportData) -> None:
+    """While the period is open: the whole organisation's targets already lost or at risk."""
+    from .direction_report import outlook as direction_outlook
+
+    direction_outlook(data)
 
 
 def history(data: ReportData) -> pd.DataFrame:

@@ -403,6 +403,38 @@ def nonconformity_table(nonconformities: pd.DataFrame, summary: pd.DataFrame, na
     return styled(frame, name, colours, wide=("Indicatore", "Azione"), markup=("Indicatore",)) + closed_text
 
 
+OUTLOOK_ORDER = {"compromesso": 0, "a rischio": 1, "in linea": 2}
+OUTLOOK_COLOURS = {"compromesso": "#f9d6d5", "a rischio": "#fff3c4", "in linea": "#d8f0dc"}
+
+
+def outlook_table(outlook: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """While the period is open: each indicator's outlook, the certain losses first, then those at risk."""
+    if outlook is None or outlook.empty:
+        return ""
+    labels = {r["indicator_id"]: label(r) for r in summary.to_dict("records")}
+    offices = dict(zip(summary["indicator_id"], summary["office"], strict=True))
+    ordered = outlook.assign(_order=outlook["outlook"].map(OUTLOOK_ORDER)).sort_values(["_order", "indicator_id"])
+    frame = pd.DataFrame(
+        {
+            "Indicatore": _linked(
+                ordered["indicator_id"].map(labels).fillna(ordered["indicator_id"]), ordered["indicator_id"]
+            ),
+            "Ufficio": ordered["indicator_id"].map(offices).fillna(""),
+            "Previsione": ordered["outlook"],
+            "Probabilità di mancare il target": [
+                "certa" if o == "compromesso" else "—" if is_missing(p) else value_it(100 * p, "percent", 0)
+                for o, p in zip(ordered["outlook"], ordered["probability"], strict=True)
+            ],
+            "Perché": ordered["reason"],
+        }
+    )
+    colours = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    colours["Previsione"] = [
+        f"background-color: {OUTLOOK_COLOURS.get(o, '')}; font-weight: bold" for o in ordered["outlook"]
+    ]
+    return styled(frame, "previsione", colours, wide=("Indicatore", "Perché"), markup=("Indicatore",))
+
+
 def backlog_table(bounds: pd.DataFrame, summary: pd.DataFrame) -> str:
     """The cases still open behind the period's values computed from case records, per indicator: how many,
     the oldest one's age, how many already past the deadline (or the duration target)."""
