@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", parents=[common], help="evaluate targets, SPC, assurance, opportunities")
     evaluate.add_argument("--period", default=None, help="period to evaluate (default: the latest semester with data)")
+    spc_options(evaluate)
 
     reports = commands.add_parser("reports", parents=[common], help="render the report notebooks to reports/<period>/")
     reports.add_argument("--period", default=None, help="period to report (default: the one last evaluated)")
@@ -111,7 +112,18 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", parents=[common], help="run the whole pipeline")
     run.add_argument("--period", default=None, help="period to report (default: the latest semester with data)")
     run.add_argument("--skip-reports", action="store_true", help="stop after evaluate (no notebooks rendered)")
+    spc_options(run)
     return parser
+
+
+def spc_options(command: argparse.ArgumentParser) -> None:
+    """The process-limit choices of ``kpi evaluate`` and ``kpi run`` (default: data/raw/spc.csv, else off)."""
+    command.add_argument(
+        "--screen", action="store_true", default=None, help="leave out moving ranges above 3.267 x their mean"
+    )
+    command.add_argument(
+        "--baseline", type=int, default=None, metavar="N", help="freeze each segment's limits after its first N points"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,7 +183,7 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
     if args.command == "evaluate":
         from .analysis.evaluate import run_evaluate
 
-        run_evaluate(paths, args.period)
+        run_evaluate(paths, args.period, args.screen, args.baseline)
         return 0
     if args.command == "reports":
         from .reports.reports import run_reports
@@ -197,5 +209,5 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
     if args.command == "run":
         from .run import run_all
 
-        return run_all(paths, args.period, render=not args.skip_reports)
+        return run_all(paths, args.period, render=not args.skip_reports, screen=args.screen, baseline=args.baseline)
     raise KpiError(f"unknown command {args.command}")

@@ -34,3 +34,25 @@ def test_a_root_that_does_not_exist_is_one_plain_line_and_nothing_is_created(tmp
     )
     assert result.returncode == 2 and "the root folder does not exist" in result.stderr
     assert not missing.exists()
+
+
+def test_screening_and_a_fixed_baseline_are_recorded_with_the_analysis_and_in_provenance(tmp_path, capsys):
+    import json
+
+    from kpilib.cli import main
+    from kpilib.core.paths import Paths
+    from kpilib.reports.provenance import provenance
+    from tests.helpers import report_root
+
+    root = report_root(tmp_path / "root", hostile=False)
+    assert main(["run", "--root", str(root), "--skip-reports"]) == 0
+    assert main(["evaluate", "--root", str(root), "--screen", "--baseline", "6"]) == 0
+    record = json.loads((root / "data" / "processed" / "spc_settings.json").read_text())
+    assert record == {"screen": True, "baseline": 6}
+    said = dict(provenance(Paths.at(root), {}).to_numpy().tolist())
+    assert said["Screening dei moving range (oltre 3,267 volte la media)"] == "sì"
+    assert said["Limiti fissati dopo"] == "i primi 6 punti di ogni segmento"
+    (root / "data" / "raw" / "spc.csv").write_text("voce;valore\nscreening;forse\n", encoding="utf-8")
+    assert main(["evaluate", "--root", str(root)]) == 2
+    assert "data/raw/spc.csv: row 2: screening 'forse': write sì or no" in capsys.readouterr().err
+    assert main(["evaluate", "--root", str(root), "--baseline", "4"]) == 2

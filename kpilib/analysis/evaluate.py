@@ -21,6 +21,7 @@ from ..core.rejects import sort_rejects
 from ..core.schemas import EVENT_BOUNDS, REJECTS
 from ..core.vocabulary import SPECIAL_CAUSES
 from ..core.workdays import milan_today
+from ..core.writes import write_one
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
 from .evaluation import evaluate
@@ -29,6 +30,7 @@ from .nonconformities import nonconformities, read_register, reference_date, val
 from .opportunities import find_opportunities
 from .outlook import outlook
 from .spc import spc_table
+from .spc_options import RECORD_FILE, SpcOptions, resolve, write_record
 from .summary import summarize
 
 
@@ -59,6 +61,7 @@ class Analysis:
     change_rejects: pd.DataFrame
     # While the period is open: in linea / a rischio / compromesso per indicator, with the reason (else empty).
     outlook: pd.DataFrame | None = None
+    options: SpcOptions | None = None  # the choices the limits were computed with
 
     def signals(self, indicator_id: str | None = None) -> pd.DataFrame:
         """Every special cause among the period's points (not only the last one): ``indicator_id``,
@@ -111,13 +114,17 @@ def default_period(measurements: pd.DataFrame) -> Period:
     return period_of(latest.end, "semester")
 
 
-def analyse(period: str | None = None, root: str | Path | None = None) -> Analysis:
+def analyse(
+    period: str | None = None, root: str | Path | None = None, screen: bool | None = None, baseline: int | None = None
+) -> Analysis:
     """The analysis of ``period`` from the processed catalog, measurements and registers under ``root``.
 
     Reads ``data/processed`` and ``data/raw/nonconformities`` and writes nothing, so any
     period can be analysed in memory. ``period`` in any form :func:`~kpilib.core.periods.parse_period`
     reads (default: the latest semester with data); ``root`` the folder holding ``data/``
-    (default: ``$KPI_ROOT``, else this repository).
+    (default: ``$KPI_ROOT``, else this repository). ``screen`` (moving ranges screened) and
+    ``baseline`` (limits frozen after N points): :mod:`~kpilib.analysis.spc_options`, default
+    ``data/raw/spc.csv``, else off.
 
     >>> a = analyse("2025-S1")  # here $KPI_ROOT: the tests point it at a copy of the example data
     >>> str(a.period), len(a.summary) == len(a.indicators)
@@ -126,6 +133,7 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     [['UNITÀ AFFARI LEGALI NOMINE INCARICHI', 'not_met']]
     """
     paths = Paths.at(root)
+    options = resolve(paths, screen, baseline)
     versions = read_indicator_versions(paths.indicators)
     measurements = read_measurements(paths.measurements)
     try:
@@ -142,7 +150,7 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
     bounds = EVENT_BOUNDS.read(paths.event_bounds, missing_ok=True)
     evaluation = evaluate(history, measurements, evaluated, bounds=bounds)
     changes, change_rejects = read_changes(paths.changes_dir, known, paths.relative)
-    spc = spc_table(evaluation, indicators, changes)
+    spc = spc_table(evaluation, indicators, changes, options.screen, options.baseline)
     previous = evaluate(history, measurements, evaluated.shift(-1), bounds=bounds)
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
     declared = measurements[measurements["value"].isna()]
@@ -176,14 +184,18 @@ def analyse(period: str | None = None, root: str | Path | None = None) -> Analys
         changes,
         change_rejects,
         ahead,
+        options,
     )
 
 
-def run_evaluate(paths: Paths, period: str | None = None) -> Analysis:
-    """``kpi evaluate``: compute and write every analysis file."""
+def run_evaluate(
+    paths: Paths, period: str | None = None, screen: bool | None = None, baseline: int | None = None
+) -> Analysis:
+    """``kpi evaluate``: compute and write every analysis file (and the SPC options used)."""
     for folder in (paths.changes_dir, paths.nonconformities_dir):
         warn_unread_subfolders(folder, paths.relative)
-    result = analyse(period, paths.root)
+    result = analyse(period, paths.root, screen, baseline)
+    write_one(paths.processed / RECORD_FILE, write_record(paths, result.options))
     write_csvs(
         {
             paths.evaluation: result.evaluation,

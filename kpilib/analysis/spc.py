@@ -153,14 +153,16 @@ def limit_kind(points: int) -> str:
     return LimitKind.STABLE if points >= MIN_POINTS else LimitKind.TRIAL if points >= TRIAL_MIN_POINTS else ""
 
 
-def classify(values, polarity: str, screen: bool = False, gaps=None) -> pd.DataFrame:
+def classify(values, polarity: str, screen: bool = False, gaps=None, baseline: int | None = None) -> pd.DataFrame:
     """Per point: ``variation`` and the ``signals`` (rule names) that fired, with the limits and their kind.
 
     ``polarity``: ``higher`` or ``lower`` is better; anything else (no target) makes special causes neutral.
-    ``gaps``: as :func:`limits`.
+    ``gaps``: as :func:`limits`. ``baseline``: the limits are computed from the first ``baseline`` points
+    only and frozen for the later ones (which the rules still judge).
     """
     x = np.asarray(values, dtype=float)
-    kind = limit_kind(len(x))
+    fixed = baseline is not None and len(x) > baseline
+    kind = limit_kind(baseline if fixed else len(x))
     if not kind:
         return pd.DataFrame(
             {
@@ -173,7 +175,10 @@ def classify(values, polarity: str, screen: bool = False, gaps=None) -> pd.DataF
             },
             index=range(len(x)),
         )
-    bounds = limits(x, screen, gaps)
+    if fixed:
+        bounds = limits(x[:baseline], screen, None if gaps is None else list(gaps)[: baseline - 1])
+    else:
+        bounds = limits(x, screen, gaps)
     fired = signals(x, bounds)
     better = {Polarity.HIGHER: 1, Polarity.LOWER: -1}.get(polarity, 0)
     variation, names = [], []
@@ -263,12 +268,17 @@ def segment_numbers(periods: list[Period], changes: list[Period]) -> list[int]:
 
 
 def spc_table(
-    evaluation: pd.DataFrame, indicators: pd.DataFrame, changes: pd.DataFrame | None = None, screen: bool = False
+    evaluation: pd.DataFrame,
+    indicators: pd.DataFrame,
+    changes: pd.DataFrame | None = None,
+    screen: bool = False,
+    baseline: int | None = None,
 ) -> pd.DataFrame:
     """``spc.csv``: one row per point with a value in each indicator's series, segment by segment.
 
     ``changes``: the process-changes register (``indicator_id``, ``period``, ``reason``); each
-    change starts a new segment with its own mean and limits (rebasing).
+    change starts a new segment with its own mean and limits (rebasing). ``screen`` and ``baseline``:
+    :mod:`.spc_options`.
     """
     catalog = indicators.set_index("indicator_id")
     recorded = (
@@ -290,7 +300,7 @@ def spc_table(
         for number in sorted(set(numbers)):
             chosen = np.array(numbers) == number
             own_steps = [gap for gap, a, b in zip(steps, numbers, numbers[1:], strict=False) if a == b == number]
-            chart = classify(values[chosen], polarity, screen, own_steps)
+            chart = classify(values[chosen], polarity, screen, own_steps, baseline)
             chart["lower_limit"] = [within_unit(v, unit) for v in chart["lower_limit"]]
             chart["upper_limit"] = [within_unit(v, unit) for v in chart["upper_limit"]]
             chart.insert(0, "indicator_id", indicator_id)

@@ -61,6 +61,9 @@ def file_hashes(paths: Paths) -> pd.DataFrame:
 
 def provenance(paths: Paths, parameters: dict) -> pd.DataFrame:
     """Parameters, kpilib version and git commit as a two-column table (Italian labels)."""
+    from ..analysis.spc_options import SpcOptions, read_record
+
     rows = [(f"Parametro «{name}»", str(value)) for name, value in parameters.items()]
+    rows += (read_record(paths) or SpcOptions()).said_it()
     rows += [("Versione di kpilib", __version__), ("Commit git", git_commit())]
     return pd.DataFrame(rows, columns=["Voce", "Valore"])

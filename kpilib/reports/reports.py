@@ -241,7 +241,10 @@ def _evaluated_period(paths: Paths, period: str | None) -> Period:
         done = SUMMARY.read(paths.indicator_summary)["period"]
         if len(done) and (wanted is None or done.iloc[0] == wanted):
             return done.iloc[0]
-    return run_evaluate(paths, wanted).period
+    from ..analysis.spc_options import read_record
+
+    used = read_record(paths)  # evaluated again with the choices the analysis on record was made with
+    return run_evaluate(paths, wanted, used.screen if used else None, used.baseline if used else None).period
 
 
 def run_reports(

@@ -76,6 +76,22 @@ def test_a_value_equal_to_the_decimal_mean_is_on_the_mean_and_breaks_a_run():
     assert chart["variation"].eq("common_cause").all()
 
 
+def test_a_fixed_baseline_freezes_the_limits_after_its_first_points():
+    values = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 11, 10, 30, 31, 30, 32, 31, 30, 31, 32]
+    frozen = classify(values, "higher", baseline=12)
+    first = limits(values[:12])
+    assert frozen["mean"].iloc[-1] == pytest.approx(first.mean) and frozen["limits"].eq("stable").all()
+    assert frozen["variation"].iloc[12:].eq("improvement").all()  # judged against limits they did not move
+    moving = classify(values, "higher")
+    assert moving["mean"].iloc[-1] == pytest.approx(np.mean(values))
+    assert classify(values[:8], "higher", baseline=6)["limits"].eq("trial").all()
+
+
+def test_screening_leaves_out_the_moving_ranges_of_a_spike():
+    values = [10, 11, 10, 11, 10, 40, 10, 11, 10, 11, 10, 11]
+    assert limits(values, screen=True).mean_moving_range < limits(values).mean_moving_range
+
+
 def test_a_missing_month_breaks_the_moving_range_as_a_missing_row_does():
     # moving ranges 2, (gap), 2 -> mean 2; bridged it would be (2 + 9 + 2) / 3
     assert limits([10, 12, 3, 5], gaps=[False, True, False]).mean_moving_range == 2
