@@ -18,7 +18,7 @@ from ..core.files import warn_unread_subfolders, write_csvs
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period, period_of, with_periods
 from ..core.rejects import sort_rejects
-from ..core.schemas import EVENT_BOUNDS, REJECTS
+from ..core.schemas import EVENT_BOUNDS, EVENT_MONTHLY, REJECTS
 from ..core.vocabulary import SPECIAL_CAUSES
 from ..core.workdays import milan_today
 from ..core.writes import write_one
@@ -150,7 +150,9 @@ def analyse(
     bounds = EVENT_BOUNDS.read(paths.event_bounds, missing_ok=True)
     evaluation = evaluate(history, measurements, evaluated, bounds=bounds)
     changes, change_rejects = read_changes(paths.changes_dir, known, paths.relative)
-    spc = spc_table(evaluation, indicators, changes, options.screen, options.baseline)
+    monthly = EVENT_MONTHLY.read(paths.event_monthly, missing_ok=True)
+    monthly = monthly[[m.end <= evaluated.end for m in monthly["period"]]] if len(monthly) else monthly
+    spc = spc_table(evaluation, indicators, changes, options.screen, options.baseline, monthly)
     previous = evaluate(history, measurements, evaluated.shift(-1), bounds=bounds)
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
     declared = measurements[measurements["value"].isna()]

@@ -273,12 +273,14 @@ def spc_table(
     changes: pd.DataFrame | None = None,
     screen: bool = False,
     baseline: int | None = None,
+    monthly: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``spc.csv``: one row per point with a value in each indicator's series, segment by segment.
 
     ``changes``: the process-changes register (``indicator_id``, ``period``, ``reason``); each
     change starts a new segment with its own mean and limits (rebasing). ``screen`` and ``baseline``:
-    :mod:`.spc_options`.
+    :mod:`.spc_options`. ``monthly``: month-by-month values computed from case records for indicators
+    judged over longer periods (``event_monthly.csv``): their chart is monthly, from those values.
     """
     catalog = indicators.set_index("indicator_id")
     recorded = (
@@ -287,6 +289,7 @@ def spc_table(
     evaluation = with_periods(evaluation)
     by_indicator = {key: group for key, group in recorded.groupby("indicator_id")}
     points = evaluation[evaluation["series"].astype(bool) & evaluation["value"].notna()]
+    points = _with_monthly(points, monthly, catalog)
     frames = []
     for indicator_id, series in points.groupby("indicator_id", sort=True):
         polarity = catalog["polarity"].get(indicator_id, Polarity.HIGHER)
@@ -314,6 +317,32 @@ def spc_table(
     if not frames:
         return pd.DataFrame(columns=SPC_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SPC_COLUMNS]
+
+
+def _with_monthly(points: pd.DataFrame, monthly: pd.DataFrame | None, catalog: pd.DataFrame) -> pd.DataFrame:
+    """The series points, those of indicators with monthly case-record values replaced by the months."""
+    if monthly is None or monthly.empty:
+        return points
+    months = with_periods(monthly)
+    months = months[months["value"].notna() & months["indicator_id"].isin(catalog.index)]
+    if months.empty:
+        return points
+    # each month held against the target in force in the period of the series that contains it
+    targets = dict(zip(zip(points["indicator_id"], points["period"], strict=True), points["target_value"], strict=True))
+    coarse = {i: p.freq for i, p in zip(points["indicator_id"], points["period"], strict=True)}
+    months = months.assign(
+        target_value=[
+            targets.get((i, p.enclosing(coarse[i])), catalog["target_value"].get(i))
+            if i in coarse
+            else catalog["target_value"].get(i)
+            for i, p in zip(months["indicator_id"], months["period"], strict=True)
+        ],
+        series=True,
+    )
+    kept = points[~points["indicator_id"].isin(set(months["indicator_id"]))]
+    return pd.concat([kept, months[[c for c in points.columns if c in months.columns]]], ignore_index=True).sort_values(
+        ["indicator_id", "period"], key=lambda c: c.map(lambda p: p.sort_key) if c.name == "period" else c
+    )
 
 
 def _change_at(first: Period, reasons: dict[Period, str]) -> str:

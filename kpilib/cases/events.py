@@ -60,6 +60,7 @@ from .stats import (
     aggregate_with_bounds,
     judge_picked,
     latest_instant,
+    monthly_rows,
     nearest_rank,
     reject_rows,
 )
@@ -79,6 +80,7 @@ class Derived:
     as_of: dt.datetime | None
     connection: object = None
     bounds: list[tuple] = ()  # rows of BOUND_COLUMNS: what open cases leave undecided, and the backlog
+    monthly: list[tuple] = ()  # rows of DERIVED_COLUMNS month by month, for indicators judged over longer periods
 
     def reject_rows(self):
         """Every rejected row as (source, row, reason, raw), in file order."""
@@ -202,8 +204,9 @@ def _derive(connection, case_files, table, freq, as_of, structural) -> Derived:
     judge_picked(connection, sources, structural)
     as_of_instant = given or latest_instant(connection)
     rows, bounds = aggregate_with_bounds(connection, spec, as_of_instant, sources)
+    monthly = monthly_rows(connection, spec, as_of_instant, sources)
     rejected = connection.execute("SELECT count(*) FROM every_reject").fetchone()[0]
-    return Derived(rows, rejected, as_of_instant, connection, bounds)
+    return Derived(rows, rejected, as_of_instant, connection, bounds, monthly)
 
 
 def event_files(paths) -> list[Path]:
@@ -264,6 +267,7 @@ def run_events(
         if out == paths.event_measurements:  # the date the pipeline's values were computed at, for the reports
             outputs[paths.event_as_of] = (f"{derived.as_of:%Y-%m-%d}\n" if derived.as_of else "").encode("ascii")
             outputs[paths.event_bounds] = rows_csv_bytes(list(BOUND_COLUMNS), derived.bounds, BOUND_FLOATS)
+            outputs[paths.event_monthly] = rows_csv_bytes(DERIVED_COLUMNS, derived.monthly, DERIVED_FLOATS)
         write_together(outputs, paths.processed)
     used = derived.as_of
     when = f"as of {used:%Y-%m-%d}" if used else "no usable case"

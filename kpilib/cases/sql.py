@@ -185,6 +185,7 @@ WITH v AS NOT MATERIALIZED (
     i.indicator_id, i.kind, i.unit, i.deadline,
     {lean} AS lean_problem,
     year(c.opened) * 12 + (month(c.opened) - 1) // i.months * i.months AS pkey,
+    CASE WHEN i.months > 1 THEN year(c.opened) * 12 + month(c.opened) - 1 END AS mkey,
     {is_open} AS is_open
   FROM {base} c LEFT JOIN ind i ON c.indicator_raw = i.indicator_raw
 ), e AS NOT MATERIALIZED (
@@ -205,6 +206,7 @@ WITH v AS NOT MATERIALIZED (
 )
 SELECT {carried_out}file_id, row, opened, closed, problem IS NOT NULL AS bad, problem, NOT uncounted AS counted, indicator_id,
   CASE WHEN NOT uncounted THEN pkey END AS pkey,
+  CASE WHEN NOT uncounted THEN mkey END AS mkey,
   CASE WHEN NOT uncounted THEN is_open END AS is_open,
   CASE WHEN NOT uncounted AND kind = 'share' AND NOT is_open THEN elapsed <= deadline END AS within,
   CASE WHEN NOT uncounted AND kind IN ('max', 'mean', 'percentile') THEN elapsed END AS elapsed,
@@ -213,7 +215,8 @@ SELECT {carried_out}file_id, row, opened, closed, problem IS NOT NULL AS bad, pr
   END AS open_since
 FROM e
 """
-HISTOGRAM_KEYS = ["file_id", "indicator_id", "pkey", "is_open", "within", "elapsed", "open_since"]
+# mkey: the month, for indicators judged over longer periods (their monthly chart); NULL otherwise
+HISTOGRAM_KEYS = ["file_id", "indicator_id", "pkey", "mkey", "is_open", "within", "elapsed", "open_since"]
 
 
 def create_keyed_view(connection, name: str, base: str, is_open: str, today: dt.date, picked: bool = False) -> None:

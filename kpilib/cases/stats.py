@@ -128,7 +128,7 @@ def latest_instant(connection) -> dt.datetime | None:
 # Kaplan-Meier percentile with the open cases censored at their age.
 AGGREGATE_SQL = """
 WITH aged AS (
-  SELECT h.*, s.kind, s.deadline, s.target,
+  SELECT h.* EXCLUDE (pkey), h.{key} AS pkey, s.kind, s.deadline, s.target,
     CASE WHEN h.open_since IS NOT NULL THEN
       CASE s.unit
         WHEN 'hours' THEN (epoch(timezone('Europe/Rome', TIMESTAMP '{as_of}'))
@@ -140,6 +140,7 @@ WITH aged AS (
   FROM hist_kept h JOIN spec s ON h.indicator_id = s.indicator_id
   LEFT JOIN cal co ON co.d = CASE WHEN s.unit = 'working_days' AND h.open_since IS NOT NULL THEN CAST(h.open_since AS DATE) END
   LEFT JOIN cal ce ON ce.d = CASE WHEN s.unit = 'working_days' AND h.open_since IS NOT NULL THEN DATE '{as_of_date}' END
+  WHERE h.{key} IS NOT NULL
 ), marked AS MATERIALIZED (
   SELECT *, coalesce(kind = 'share' AND age > deadline, false) AS late,
     coalesce(age > coalesce(deadline, target), false) AS past_due
@@ -212,9 +213,12 @@ def aggregate_with_bounds(
     percentile, and the open backlog (cases, the oldest one's age, how many already past the deadline)."""
     if as_of is None:
         return [], []
-    query = AGGREGATE_SQL.format(as_of=as_of.isoformat(sep=" "), as_of_date=as_of.date().isoformat())
+    query = AGGREGATE_SQL.format(as_of=as_of.isoformat(sep=" "), as_of_date=as_of.date().isoformat(), key="pkey")
+    return _measurements(connection.execute(query).fetchall(), table, sources)
+
+
+def _measurements(rows: list[tuple], table: dict[str, dict], sources: list[str]) -> tuple[list[tuple], list[tuple]]:
     found, bounds = [], []
-    rows = connection.execute(query).fetchall()
     for row in rows:
         (indicator_id, pkey, cases, open_cases, closed, within_n, late_n, longest, ranked, files, elapsed_sum,
          oldest, age_sum, past_due, ranked_upper, estimate) = row  # fmt: skip
@@ -247,6 +251,16 @@ def aggregate_with_bounds(
             oldest_open = math.nan if oldest is None else float(oldest)
             bounds.append((indicator_id, period, value, upper, km, int(open_cases), oldest_open, int(past_due)))
     return sorted(found, key=lambda row: (row[0], row[1])), sorted(bounds, key=lambda row: (row[0], row[1]))
+
+
+def monthly_rows(connection, table: dict[str, dict], as_of: dt.datetime | None, sources: list[str]) -> list[tuple]:
+    """For indicators judged over periods longer than a month, the same measurements month by month (rows of
+    :data:`DERIVED_COLUMNS`): their chart, whatever their basis, reaches 12 points in a year."""
+    coarse = {key: {**spec, "months": 1, "freq": "month"} for key, spec in table.items() if spec["months"] > 1}
+    if as_of is None or not coarse:
+        return []
+    query = AGGREGATE_SQL.format(as_of=as_of.isoformat(sep=" "), as_of_date=as_of.date().isoformat(), key="mkey")
+    return _measurements(connection.execute(query).fetchall(), coarse, sources)[0]
 
 
 def nearest_rank(values, counts, percentile: float) -> float:

@@ -89,6 +89,11 @@ class Paths:
         return self.processed / "event_bounds.csv"
 
     @property
+    def event_monthly(self) -> Path:
+        """Month by month, the values of indicators judged over longer periods: their chart."""
+        return self.processed / "event_monthly.csv"
+
+    @property
     def event_as_of(self) -> Path:
         """The date open cases were judged at by the last ``kpi events`` (one ISO date)."""
         return self.processed / "event_as_of.txt"

@@ -263,6 +263,13 @@ DERIVED = Schema(
     ),
     key=("indicator_id", "period"),
 )
+EVENT_MONTHLY = Schema(
+    "event_monthly.csv",
+    "month by month, the measurements derived from case records for indicators judged over longer periods: "
+    "their SPC chart (the period is still judged at its basis)",
+    DERIVED.columns,
+    key=("indicator_id", "period"),
+)
 EVENT_BOUNDS = Schema(
     "event_bounds.csv",
     "per indicator and period computed from case records with cases still open, or a duration: what the open "
@@ -596,6 +603,7 @@ PROCESSED = {
         CORRECTIONS,
         DELIVERY_STATUS,
         DERIVED,
+        EVENT_MONTHLY,
         EVENT_BOUNDS,
         EVALUATION,
         SPC,

@@ -269,3 +269,24 @@ def test_every_judged_row_has_a_relative_margin_a_monthly_count_included(shipped
     counts = judged[(judged["target_unit"] == "number") & judged["value"].isna()]
     assert len(counts) >= 1  # the newsletters: judged month by month, no semester value
     assert judged["relative_margin"].notna().all()
+
+
+def test_a_semester_indicator_computed_from_case_records_has_a_monthly_chart_with_limits(shipped):
+    from kpilib.core.schemas import schema_for
+
+    def _typed(path):
+        return schema_for(path).read(path)
+
+    indicators = _frame(shipped.indicators)
+    monthly = _typed(shipped.event_monthly)
+    assert len(monthly)
+    semester = indicators.loc[indicators["basis"] == "semiannual", "indicator_id"]
+    chosen = sorted(set(monthly["indicator_id"]) & set(semester))
+    assert chosen  # the news published within a day, computed from case records, judged per semester
+    spc = _typed(shipped.spc)
+    chart = spc[spc["indicator_id"] == chosen[0]]
+    assert [p.freq for p in chart["period"].tail(12)] == ["month"] * 12
+    assert chart["limits"].tail(12).eq("stable").all() and chart["mean"].tail(12).notna().all()
+    evaluation = _typed(shipped.evaluation)
+    judged = evaluation[(evaluation["indicator_id"] == chosen[0]) & evaluation["required"].astype(bool)]
+    assert {p.freq for p in judged["period"]} == {"semester"}  # still judged at its basis
