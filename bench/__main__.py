@@ -1,10 +1,16 @@
-"""``python -m bench [events|reports] [options]``: run the benchmarks, print their figures."""
+"""``python -m bench [events|reports|scale|conflicts|nhsr] [options]``: run the benchmarks, print their figures."""
 
 import sys
 
-from bench import conflicts, events, reports, scale
+from bench import conflicts, events, nhsr, reports, scale
 
-BENCHMARKS = {"events": events.main, "reports": reports.main, "scale": scale.main, "conflicts": conflicts.main}
+BENCHMARKS = {
+    "events": events.main,
+    "reports": reports.main,
+    "scale": scale.main,
+    "conflicts": conflicts.main,
+    "nhsr": nhsr.main,
+}
 
 
 def main() -> int:
