@@ -176,3 +176,29 @@ def test_a_value_declared_not_available_asks_nothing_of_the_office():
     reason = found.loc[0, "reason"]
     assert "Manca 1 misura su 6" in reason and "chiedere i dati all'ufficio" in reason  # 2025-11: not sent
     assert "1 valore (2025-10) dichiarato non disponibile" in reason
+
+
+def test_an_indicator_without_a_target_gets_neutral_signals_and_no_word_about_a_target(tmp_path):
+    import pandas as pd
+
+    from kpilib.cli import main
+    from tests.helpers import write_catalog
+
+    root = tmp_path / "root"
+    write_catalog(root, "DIREZIONE CULTURA\t-\tUFFICIO MOSTRE\tVISITE\tNUMERO DI VISITE GUIDATE\tDA DEFINIRE")
+    assert main(["catalog", "--root", str(root)]) == 0
+    indicator_id = pd.read_csv(root / "data" / "processed" / "indicators.csv")["indicator_id"].iloc[0]
+    values = [30, 31, 29, 32, 30, 31, 30, 29, 31, 30, 32, 30, 20, 19, 21, 20, 19, 20, 21, 19, 20, 18, 20, 19]
+    lines = ["indicatore;periodo;valore"] + [
+        f"{indicator_id};{2024 + i // 12}-{i % 12 + 1:02d};{v}" for i, v in enumerate(values)
+    ]
+    (root / "data" / "raw" / "measurements").mkdir(parents=True)
+    (root / "data" / "raw" / "measurements" / "misure.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["run", "--root", str(root), "--skip-reports", "--period", "2025-S2"]) == 0
+    spc = pd.read_csv(root / "data" / "processed" / "spc.csv")
+    assert "neutral_low" in set(spc["variation"])
+    assert not set(spc["variation"].dropna()) & {"improvement", "concern"}
+    summary = pd.read_csv(root / "data" / "processed" / "indicator_summary.csv")
+    assert summary["variation"].iloc[0] in {"neutral_low", "neutral_high", "common_cause"}
+    opportunities = pd.read_csv(root / "data" / "processed" / "opportunities.csv")
+    assert not opportunities["reason"].fillna("").str.contains("target", case=False).any()
