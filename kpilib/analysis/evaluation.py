@@ -109,10 +109,13 @@ def evaluate(
     """
     measurements = with_periods(measurements)
     measurements = with_upper_bounds(measurements, bounds)
-    by_indicator = {key: group for key, group in measurements.groupby("indicator_id")}
+    # every measurement as a record once, by indicator (not one frame, and one conversion, per indicator)
+    by_indicator: dict[str, dict] = {}
+    for record in measurements.to_dict("records"):
+        by_indicator.setdefault(record["indicator_id"], {})[record["period"]] = record
     rows = []
     for versions in versions_by_indicator(indicators):
-        own = by_indicator.get(versions[0]["indicator_id"], measurements.iloc[0:0])
+        own = by_indicator.get(versions[0]["indicator_id"], {})
         rows.extend(_indicator_rows(versions, own, evaluated, also_required_by))
     frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
     frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
@@ -133,12 +136,12 @@ def with_upper_bounds(measurements: pd.DataFrame, bounds: pd.DataFrame | None) -
     return measurements.assign(upper=upper)
 
 
-def _indicator_rows(versions: list[dict], measured: pd.DataFrame, evaluated: Period, others: tuple = ()) -> list[dict]:
+def _indicator_rows(versions: list[dict], measured: dict, evaluated: Period, others: tuple = ()) -> list[dict]:
     """Rows of one indicator's series and required periods, each held against the version of the
-    catalog in force at its end; periods in which no version is in force are left out."""
+    catalog in force at its end; periods in which no version is in force are left out. ``measured``:
+    the indicator's measurements, period -> record."""
     indicator = versions[-1]
-    points = dict(zip(measured["period"], measured.to_dict("records"), strict=True))
-    points = {period: row for period, row in points.items() if period.end <= evaluated.end}
+    points = {period: row for period, row in measured.items() if period.end <= evaluated.end}
     freq = series_freq(indicator, list(points), evaluated)
     series = _series_periods(points, freq, evaluated)
     required = required_periods(indicator, evaluated, freq)

@@ -63,7 +63,9 @@ def summarize(
         if previous_evaluation is not None
         else {}
     )
-    charts = dict(tuple(spc.groupby("indicator_id")))
+    charts: dict[str, list[dict]] = {}  # each chart's points as records, converted once for the whole frame
+    for point in spc.to_dict("records"):
+        charts.setdefault(point["indicator_id"], []).append(point)
     previous = evaluated.shift(-1)
     measured = measured_freq_of(evaluation)
     rows = []
@@ -106,18 +108,20 @@ def period_variation(chart: pd.DataFrame, evaluated: Period) -> tuple[str, str]:
     >>> period_variation(chart, Period(2025, "semester", 2))
     ('concern', 'run;limit')
     """
-    inside = chart[[evaluated.contains(p) for p in chart["period"]]] if len(chart) else chart
+    points = chart.to_dict("records") if isinstance(chart, pd.DataFrame) else chart
+    inside = [point for point in points if evaluated.contains(point["period"])]
     for kind in (Variation.CONCERN, Variation.IMPROVEMENT, Variation.NEUTRAL_HIGH, Variation.NEUTRAL_LOW):
-        flagged = inside[inside["variation"] == kind] if len(inside) else inside
-        if len(flagged):
-            rules = dict.fromkeys(r for signals in flagged["signals"] for r in str(signals).split(";") if r)
+        flagged = [point for point in inside if point["variation"] == kind]
+        if flagged:
+            rules = dict.fromkeys(r for point in flagged for r in str(point["signals"]).split(";") if r)
             return str(kind), ";".join(rules)
-    latest = chart.iloc[-1]
+    latest = points[-1]
     return latest["variation"], latest["signals"]
 
 
-def _chart_figures(chart: pd.DataFrame | None, indicator: dict, evaluated: Period | None = None) -> dict:
-    if chart is None or chart.empty:
+def _chart_figures(chart: list[dict] | None, indicator: dict, evaluated: Period | None = None) -> dict:
+    """The chart's figures for the summary; ``chart``: its points as records, in order."""
+    if not chart:
         return {
             "points": 0,
             "mean": math.nan,
@@ -128,9 +132,9 @@ def _chart_figures(chart: pd.DataFrame | None, indicator: dict, evaluated: Perio
             "signals": "",
             "assurance": assurance(None, indicator["target_op"], indicator["target_value"], 0),
         }
-    latest = chart.iloc[-1]
+    latest = chart[-1]
     # the latest segment's points: limits computed before a recorded process change say nothing of now
-    points = int((chart["segment"] == latest["segment"]).sum()) if "segment" in chart else len(chart)
+    points = sum(1 for point in chart if point["segment"] == latest["segment"]) if "segment" in latest else len(chart)
     bounds = None
     if points >= TRIAL_MIN_POINTS:
         bounds = Limits(latest["mean"], latest["lower_limit"], latest["upper_limit"], math.nan)

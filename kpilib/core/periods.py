@@ -82,6 +82,9 @@ class Period:
         return f"Period({self.text!r})"
 
     def __eq__(self, other: object) -> bool:
+        # the common case first: analyses compare millions of Periods with one another
+        if type(other) is Period:
+            return self.text == other.text
         if isinstance(other, Period | str):
             return self.text == str(other)
         return NotImplemented
