@@ -48,10 +48,7 @@ def read_changes(folder: Path, indicators: pd.DataFrame, relative=str) -> tuple[
         for number, cells in enumerate(lines[header_at + 1 :], start=header_at + 2):
             if not any(cell.strip() for cell in cells):
                 continue
-            record = {
-                name: (cells[positions[name]].strip() if positions.get(name, len(cells)) < len(cells) else "")
-                for name in CHANGES.names
-            }
+            record = CHANGES.record(cells, positions)
             raw = " | ".join(cells)
             indicator_id = record["indicator_id"].lower()
             try:

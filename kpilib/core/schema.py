@@ -127,6 +127,19 @@ class Schema:
             found[name] = position
         return found
 
+    def record(self, cells: Sequence[str], positions: dict[str, int]) -> dict[str, str]:
+        """A row's cells by column name, stripped (``positions`` from :meth:`locate`; a column the header
+        lacks, or a short row, gives an empty cell).
+
+        >>> from kpilib.core.schemas import CHANGES
+        >>> CHANGES.record([" kpi-1 ", "2025-01"], {"indicator_id": 0, "period": 1})
+        {'indicator_id': 'kpi-1', 'period': '2025-01', 'reason': ''}
+        """
+        return {
+            name: (str(cells[positions[name]]).strip() if positions.get(name, len(cells)) < len(cells) else "")
+            for name in self.names
+        }
+
     def column_of(self, heading: object) -> str | None:
         """The column a heading names, or ``None``; a heading carrying a unit in brackets counts too."""
         text = str(heading)

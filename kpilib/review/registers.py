@@ -88,10 +88,7 @@ def _rows(path, source: str, schema: Schema) -> tuple[list[dict], list[dict]]:
     for number, cells in enumerate(lines[header_at + 1 :], start=header_at + 2):
         if not any(cell.strip() for cell in cells):
             continue
-        record = {
-            name: (cells[positions[name]].strip() if positions.get(name, len(cells)) < len(cells) else "")
-            for name in schema.names
-        }
+        record = schema.record(cells, positions)
         problem = _problem(schema, record)
         if problem:
             code, particulars = problem
