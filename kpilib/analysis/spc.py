@@ -160,21 +160,25 @@ def classify(values, polarity: str, screen: bool = False, gaps=None, baseline: i
     ``gaps``: as :func:`limits`. ``baseline``: the limits are computed from the first ``baseline`` points
     only and frozen for the later ones (which the rules still judge).
     """
-    x = np.asarray(values, dtype=float)
-    fixed = baseline is not None and len(x) > baseline
-    kind = limit_kind(baseline if fixed else len(x))
+    found = _classified(np.asarray(values, dtype=float), polarity, screen, gaps, baseline)
+    return pd.DataFrame(found, index=range(len(found["variation"])))
+
+
+def _classified(x: np.ndarray, polarity: str, screen: bool, gaps, baseline: int | None) -> dict:
+    """:func:`classify` as columns: the segment's mean, limits and their kind, and per point its variation
+    and signals."""
+    n = len(x)
+    fixed = baseline is not None and n > baseline
+    kind = limit_kind(baseline if fixed else n)
     if not kind:
-        return pd.DataFrame(
-            {
-                "mean": math.nan,
-                "lower_limit": math.nan,
-                "upper_limit": math.nan,
-                "limits": "",
-                "variation": "",
-                "signals": "",
-            },
-            index=range(len(x)),
-        )
+        return {
+            "mean": [math.nan] * n,
+            "lower_limit": [math.nan] * n,
+            "upper_limit": [math.nan] * n,
+            "limits": [""] * n,
+            "variation": [""] * n,
+            "signals": [""] * n,
+        }
     if fixed:
         bounds = limits(x[:baseline], screen, None if gaps is None else list(gaps)[: baseline - 1])
     else:
@@ -182,7 +186,7 @@ def classify(values, polarity: str, screen: bool = False, gaps=None, baseline: i
     fired = signals(x, bounds)
     better = {Polarity.HIGHER: 1, Polarity.LOWER: -1}.get(polarity, 0)
     variation, names = [], []
-    for i in range(len(x)):
+    for i in range(n):
         side = _direction(fired, i, x)
         if not better:
             variation.append(
@@ -198,16 +202,14 @@ def classify(values, polarity: str, screen: bool = False, gaps=None, baseline: i
                 else Variation.COMMON_CAUSE
             )
         names.append(";".join(sorted(rule for rule, (high, low) in fired.items() if high[i] or low[i])))
-    return pd.DataFrame(
-        {
-            "mean": bounds.mean,
-            "lower_limit": bounds.lower,
-            "upper_limit": bounds.upper,
-            "limits": kind,
-            "variation": variation,
-            "signals": names,
-        }
-    )
+    return {
+        "mean": [bounds.mean] * n,
+        "lower_limit": [bounds.lower] * n,
+        "upper_limit": [bounds.upper] * n,
+        "limits": [str(kind)] * n,
+        "variation": [str(v) for v in variation],
+        "signals": names,
+    }
 
 
 def assurance(bounds: Limits | None, op: str, target: float, points: int) -> str:
@@ -290,7 +292,8 @@ def spc_table(
     by_indicator = {key: group for key, group in recorded.groupby("indicator_id")}
     points = evaluation[evaluation["series"].astype(bool) & evaluation["value"].notna()]
     points = _with_monthly(points, monthly, catalog)
-    frames = []
+    columns: dict[str, list] = {name: [] for name in SPC_COLUMNS}  # one frame at the end, not one per segment
+    has_target = "target_value" in points
     for indicator_id, series in points.groupby("indicator_id", sort=True):
         polarity = catalog["polarity"].get(indicator_id, Polarity.HIGHER)
         unit = catalog["target_unit"].get(indicator_id, "")
@@ -299,24 +302,28 @@ def spc_table(
         reasons = dict(zip(own["period"], own["reason"], strict=True))
         numbers = segment_numbers(periods, list(reasons))
         values = series["value"].to_numpy()
+        targets = series["target_value"].to_numpy() if has_target else np.full(len(values), np.nan)
         steps = [after != before.shift(1) for before, after in itertools.pairwise(periods)]
         for number in sorted(set(numbers)):
             chosen = np.array(numbers) == number
             own_steps = [gap for gap, a, b in zip(steps, numbers, numbers[1:], strict=False) if a == b == number]
-            chart = classify(values[chosen], polarity, screen, own_steps, baseline)
-            chart["lower_limit"] = [within_unit(v, unit) for v in chart["lower_limit"]]
-            chart["upper_limit"] = [within_unit(v, unit) for v in chart["upper_limit"]]
-            chart.insert(0, "indicator_id", indicator_id)
-            chart.insert(1, "period", series["period"].to_numpy()[chosen])
-            chart.insert(2, "value", values[chosen])
-            chart["segment"] = number
-            chart["target_value"] = series["target_value"].to_numpy()[chosen] if "target_value" in series else np.nan
+            chart = _classified(values[chosen], polarity, screen, own_steps, baseline)
+            size = len(chart["variation"])
             first = next(p for p, n in zip(periods, numbers, strict=True) if n == number)
-            chart["change"] = [_change_at(first, reasons) if i == 0 and number else "" for i in range(len(chart))]
-            frames.append(chart)
-    if not frames:
+            columns["indicator_id"] += [indicator_id] * size
+            columns["period"] += [p for p, c in zip(periods, chosen, strict=True) if c]
+            columns["value"] += list(values[chosen])
+            columns["mean"] += chart["mean"]
+            columns["lower_limit"] += [within_unit(v, unit) for v in chart["lower_limit"]]
+            columns["upper_limit"] += [within_unit(v, unit) for v in chart["upper_limit"]]
+            for name in ("limits", "variation", "signals"):
+                columns[name] += chart[name]
+            columns["segment"] += [number] * size
+            columns["change"] += [_change_at(first, reasons) if i == 0 and number else "" for i in range(size)]
+            columns["target_value"] += list(targets[chosen])
+    if not columns["indicator_id"]:
         return pd.DataFrame(columns=SPC_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[SPC_COLUMNS]
+    return pd.DataFrame(columns)[SPC_COLUMNS]
 
 
 def _with_monthly(points: pd.DataFrame, monthly: pd.DataFrame | None, catalog: pd.DataFrame) -> pd.DataFrame:

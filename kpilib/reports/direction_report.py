@@ -148,7 +148,9 @@ def show_figure(figure, description: str) -> None:
     display(Image(data=png(figure), metadata={"alt": description}))
 
 
-def charts(data: ReportData) -> None:
+def charts(data: ReportData, records: bool = False) -> None:
+    """Each indicator's chart; ``records``: also write the direction's indicator records with the same
+    charts (``kpi reports`` asks for it; a notebook run as it is writes nothing)."""
     show_markdown(
         "Ogni grafico mostra i valori misurati, il target in vigore in ciascun periodo (linea rossa tratteggiata, "
         "con un gradino e la data dove il catalogo lo ha cambiato) e, quando la serie ha almeno "
@@ -163,12 +165,19 @@ def charts(data: ReportData) -> None:
         for row in data.summary.sort_values(["office", "process", "indicator_id"]).to_dict("records")
         if (data.spc["indicator_id"] == row["indicator_id"]).any()
     ]
+    drawn = {}
     if not charted:
         show_markdown("Nessuna serie da mostrare.")
-        return
     for row in charted:
         figure = xmr_chart(data.spc, data.summary, row["indicator_id"], size=(6.4, 2.9), legend=False)
-        show_figure(figure, chart_description(row, data.spc[data.spc["indicator_id"] == row["indicator_id"]]))
+        drawn[row["indicator_id"]] = png(figure)
+        description = chart_description(row, data.spc[data.spc["indicator_id"] == row["indicator_id"]])
+        display(Image(data=drawn[row["indicator_id"]], metadata={"alt": description}))
+    if records:
+        from ..cases.events import read_event_as_of
+        from .records import write_records
+
+        write_records(data.paths, data, read_event_as_of(data.paths), drawn)
 
 
 def chart_description(row: dict, points) -> str:

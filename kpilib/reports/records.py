@@ -62,8 +62,11 @@ def collection_note_it(as_of: dt.date | None) -> str:
     )
 
 
-def write_records(paths: Paths, data, as_of: dt.date | None) -> list[Path]:
-    """One record page per indicator of ``data`` (a :class:`~.data.ReportData` of every direction)."""
+def write_records(paths: Paths, data, as_of: dt.date | None, charts: dict[str, bytes] | None = None) -> list[Path]:
+    """One record page per indicator of ``data`` (a :class:`~.data.ReportData`, of every direction or of one).
+
+    ``charts``: indicator id -> the PNG of its chart already drawn (by the direction report): drawn
+    again only where missing."""
     folder = paths.reports / RECORDS_FOLDER
     cases = from_cases(data.measurements)
     corrections = CORRECTIONS.read(paths.corrections, missing_ok=True)
@@ -79,7 +82,7 @@ def write_records(paths: Paths, data, as_of: dt.date | None) -> list[Path]:
             corrections=corrections[corrections["indicator_id"] == indicator_id],
             episodes=data.nonconformities[data.nonconformities["indicator_id"] == indicator_id],
             changes=changes[changes["indicator_id"] == indicator_id],
-            chart=_chart(data, indicator_id),
+            chart=_chart(data, indicator_id, (charts or {}).get(indicator_id)),
             cases=indicator_id in cases,
             as_of=as_of,
             basis=basis_it(row, data.measurements),
@@ -98,11 +101,12 @@ def _changes(paths: Paths, indicators: pd.DataFrame) -> pd.DataFrame:
     return changes
 
 
-def _chart(data, indicator_id: str) -> str:
-    if not (data.spc["indicator_id"] == indicator_id).any():
+def _chart(data, indicator_id: str, drawn: bytes | None = None) -> str:
+    if drawn is None and not (data.spc["indicator_id"] == indicator_id).any():
         return "<p>Nessun valore da mostrare nel grafico.</p>"
-    figure = xmr_chart(data.spc, data.summary, indicator_id, size=(9, 3.6))
-    encoded = base64.b64encode(png(figure)).decode("ascii")
+    if drawn is None:
+        drawn = png(xmr_chart(data.spc, data.summary, indicator_id, size=(9, 3.6)))
+    encoded = base64.b64encode(drawn).decode("ascii")
     return f"<img alt='Andamento nel tempo dei valori, del target e dei limiti del processo' src='data:image/png;base64,{encoded}'>"
 
 

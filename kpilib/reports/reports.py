@@ -221,7 +221,13 @@ def plan(paths: Paths, period: Period, directions: list[str] | None, notebooks: 
     root = str(paths.root)
     text = str(period)  # a notebook parameter is text: the notebook parses it again, at its own edge
     jobs = [
-        Job(d, notebooks / DIRECTION_NOTEBOOK, report_slug(d, every), {"direction": d, "period": text, "root": root})
+        Job(
+            d,
+            notebooks / DIRECTION_NOTEBOOK,
+            report_slug(d, every),
+            # records: each report writes its indicators' record pages with the charts it draws
+            {"direction": d, "period": text, "root": root, "records": True},
+        )
         for d in dict.fromkeys(chosen)
     ]
     overview = Job("Panoramica dell'ente", notebooks / OVERVIEW_NOTEBOOK, "overview", {"period": text, "root": root})
@@ -281,13 +287,12 @@ def run_reports(
             outcomes.append(future.result())
             progress.update()
     write_indexes(paths, period, outcomes, fingerprint)
-    records = write_indicator_records(paths)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"reports: FAILED {outcome.job.title}: {outcome.message}")
     print(
         f"reports: {len(outcomes) - len(failed)} rendered, {len(failed)} failed -> {paths.relative(out / 'index.html')}"
-        f"; {len(records)} indicator record(s) -> {paths.relative(paths.reports / 'indicatori')}/"
+        f"; the indicators' records -> {paths.relative(paths.reports / 'indicatori')}/"
     )
     if pdf:
         pages = [out / f"{o.job.slug}.html" for o in sorted(outcomes, key=lambda o: o.job.slug)]

@@ -200,7 +200,6 @@ def test_the_xmr_chart_is_a_figure_with_italian_months_and_nothing_clipped(shipp
         assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1, text
     with pytest.raises(KpiError, match="not in the analysis"):
         analysis.xmr_chart("kpi-nessuno")
-    matplotlib.pyplot.close("all")
 
 
 def test_the_period_variation_is_a_concern_when_any_of_its_points_is_one():

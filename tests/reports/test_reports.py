@@ -96,6 +96,7 @@ def test_executed_notebooks_carry_their_parameters_and_html_hides_code(rendered)
         "direction": "DIREZIONE CULTURA",
         "period": "2025-S2",
         "root": str(fixture_root),
+        "records": True,  # the report writes its indicators' record pages with the charts it draws
     }
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
     page = (out / "direzione-cultura.html").read_text(encoding="utf-8")
