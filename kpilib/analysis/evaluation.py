@@ -18,7 +18,7 @@ from ..catalog.versions import version_at, versions_by_indicator
 from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, periods, with_periods
 from ..core.schemas import EVALUATION
 from ..core.vocabulary import Status, is_missing
-from .rollup import pool
+from .rollup import pool_values
 
 EVALUATION_COLUMNS = EVALUATION.names
 
@@ -218,10 +218,12 @@ def _row(indicator: dict, period: Period, points: dict, freq: str, required: boo
             "missing_periods": "" if measured_count else str(period),
         }
     expected = period.split(step)
-    parts = [{**points[p], "period": p} for p in expected if p in points]
-    frame = pd.DataFrame(parts, columns=["period", "value", "numerator", "denominator", "upper"])
-    frame["status"] = [_judged(held, v, u)[0] for v, u in zip(frame["value"], frame["upper"], strict=True)]
-    return {**base, **roll_up(frame, expected, indicator, period), "rolled_up": True}
+    parts = [
+        {**points[p], "period": p, "status": _judged(held, points[p]["value"], points[p].get("upper", math.nan))[0]}
+        for p in expected
+        if p in points
+    ]
+    return {**base, **roll_up_records(parts, expected, indicator, period), "rolled_up": True}
 
 
 def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period: Period) -> dict:
@@ -234,20 +236,29 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
     measured part is; without a basis the pooled value is held against the target, which
     applies to the period itself. Only a period with no part measured is ``no_data``.
     """
+    return roll_up_records(parts.to_dict("records"), expected, indicator, period)
+
+
+def roll_up_records(parts: list[dict], expected: list[Period], indicator: dict, period: Period) -> dict:
+    """:func:`roll_up` of parts given as records (what the evaluation has at hand: no frame per period)."""
     held, unit = Target.of(indicator), indicator["target_unit"]
     # A part is measured when it has a value, or a verdict without one (percentages rolled up without counts).
-    measured = parts[parts["value"].notna() | parts["status"].isin([Status.MET, Status.NOT_MET, Status.PENDING])]
-    with_value = measured[measured["value"].notna()]
-    value, numerator, denominator = pool(
-        with_value["value"], with_value["numerator"], with_value["denominator"], unit, _counts_add_up(indicator, period)
+    judged = (Status.MET, Status.NOT_MET, Status.PENDING)
+    measured = [part for part in parts if not is_missing(part["value"]) or part["status"] in judged]
+    with_value = [part for part in measured if not is_missing(part["value"])]
+    value, numerator, denominator = pool_values(
+        [part["value"] for part in with_value],
+        [part["numerator"] for part in with_value],
+        [part["denominator"] for part in with_value],
+        unit,
+        _counts_add_up(indicator, period),
     )
-    status_by_period = dict(zip(measured["period"], measured["status"], strict=True))
+    status_by_period = {part["period"]: part["status"] for part in measured}
     statuses = [status_by_period.get(p, Status.NO_DATA) for p in expected]
     missing = [p for p in expected if p not in status_by_period]
-    if "missing_periods" in measured:  # parts that are themselves roll-ups bring their own gaps
-        missing += periods(
-            gap for gaps in measured["missing_periods"].fillna("") for gap in str(gaps).split(";") if gap
-        )
+    # parts that are themselves roll-ups bring their own gaps
+    gaps = [str(part.get("missing_periods") or "") for part in measured if "missing_periods" in part]
+    missing += periods(gap for text in gaps if text != "nan" for gap in text.split(";") if gap)
     if held and indicator["basis"] not in BASIS_FREQ and not is_missing(value):
         status = held.status(value)
         if status == Status.MET and Status.PENDING in statuses:  # a part's open cases could still make it fail
@@ -255,10 +266,10 @@ def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period
     else:
         status = combined_status(statuses, held is not None)
     _, margin, relative = _judged(held, value)
-    if held and is_missing(relative) and len(with_value):
+    if held and is_missing(relative) and with_value:
         # No pooled value (counts judged month by month): the parts' relative margins, averaged, so that
         # every judged row can be ranked by how far it is from its target.
-        parts_relative = [held.relative_margin(v) for v in with_value["value"]]
+        parts_relative = [held.relative_margin(part["value"]) for part in with_value]
         known = [r for r in parts_relative if not is_missing(r)]
         relative = sum(known) / len(known) if known else math.nan
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..catalog.targets import DURATION_UNITS
@@ -27,18 +28,29 @@ def pool(
     >>> pool(pd.Series([4.0, 9.0]), pd.Series([None, None]), pd.Series([None, None]), "days", False)[0]
     9.0
     """
+    return pool_values(list(values), list(numerators), list(denominators), unit, counts_add_up)
+
+
+def pool_values(values: list, numerators: list, denominators: list, unit: str, counts_add_up: bool):
+    """:func:`pool` of plain lists, with NumPy's sums (pandas' own), for callers that hold records.
+
+    >>> pool_values([50.0, 100.0], [1.0, 9.0], [2.0, 9.0], "percent", False)
+    (90.9090909090909, 10.0, 11.0)
+    """
     nan = math.nan
-    if values.empty or values.isna().all():
+    x = np.asarray(values, dtype=float)
+    if not len(x) or np.isnan(x).all():
         return nan, nan, nan
     if unit == Unit.PERCENT:
-        if numerators.notna().all() and denominators.notna().all() and denominators.sum() > 0:
-            numerator, denominator = float(numerators.sum()), float(denominators.sum())
+        n, d = np.asarray(numerators, dtype=float), np.asarray(denominators, dtype=float)
+        if not np.isnan(n).any() and not np.isnan(d).any() and d.sum() > 0:
+            numerator, denominator = float(n.sum()), float(d.sum())
             return 100 * numerator / denominator, numerator, denominator
         return nan, nan, nan  # percentages without their counts cannot be pooled
     if unit in DURATION_UNITS:
-        return float(values.max()), nan, nan
+        return float(np.nanmax(x)), nan, nan
     if unit == Unit.NUMBER and counts_add_up:
-        return float(values.sum()), nan, nan
+        return float(np.nansum(x)), nan, nan
     return nan, nan, nan
 
 
