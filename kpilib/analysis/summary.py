@@ -15,7 +15,7 @@ from ..catalog.indicators import INDICATOR_COLUMNS
 from ..core.periods import Period, with_periods
 from ..core.schemas import SUMMARY
 from ..core.vocabulary import Variation
-from .evaluation import measured_freq_of, required_periods, roll_up
+from .evaluation import measured_freq_of, required_periods, roll_up_records
 from .spc import TRIAL_MIN_POINTS, Limits, assurance
 
 # The catalog columns an analyst reads beside the figures (see docs/reference.md).
@@ -38,10 +38,13 @@ SUMMARY_COLUMNS = SUMMARY.names
 
 def period_status(rows: pd.DataFrame, indicator: dict, period: Period) -> dict:
     """Status and pooled value of ``period`` from the evaluation rows of the periods it requires."""
+    return _period_status(rows.to_dict("records"), indicator, period)
+
+
+def _period_status(rows: list[dict], indicator: dict, period: Period) -> dict:
     if len(rows) != 1:
-        return roll_up(rows, list(rows["period"]), indicator, period)
-    row = rows.iloc[0]
-    return {key: row[key] for key in (*_PERIOD_FIGURES, *_ADDED_FIGURES)}
+        return roll_up_records(rows, [row["period"] for row in rows], indicator, period)
+    return {key: rows[0][key] for key in (*_PERIOD_FIGURES, *_ADDED_FIGURES)}
 
 
 def summarize(
@@ -57,11 +60,9 @@ def summarize(
     the comparison columns (without it they are left empty).
     """
     evaluation, spc = with_periods(evaluation), with_periods(spc)
-    by_indicator = dict(tuple(evaluation.groupby("indicator_id")))
+    by_indicator = _records_by_indicator(evaluation)
     before_by_indicator = (
-        dict(tuple(with_periods(previous_evaluation).groupby("indicator_id")))
-        if previous_evaluation is not None
-        else {}
+        _records_by_indicator(with_periods(previous_evaluation)) if previous_evaluation is not None else {}
     )
     charts: dict[str, list[dict]] = {}  # each chart's points as records, converted once for the whole frame
     for point in spc.to_dict("records"):
@@ -70,14 +71,12 @@ def summarize(
     measured = measured_freq_of(evaluation)
     rows = []
     for indicator in indicators.to_dict("records"):
-        own = by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
+        own = by_indicator.get(indicator["indicator_id"], [])
         freq = measured.get(indicator["indicator_id"])
-        now = period_status(_rows_for(own, required_periods(indicator, evaluated, freq)), indicator, evaluated)
-        before_own = before_by_indicator.get(indicator["indicator_id"], evaluation.iloc[0:0])
+        now = _period_status(_rows_for(own, required_periods(indicator, evaluated, freq)), indicator, evaluated)
+        before_own = before_by_indicator.get(indicator["indicator_id"], [])
         before_rows = _rows_for(before_own, required_periods(indicator, previous, freq))
-        before = (
-            period_status(before_rows, indicator, previous) if len(before_rows) else {"value": math.nan, "status": ""}
-        )
+        before = _period_status(before_rows, indicator, previous) if before_rows else {"value": math.nan, "status": ""}
         chart = charts.get(indicator["indicator_id"])
         rows.append(
             {
@@ -92,9 +91,18 @@ def summarize(
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("indicator_id").reset_index(drop=True)
 
 
-def _rows_for(rows: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
+def _records_by_indicator(evaluation: pd.DataFrame) -> dict[str, list[dict]]:
+    """The evaluation's rows as records, by indicator, in the evaluation's order (one conversion)."""
+    found: dict[str, list[dict]] = {}
+    for row in evaluation.to_dict("records"):
+        found.setdefault(row["indicator_id"], []).append(row)
+    return found
+
+
+def _rows_for(rows: list[dict], periods: list[Period]) -> list[dict]:
     """The evaluation rows of ``periods`` (an evaluation always has the rows its period requires)."""
-    return rows[rows["period"].isin(periods)]
+    wanted = set(periods)
+    return [row for row in rows if row["period"] in wanted]
 
 
 def period_variation(chart: pd.DataFrame, evaluated: Period) -> tuple[str, str]:
