@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..catalog.versions import version_at, versions_by_indicator
+from ..core.dates import register_date
 from ..core.errors import KpiError
 from ..core.files import REGISTER_SUFFIXES, list_inputs, read_csv_rows
 from ..core.periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, period_of, with_periods
@@ -50,22 +51,10 @@ def read_register(folder: Path, relative=str) -> pd.DataFrame:
         for number, cells in enumerate(lines[1:], start=2):
             if not any(cell.strip() for cell in cells):
                 continue
-            record = {
-                field: (cells[positions[field]].strip() if positions.get(field, len(cells)) < len(cells) else "")
-                for field in REGISTER_FIELDS
-            }
+            record = REGISTER.record(cells, positions)
             raw = " | ".join(cells)
             rows.append({**record, "source": relative(path), "row": number, "raw": raw, "problem": problem})
     return pd.DataFrame(rows, columns=[*REGISTER_FIELDS, "source", "row", "raw", "problem"])
-
-
-def _date(text: str) -> dt.date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -84,15 +73,15 @@ def validate_register(register: pd.DataFrame, indicators: pd.DataFrame) -> tuple
         except ValueError:
             period, problem = None, ("unrecognized_period_short", {"period": record["period"]})
         try:
-            review = _date(record["review_date"]) if record["review_date"] else None
+            review = register_date(record["review_date"]) if record["review_date"] else None
         except ValueError:
             review, problem = None, problem or ("invalid_review_date", {"written": record["review_date"]})
         try:
-            closed_on = _date(record["closed_on"]) if record["closed_on"] else None
+            closed_on = register_date(record["closed_on"]) if record["closed_on"] else None
         except ValueError:
             closed_on, problem = None, problem or ("invalid_closing_date", {"written": record["closed_on"]})
         try:
-            verified_on = _date(record["verified_on"]) if record.get("verified_on") else None
+            verified_on = register_date(record["verified_on"]) if record.get("verified_on") else None
         except ValueError:
             verified_on, problem = None, problem or ("invalid_verification_date", {"written": record["verified_on"]})
         effectiveness = _effectiveness(record.get("effectiveness") or "")

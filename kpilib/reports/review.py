@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis.evaluate import Analysis, analyse
+from ..core.dates import register_date
 from ..core.labels import ASSURANCE_IT, STATUS_IT, VARIATION_IT, count_it, value_it
 from ..core.paths import Paths
 from ..core.schemas import CORRECTIONS, REJECTS, REVIEW_REGISTERS
@@ -519,11 +520,8 @@ def register_rejects(review: Review) -> None:
 
 
 def _date(text: object) -> dt.date | None:
+    """A due date of the decisions register as the other registers read theirs (None where it is not one)."""
     try:
-        day, month, year = (int(part) for part in str(text).split("/"))
-        return dt.date(year, month, day)
+        return register_date(str(text))
     except ValueError:
-        try:
-            return dt.date.fromisoformat(str(text))
-        except ValueError:
-            return None
+        return None
