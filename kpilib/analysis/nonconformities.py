@@ -14,6 +14,7 @@ An open episode whose review date has passed is overdue ("scaduta").
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from pathlib import Path
 
@@ -141,15 +142,22 @@ def episodes(evaluation: pd.DataFrame) -> list[dict]:
     """The nonconformity episodes of every indicator's series, in order, from its measured periods."""
     evaluation = with_periods(evaluation)
     measured = evaluation[evaluation["series"].astype(bool) & evaluation["status"].isin([Status.MET, Status.NOT_MET])]
+    measured = measured.sort_values("indicator_id", kind="stable")  # groupby's order, without a frame per group
     found = []
-    for indicator_id, series in measured.groupby("indicator_id", sort=True):
+    rows = zip(
+        measured["indicator_id"].tolist(),
+        measured["period"].tolist(),
+        measured["status"].tolist(),
+        measured["value"].tolist(),
+        strict=True,
+    )
+    for indicator_id, series in itertools.groupby(rows, key=lambda row: row[0]):
         current, streak = None, 0
-        for row in series.to_dict("records"):
-            period = row["period"]
-            if row["status"] == Status.NOT_MET:
+        for _, period, status, value in series:
+            if status == Status.NOT_MET:
                 if current is None:
                     current = {"indicator_id": indicator_id, "first": period, "misses": 0, "freq": period.freq}
-                current.update(last=period, misses=current["misses"] + 1, last_value=row["value"])
+                current.update(last=period, misses=current["misses"] + 1, last_value=value)
                 streak = 0
             elif current is not None:
                 streak += 1

@@ -10,10 +10,12 @@ continual improvement). Within a kind, larger volumes (denominators) come first.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
 from ..catalog.targets import target_shown
+from ..core.files import records_of
 from ..core.labels import agree_it, count_it, in_period_it, value_it
 from ..core.periods import Period, with_periods
 from ..core.schemas import OPPORTUNITIES
@@ -71,11 +73,13 @@ def find_opportunities(
         with_periods(evaluation),
     )
     chosen = summary if direction is None else summary[summary["direction"] == direction]
-    charts = dict(tuple(spc.groupby("indicator_id")))
+    charts: dict[str, list[dict]] = {}  # each chart's points as records, in order, converted once
+    for point in records_of(spc[["indicator_id", "period", "variation", "signals"]]):
+        charts.setdefault(point["indicator_id"], []).append(point)
     volumes = _volumes(evaluation)
     found = []
-    for row in chosen.to_dict("records"):
-        chart = charts.get(row["indicator_id"], spc.iloc[0:0])
+    for row in records_of(chosen):
+        chart = charts.get(row["indicator_id"], [])
         reasons = _reasons(row, chart, pending, unavailable)
         if reasons:  # one entry per indicator: its most urgent kind first, every reason in one text
             kind = min((k for k, _ in reasons), key=lambda k: -BASE_SCORE[k])
@@ -121,7 +125,7 @@ def _volumes(evaluation: pd.DataFrame) -> dict:
 
 
 def _reasons(
-    row: dict, chart: pd.DataFrame, pending: frozenset = frozenset(), unavailable: frozenset = frozenset()
+    row: dict, chart: list[dict], pending: frozenset = frozenset(), unavailable: frozenset = frozenset()
 ) -> list[tuple[str, str]]:
     unit = row["target_unit"]
     reasons = []
@@ -134,11 +138,15 @@ def _reasons(
                 "raggiungerlo. Serve un'azione correttiva che cambi il processo (ISO 9001, 10.2).",
             )
         )
-    concerns = chart[chart["variation"] == Variation.CONCERN] if len(chart) else chart
-    in_period = concerns[concerns["period"].map(lambda p: row["period"].contains(p))] if len(concerns) else concerns
-    limit_points = in_period[in_period["signals"].str.contains("limit|two_of_three")] if len(in_period) else in_period
-    if len(limit_points):
-        periods = ", ".join(_prose(p) for p in limit_points["period"])
+    limit_points = [
+        point["period"]
+        for point in chart
+        if point["variation"] == Variation.CONCERN
+        and row["period"].contains(point["period"])
+        and re.search("limit|two_of_three", str(point["signals"]))
+    ]
+    if limit_points:
+        periods = ", ".join(_prose(p) for p in limit_points)
         reasons.append(
             (
                 "special_cause_concern",
@@ -208,16 +216,17 @@ def _reasons(
     return reasons
 
 
-def _concern_run(chart: pd.DataFrame, evaluated: Period) -> tuple[Period, Period, str] | None:
+def _concern_run(chart: list[dict], evaluated: Period) -> tuple[Period, Period, str] | None:
     """The latest run or trend of concern that reaches into the evaluated period: its first and last
-    point and its rules; ``None`` when the period has none (whatever its last point says)."""
-    if not len(chart):
+    point and its rules; ``None`` when the period has none (whatever its last point says). ``chart``:
+    its points as records, in order."""
+    if not chart:
         return None
     flagged = [
-        v == Variation.CONCERN and any(rule in str(s) for rule in ("run", "trend"))
-        for v, s in zip(chart["variation"], chart["signals"], strict=True)
+        point["variation"] == Variation.CONCERN and any(rule in str(point["signals"]) for rule in ("run", "trend"))
+        for point in chart
     ]
-    periods = list(chart["period"])
+    periods = [point["period"] for point in chart]
     inside = [i for i, p in enumerate(periods) if flagged[i] and evaluated.contains(p)]
     if not inside:
         return None
@@ -225,7 +234,7 @@ def _concern_run(chart: pd.DataFrame, evaluated: Period) -> tuple[Period, Period
     first = last
     while first > 0 and flagged[first - 1]:
         first -= 1
-    rules = ";".join(str(s) for s in chart["signals"].iloc[first : last + 1])
+    rules = ";".join(str(point["signals"]) for point in chart[first : last + 1])
     return periods[first], periods[last], rules
 
 

@@ -8,11 +8,13 @@ and the assurance (where the target lies relative to the limits).
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pandas as pd
 
 from ..catalog.indicators import INDICATOR_COLUMNS
-from ..core.periods import Period, with_periods
+from ..core.files import records_of
+from ..core.periods import Period, per_distinct, with_periods
 from ..core.schemas import SUMMARY
 from ..core.vocabulary import Variation
 from .evaluation import measured_freq_of, required_periods, roll_up_records
@@ -60,24 +62,28 @@ def summarize(
     the comparison columns (without it they are left empty).
     """
     evaluation, spc = with_periods(evaluation), with_periods(spc)
-    by_indicator = _records_by_indicator(evaluation)
-    before_by_indicator = (
-        _records_by_indicator(with_periods(previous_evaluation)) if previous_evaluation is not None else {}
-    )
-    charts: dict[str, list[dict]] = {}  # each chart's points as records, converted once for the whole frame
-    for point in spc.to_dict("records"):
-        charts.setdefault(point["indicator_id"], []).append(point)
     previous = evaluated.shift(-1)
     measured = measured_freq_of(evaluation)
+    catalog = records_of(indicators)
+    # only the rows each summary row is made of become records, not the whole evaluation
+    now_by_indicator = _required_rows(
+        evaluation,
+        {i["indicator_id"]: required_periods(i, evaluated, measured.get(i["indicator_id"])) for i in catalog},
+    )
+    before_by_indicator = (
+        _required_rows(
+            with_periods(previous_evaluation),
+            {i["indicator_id"]: required_periods(i, previous, measured.get(i["indicator_id"])) for i in catalog},
+        )
+        if previous_evaluation is not None
+        else {}
+    )
+    charts = _chart_ends(spc, evaluated)
     rows = []
-    for indicator in indicators.to_dict("records"):
-        own = by_indicator.get(indicator["indicator_id"], [])
-        freq = measured.get(indicator["indicator_id"])
-        now = _period_status(_rows_for(own, required_periods(indicator, evaluated, freq)), indicator, evaluated)
-        before_own = before_by_indicator.get(indicator["indicator_id"], [])
-        before_rows = _rows_for(before_own, required_periods(indicator, previous, freq))
+    for indicator in catalog:
+        now = _period_status(now_by_indicator.get(indicator["indicator_id"], []), indicator, evaluated)
+        before_rows = before_by_indicator.get(indicator["indicator_id"], [])
         before = _period_status(before_rows, indicator, previous) if before_rows else {"value": math.nan, "status": ""}
-        chart = charts.get(indicator["indicator_id"])
         rows.append(
             {
                 **{k: indicator[k] for k in ("indicator_id", *CATALOG_COLUMNS)},
@@ -85,24 +91,43 @@ def summarize(
                 **now,
                 "previous_value": before["value"],
                 "previous_status": before["status"],
-                **_chart_figures(chart, indicator, evaluated),
+                **_chart_figures(*charts.get(indicator["indicator_id"], (None, 0)), indicator, evaluated),
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("indicator_id").reset_index(drop=True)
 
 
-def _records_by_indicator(evaluation: pd.DataFrame) -> dict[str, list[dict]]:
-    """The evaluation's rows as records, by indicator, in the evaluation's order (one conversion)."""
+def _required_rows(evaluation: pd.DataFrame, wanted: dict[str, list[Period]]) -> dict[str, list[dict]]:
+    """The evaluation rows of each indicator's ``wanted`` periods as records, by indicator, in the evaluation's
+    order (an evaluation always has the rows its period requires)."""
+    keys = {(indicator_id, period) for indicator_id, chosen in wanted.items() for period in chosen}
+    ids, found_periods = evaluation["indicator_id"].tolist(), evaluation["period"].tolist()
+    positions = [n for n, key in enumerate(zip(ids, found_periods, strict=True)) if key in keys]
     found: dict[str, list[dict]] = {}
-    for row in evaluation.to_dict("records"):
+    for row in records_of(evaluation.iloc[positions]):
         found.setdefault(row["indicator_id"], []).append(row)
     return found
 
 
-def _rows_for(rows: list[dict], periods: list[Period]) -> list[dict]:
-    """The evaluation rows of ``periods`` (an evaluation always has the rows its period requires)."""
-    wanted = set(periods)
-    return [row for row in rows if row["period"] in wanted]
+def _chart_ends(spc: pd.DataFrame, evaluated: Period) -> dict[str, tuple[list[dict], int]]:
+    """Of each indicator's chart, what the summary reads: the points inside ``evaluated`` and the latest one
+    (as records, in order), and how many points the latest segment has."""
+    if spc.empty:
+        return {}
+    ids = spc["indicator_id"].tolist()
+    last = {indicator_id: n for n, indicator_id in enumerate(ids)}
+    inside = per_distinct(spc["period"].tolist(), evaluated.contains)
+    picked = sorted({n for n, flag in enumerate(inside) if flag} | set(last.values()))
+    if "segment" in spc:
+        sizes = Counter(zip(ids, spc["segment"].tolist(), strict=True))
+        latest = spc["segment"].iloc[list(last.values())].tolist()
+        counts = {i: sizes[(i, segment)] for i, segment in zip(last, latest, strict=True)}
+    else:
+        counts = Counter(ids)
+    found: dict[str, list[dict]] = {}
+    for point in records_of(spc.iloc[picked]):
+        found.setdefault(point["indicator_id"], []).append(point)
+    return {indicator_id: (points, counts[indicator_id]) for indicator_id, points in found.items()}
 
 
 def period_variation(chart: pd.DataFrame, evaluated: Period) -> tuple[str, str]:
@@ -127,8 +152,9 @@ def period_variation(chart: pd.DataFrame, evaluated: Period) -> tuple[str, str]:
     return latest["variation"], latest["signals"]
 
 
-def _chart_figures(chart: list[dict] | None, indicator: dict, evaluated: Period | None = None) -> dict:
-    """The chart's figures for the summary; ``chart``: its points as records, in order."""
+def _chart_figures(chart: list[dict] | None, points: int, indicator: dict, evaluated: Period | None = None) -> dict:
+    """The chart's figures for the summary; ``chart``: its points inside ``evaluated`` and its latest point, as
+    records in order; ``points``: how many points its latest segment has."""
     if not chart:
         return {
             "points": 0,
@@ -141,8 +167,7 @@ def _chart_figures(chart: list[dict] | None, indicator: dict, evaluated: Period 
             "assurance": assurance(None, indicator["target_op"], indicator["target_value"], 0),
         }
     latest = chart[-1]
-    # the latest segment's points: limits computed before a recorded process change say nothing of now
-    points = sum(1 for point in chart if point["segment"] == latest["segment"]) if "segment" in latest else len(chart)
+    # points: the latest segment's (limits computed before a recorded process change say nothing of now)
     bounds = None
     if points >= TRIAL_MIN_POINTS:
         bounds = Limits(latest["mean"], latest["lower_limit"], latest["upper_limit"], math.nan)

@@ -293,3 +293,14 @@ def periods_or_blank(values) -> list:
     """:func:`periods` of the filled cells; a blank (empty, ``None``, NaN) stays ``""``."""
     parsed = iter(periods(v for v in values if v != "" and v is not None and v == v))
     return [next(parsed) if v != "" and v is not None and v == v else "" for v in values]
+
+
+def per_distinct(values: Iterable, function) -> list:
+    """``function`` of each value, computed once per distinct value: a column of a few dozen periods
+    repeated over a hundred thousand rows costs a few dozen calls.
+
+    >>> per_distinct(periods(["2025-01", "2025-08", "2025-01"]), Period(2025, "semester", 1).contains)
+    [True, False, True]
+    """
+    found: dict = {}
+    return [found[v] if v in found else found.setdefault(v, function(v)) for v in values]
