@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from ..catalog.targets import Target
 from ..catalog.versions import version_at, versions_by_indicator
 from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, periods, with_periods
 from ..core.schemas import EVALUATION
-from ..core.vocabulary import Status, is_missing
+from ..core.vocabulary import Comparator, Polarity, Status, is_missing
 from .rollup import pool_values
 
 EVALUATION_COLUMNS = EVALUATION.names
@@ -106,20 +107,151 @@ def evaluate(
     ``event_bounds.csv`` (``indicator_id``, ``period``, ``upper``): a value computed from case
     records with cases still open is a lower bound, and the period is ``pending`` when the
     value if every open case stayed open for ever would give another verdict.
+
+    Which rows an indicator has is decided indicator by indicator (a few dozen periods each);
+    the rows holding a measurement as it is, nearly all of them, are then judged for the whole
+    frame at once, and only the periods rolled up from shorter ones are computed one by one.
     """
-    measurements = with_periods(measurements)
-    measurements = with_upper_bounds(measurements, bounds)
-    # every measurement as a record once, by indicator (not one frame, and one conversion, per indicator)
-    by_indicator: dict[str, dict] = {}
-    for record in measurements.to_dict("records"):
-        by_indicator.setdefault(record["indicator_id"], {})[record["period"]] = record
-    rows = []
+    measurements = with_upper_bounds(with_periods(measurements), bounds)
+    figures = {name: measurements[name].to_numpy(dtype=float, na_value=math.nan) for name in _MEASURED}
+    # where each indicator's measurement of each period is (of two rows for one period, the later counts)
+    by_indicator: dict[str, dict[Period, int]] = {}
+    ids, measured_periods = measurements["indicator_id"].tolist(), measurements["period"].tolist()
+    for position, (indicator_id, period) in enumerate(zip(ids, measured_periods, strict=True)):
+        by_indicator.setdefault(indicator_id, {})[period] = position
+    plan = _Plan(figures)
+    ladders: dict = {}
     for versions in versions_by_indicator(indicators):
         own = by_indicator.get(versions[0]["indicator_id"], {})
-        rows.extend(_indicator_rows(versions, own, evaluated, also_required_by))
-    frame = pd.DataFrame(rows, columns=[*EVALUATION_COLUMNS, "_sort"])
-    frame = frame.sort_values(["indicator_id", "_sort"], kind="stable").drop(columns="_sort")
-    return frame.reset_index(drop=True)
+        _plan_rows(plan, versions, own, evaluated, also_required_by, ladders)
+    frames = [frame for frame in (plan.direct_frame(), plan.rolled_frame()) if frame is not None]
+    if not frames:
+        return pd.DataFrame(columns=EVALUATION_COLUMNS)
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    # as one frame of rows made in order would sort: by indicator, then period, then as made
+    frame = frame.sort_values(["indicator_id", "_sort", "_made"], kind="stable")
+    return frame.drop(columns=["_sort", "_made"]).reset_index(drop=True)
+
+
+_MEASURED = ("value", "numerator", "denominator", "upper")
+_OPS = {Comparator.AT_LEAST: 0, Comparator.MORE_THAN: 1, Comparator.AT_MOST: 2, Comparator.LESS_THAN: 3}
+
+
+class _Plan:
+    """The evaluation's rows as they are decided: those holding a measurement as it is, as columns (judged
+    at the end, all at once), and those rolled up from shorter periods, as records."""
+
+    def __init__(self, figures: dict[str, np.ndarray]):
+        self.figures = figures
+        self.made = 0
+        self.versions: list[dict] = []  # each version of the catalog the rows use, once
+        self.version_number: dict[int, int] = {}
+        self.direct: dict[str, list] = {name: [] for name in ("indicator_id", "period", "version", "position")}
+        self.direct.update(required=[], series=[], _made=[])
+        self.rolled: list[dict] = []
+
+    def number_of(self, version: dict) -> int:
+        key = id(version)
+        if key not in self.version_number:
+            self.version_number[key] = len(self.versions)
+            self.versions.append(version)
+        return self.version_number[key]
+
+    def add_direct(self, version: dict, period: Period, position: int, required: bool, series: bool) -> None:
+        columns = self.direct
+        columns["indicator_id"].append(version["indicator_id"])
+        columns["period"].append(period)
+        columns["version"].append(self.number_of(version))
+        columns["position"].append(position)
+        columns["required"].append(required)
+        columns["series"].append(series)
+        columns["_made"].append(self.made)
+        self.made += 1
+
+    def add_rolled(self, row: dict) -> None:
+        self.rolled.append({**row, "_made": self.made})
+        self.made += 1
+
+    def part(self, position: int) -> dict:
+        """One measurement as the roll-ups read it."""
+        return {name: float(self.figures[name][position]) for name in _MEASURED}
+
+    def rolled_frame(self) -> pd.DataFrame | None:
+        if not self.rolled:
+            return None
+        frame = pd.DataFrame(self.rolled, columns=[*EVALUATION_COLUMNS, "_sort", "_made"])
+        return frame.assign(_sort=[period.sort_key for period in frame["period"]])
+
+    def direct_frame(self) -> pd.DataFrame | None:
+        columns = self.direct
+        if not columns["period"]:
+            return None
+        nan = math.nan
+        position = np.asarray(columns["position"], dtype=np.int64)
+        found = position >= 0
+        value, numerator, denominator, upper = (
+            np.where(found, self.figures[name][position], nan) for name in _MEASURED
+        )
+        number = np.asarray(columns["version"], dtype=np.int64)
+        ops = [version["target_op"] for version in self.versions]
+        targets = [version["target_value"] for version in self.versions]
+        has_target = np.array([not is_missing(o) and not is_missing(t) for o, t in zip(ops, targets, strict=True)])
+        op_code = np.array([_OPS.get(o, 4) for o in ops])[number]
+        target = np.array([float(t) if not is_missing(t) else nan for t in targets])[number]
+        higher = np.array([version["polarity"] == Polarity.HIGHER for version in self.versions])[number]
+        judged = has_target[number]
+        measured = ~np.isnan(value)
+        met = _meets(value, op_code, target)
+        status = np.where(met, Status.MET.value, Status.NOT_MET.value).astype(object)
+        # a lower bound (cases still open) that would give the other verdict if they never closed
+        pending = measured & ~np.isnan(upper) & (_meets(upper, op_code, target) != met)
+        status[pending] = Status.PENDING.value
+        status[~measured] = Status.NO_DATA.value
+        status[~judged] = Status.NO_TARGET.value
+        difference = value - target
+        margin = np.where(judged & measured, np.where(higher, difference, -difference), nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relative = np.where(np.isnan(margin) | (target == 0), nan, margin / np.abs(target))
+        relative[~judged] = nan
+        count = measured.astype(np.int64)
+        periods_list = columns["period"]
+        frame = pd.DataFrame(
+            {
+                "indicator_id": columns["indicator_id"],
+                "period": periods_list,
+                "value": value,
+                "numerator": numerator,
+                "denominator": denominator,
+                "target_op": [ops[n] for n in number],
+                "target_value": [targets[n] for n in number],
+                "target_unit": [self.versions[n]["target_unit"] for n in number],
+                "polarity": [self.versions[n]["polarity"] for n in number],
+                "status": status.tolist(),
+                "margin": margin,
+                "required": columns["required"],
+                "series": columns["series"],
+                "rolled_up": np.zeros(len(number), dtype=bool),
+                "periods_met": (status == Status.MET.value).astype(np.int64),
+                "periods_expected": np.ones(len(number), dtype=np.int64),
+                "periods_missing": 1 - count,
+                "relative_margin": relative,
+                "periods_measured": count,
+                "missing_periods": ["" if m else str(p) for m, p in zip(measured.tolist(), periods_list, strict=True)],
+            }
+        )
+        return frame[EVALUATION_COLUMNS].assign(
+            _sort=[period.sort_key for period in periods_list], _made=columns["_made"]
+        )
+
+
+def _meets(values: np.ndarray, op_code: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """:func:`~kpilib.core.vocabulary.meets` of whole arrays (``op_code``: :data:`_OPS`, 4 for ``=``)."""
+    with np.errstate(invalid="ignore"):
+        return np.select(
+            [op_code == 0, op_code == 1, op_code == 2, op_code == 3],
+            [values >= target, values > target, values <= target, values < target],
+            values == target,
+        )
 
 
 def with_upper_bounds(measurements: pd.DataFrame, bounds: pd.DataFrame | None) -> pd.DataFrame:
@@ -136,33 +268,78 @@ def with_upper_bounds(measurements: pd.DataFrame, bounds: pd.DataFrame | None) -
     return measurements.assign(upper=upper)
 
 
-def _indicator_rows(versions: list[dict], measured: dict, evaluated: Period, others: tuple = ()) -> list[dict]:
-    """Rows of one indicator's series and required periods, each held against the version of the
-    catalog in force at its end; periods in which no version is in force are left out. ``measured``:
-    the indicator's measurements, period -> record."""
+def _plan_rows(
+    plan: _Plan, versions: list[dict], measured: dict, evaluated: Period, others: tuple, ladders: dict
+) -> None:
+    """Decide one indicator's rows (its series and required periods), each held against the version of the
+    catalog in force at its end; periods in which no version is in force are left out. ``measured``: the
+    indicator's measurements, period -> position in the measurements."""
     indicator = versions[-1]
-    points = {period: row for period, row in measured.items() if period.end <= evaluated.end}
+    end = evaluated.end
+    points = {period: position for period, position in measured.items() if period.end <= end}
     freq = series_freq(indicator, list(points), evaluated)
-    series = _series_periods(points, freq, evaluated)
+    series = _series_periods(points, freq, evaluated, ladders)
     required = required_periods(indicator, evaluated, freq)
     extra = {period for other in others for period in required_periods(indicator, other, freq)}
-    rows = []
-    for period in sorted(set(series) | set(required) | extra, key=lambda p: p.sort_key):
-        version = version_at(versions, period)
-        if version is not None:
-            rows.append({**_row(version, period, points, freq, period in required), "series": period in series})
-    return rows
+    in_series, in_required = set(series), set(required)
+    by_year: dict[int, dict | None] = {}
+    for period in sorted(in_series | in_required | extra, key=lambda p: p.sort_key):
+        year = period.end.year
+        if year not in by_year:
+            by_year[year] = version_at(versions, period)
+        version = by_year[year]
+        if version is None:
+            continue
+        step = freq if MONTHS_IN[freq] < MONTHS_IN[period.freq] else None
+        if period not in points and step is None:  # a series period without value: finer data, if any, rolls up
+            finer = [p for p in points if MONTHS_IN[p.freq] < MONTHS_IN[period.freq] and period.contains(p)]
+            step = min((p.freq for p in finer), key=MONTHS_IN.get, default=None)
+        if period in points or step is None:
+            plan.add_direct(version, period, points.get(period, -1), period in in_required, period in in_series)
+            continue
+        expected = period.split(step)
+        parts = []
+        for p in expected:
+            if p in points:
+                part = plan.part(points[p])
+                parts.append(
+                    {**part, "period": p, "status": _judged(Target.of(version), part["value"], part["upper"])[0]}
+                )
+        row = roll_up_records(parts, expected, version, period)
+        plan.add_rolled(
+            {
+                **_identity(version, period),
+                **row,
+                "required": period in in_required,
+                "rolled_up": True,
+                "series": period in in_series,
+            }
+        )
 
 
-def _series_periods(points: dict, freq: str, evaluated: Period) -> list[Period]:
+def _identity(version: dict, period: Period) -> dict:
+    return {
+        "indicator_id": version["indicator_id"],
+        "period": period,
+        **{key: version[key] for key in ("target_op", "target_value", "target_unit", "polarity")},
+    }
+
+
+def _series_periods(points: dict, freq: str, evaluated: Period, ladders: dict | None = None) -> list[Period]:
+    """The periods of ``freq`` from the one holding the first usable measurement to the end of ``evaluated``;
+    ``ladders``: the lists already made, by first period (many series start together)."""
     usable = [period for period in points if MONTHS_IN[period.freq] <= MONTHS_IN[freq]]
     if not usable:
         return []
     current = min(usable, key=lambda p: p.start).enclosing(freq)
-    periods = []
+    if ladders is not None and (current, evaluated) in ladders:
+        return ladders[(current, evaluated)]
+    first, periods = current, []
     while current.end <= evaluated.end:
         periods.append(current)
         current = current.shift(1)
+    if ladders is not None:
+        ladders[(first, evaluated)] = periods
     return periods
 
 
@@ -178,52 +355,6 @@ def _judged(target: Target | None, value: float, upper: float = math.nan) -> tup
     if not is_missing(value) and not is_missing(upper) and target.status(upper) != status:
         status = Status.PENDING
     return status, target.margin(value), target.relative_margin(value)
-
-
-def _row(indicator: dict, period: Period, points: dict, freq: str, required: bool) -> dict:
-    op, target, unit, polarity = (indicator[k] for k in ("target_op", "target_value", "target_unit", "polarity"))
-    held = Target.of(indicator)
-    base = {
-        "indicator_id": indicator["indicator_id"],
-        "period": period,
-        "target_op": op,
-        "target_value": target,
-        "target_unit": unit,
-        "polarity": polarity,
-        "required": required,
-        "_sort": period.sort_key,
-    }
-    step = freq if MONTHS_IN[freq] < MONTHS_IN[period.freq] else None
-    if period not in points and step is None:  # a series period without value: finer data, if any, rolls up
-        finer = [p for p in points if MONTHS_IN[p.freq] < MONTHS_IN[period.freq] and period.contains(p)]
-        step = min((p.freq for p in finer), key=MONTHS_IN.get, default=None)
-    if period in points or step is None:
-        measured = points.get(period, {"value": math.nan, "numerator": math.nan, "denominator": math.nan})
-        value = measured["value"]
-        status, margin, relative = _judged(held, value, measured.get("upper", math.nan))
-        measured_count = int(not is_missing(value))
-        return {
-            **base,
-            "value": value,
-            "numerator": measured["numerator"],
-            "denominator": measured["denominator"],
-            "status": status,
-            "margin": margin,
-            "relative_margin": relative,
-            "rolled_up": False,
-            "periods_met": int(status == Status.MET),
-            "periods_expected": 1,
-            "periods_missing": 1 - measured_count,
-            "periods_measured": measured_count,
-            "missing_periods": "" if measured_count else str(period),
-        }
-    expected = period.split(step)
-    parts = [
-        {**points[p], "period": p, "status": _judged(held, points[p]["value"], points[p].get("upper", math.nan))[0]}
-        for p in expected
-        if p in points
-    ]
-    return {**base, **roll_up_records(parts, expected, indicator, period), "rolled_up": True}
 
 
 def roll_up(parts: pd.DataFrame, expected: list[Period], indicator: dict, period: Period) -> dict:

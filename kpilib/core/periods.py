@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .text import fold, strip_accents
 from .vocabulary import PERIOD_LENGTHS
@@ -101,18 +101,20 @@ class Period:
     def first_month(self) -> int:
         return (self.index - 1) * MONTHS_IN[self.freq] + 1
 
-    @property
+    # start, end and sort_key are computed once per Period: a column's Periods are shared objects (one per
+    # distinct text), compared hundreds of thousands of times in an analysis
+    @cached_property
     def start(self) -> dt.date:
         return dt.date(self.year, self.first_month, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         """The last day of the period."""
         last = self.first_month + MONTHS_IN[self.freq] - 1
         following = dt.date(self.year + last // 12, last % 12 + 1, 1)
         return following - dt.timedelta(days=1)
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[dt.date, int]:
         return (self.start, -MONTHS_IN[self.freq])
 
