@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.periods import Period, with_periods
+from ..core.periods import MONTHS_IN, Period, per_distinct, with_periods
 from ..core.schemas import SPC
 from ..core.vocabulary import Assurance, Comparator, LimitKind, Polarity, Unit, Variation, is_missing, meets
 
@@ -84,17 +84,19 @@ def limits(values, screen: bool = False, gaps=None) -> Limits:
 
 
 def _runs(flags: np.ndarray, length: int) -> np.ndarray:
-    """Mark every element of each run of True at least ``length`` long."""
-    marked = np.zeros(len(flags), dtype=bool)
-    start = None
-    for i, flag in enumerate([*flags, False]):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            if i - start >= length:
-                marked[start:i] = True
-            start = None
-    return marked
+    """Mark every element of each run of True at least ``length`` long.
+
+    >>> _runs(np.array([True, True, False, True, True, True]), 3).tolist()
+    [False, False, False, True, True, True]
+    """
+    flags = np.asarray(flags, dtype=bool)
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    marked = np.zeros(len(flags), dtype=np.int64)
+    long = (ends - starts) >= length
+    np.add.at(marked, starts[long], 1)
+    np.add.at(marked, ends[long][ends[long] < len(flags)], -1)
+    return np.cumsum(marked) > 0
 
 
 def signals(values, bounds: Limits) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -114,11 +116,15 @@ def signals(values, bounds: Limits) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         | (_compare(x, bounds.mean - 2 / 3 * (bounds.mean - bounds.lower)) < 0)
     )
     two_high, two_low = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    for i in range(n - 2):
-        window = slice(i, i + 3)
-        same_side = abs(side[window].sum()) == 3
-        if same_side and close[window].sum() >= 2:
-            (two_high if side[i] > 0 else two_low)[window] |= close[window]
+    if n >= 3:
+        # every window of 3 points in a row all on one side of the mean with at least 2 of them close
+        same_side = np.abs(side[:-2] + side[1:-1] + side[2:]) == 3
+        hits = same_side & (close[:-2].astype(int) + close[1:-1] + close[2:] >= 2)
+        high_windows, low_windows = hits & (side[:-2] > 0), hits & (side[:-2] < 0)
+        for offset in range(3):
+            end = n - 2 + offset
+            two_high[offset:end] |= high_windows & close[offset:end]
+            two_low[offset:end] |= low_windows & close[offset:end]
     return {
         "limit": (outside_high, outside_low),
         "trend": (rising, falling),
@@ -137,15 +143,26 @@ def _compare(x: np.ndarray, line: float) -> np.ndarray:
     return np.where(np.abs(x - line) <= tolerance, 0.0, np.sign(x - line))
 
 
-def _direction(fired: dict, i: int, x: np.ndarray) -> int:
-    """+1 (high), -1 (low) or 0, from the first rule in order of priority that flags point ``i``."""
+def _directions(fired: dict, x: np.ndarray) -> np.ndarray:
+    """Per point +1 (high), -1 (low) or 0, from the first rule in order of priority that flags it; a point
+    flagged both ways by that rule (the top of a rise that turns into a fall) takes the step after it."""
+    n = len(x)
+    rises_next = np.zeros(n, dtype=bool)
+    rises_next[:-1] = x[1:] > x[:-1]
+    direction = np.zeros(n, dtype=np.int64)
+    decided = np.zeros(n, dtype=bool)
     for rule in RULES:
-        high, low = fired[rule][0][i], fired[rule][1][i]
-        if high and low:  # the top of a rise that turns into a fall: the step after it decides
-            return 1 if i + 1 < len(x) and x[i + 1] > x[i] else -1
-        if high or low:
-            return 1 if high else -1
-    return 0
+        high, low = fired[rule]
+        both = high & low & ~decided
+        direction[both] = np.where(rises_next[both], 1, -1)
+        direction[high & ~low & ~decided] = 1
+        direction[low & ~high & ~decided] = -1
+        decided |= high | low
+    return direction
+
+
+# The rules that fired on a point, by the bits of RULES (1: limit, 2: trend, ...), as spc.csv writes them.
+_SIGNAL_NAMES = [";".join(sorted(r for b, r in enumerate(RULES) if code >> b & 1)) for code in range(1 << len(RULES))]
 
 
 def limit_kind(points: int) -> str:
@@ -185,30 +202,24 @@ def _classified(x: np.ndarray, polarity: str, screen: bool, gaps, baseline: int 
         bounds = limits(x, screen, gaps)
     fired = signals(x, bounds)
     better = {Polarity.HIGHER: 1, Polarity.LOWER: -1}.get(polarity, 0)
-    variation, names = [], []
-    for i in range(n):
-        side = _direction(fired, i, x)
-        if not better:
-            variation.append(
-                Variation.NEUTRAL_HIGH if side > 0 else Variation.NEUTRAL_LOW if side < 0 else Variation.COMMON_CAUSE
-            )
-        else:
-            direction = side * better
-            variation.append(
-                Variation.IMPROVEMENT
-                if direction > 0
-                else Variation.CONCERN
-                if direction < 0
-                else Variation.COMMON_CAUSE
-            )
-        names.append(";".join(sorted(rule for rule, (high, low) in fired.items() if high[i] or low[i])))
+    side = _directions(fired, x)
+    if better:
+        words = {1: Variation.IMPROVEMENT, -1: Variation.CONCERN, 0: Variation.COMMON_CAUSE}
+        side = side * better
+    else:
+        words = {1: Variation.NEUTRAL_HIGH, -1: Variation.NEUTRAL_LOW, 0: Variation.COMMON_CAUSE}
+    shown = {key: str(word) for key, word in words.items()}
+    codes = np.zeros(n, dtype=np.int64)
+    for bit, rule in enumerate(RULES):
+        high, low = fired[rule]
+        codes |= (high | low).astype(np.int64) << bit
     return {
         "mean": [bounds.mean] * n,
         "lower_limit": [bounds.lower] * n,
         "upper_limit": [bounds.upper] * n,
         "limits": [str(kind)] * n,
-        "variation": [str(v) for v in variation],
-        "signals": names,
+        "variation": [shown[d] for d in side.tolist()],
+        "signals": [_SIGNAL_NAMES[code] for code in codes.tolist()],
     }
 
 
@@ -294,33 +305,45 @@ def spc_table(
     points = _with_monthly(points, monthly, catalog)
     columns: dict[str, list] = {name: [] for name in SPC_COLUMNS}  # one frame at the end, not one per segment
     has_target = "target_value" in points
-    for indicator_id, series in points.groupby("indicator_id", sort=True):
-        polarity = catalog["polarity"].get(indicator_id, Polarity.HIGHER)
-        unit = catalog["target_unit"].get(indicator_id, "")
-        periods = list(series["period"])
-        own = by_indicator.get(indicator_id, recorded.iloc[0:0])
-        reasons = dict(zip(own["period"], own["reason"], strict=True))
-        numbers = segment_numbers(periods, list(reasons))
-        values = series["value"].to_numpy()
-        targets = series["target_value"].to_numpy() if has_target else np.full(len(values), np.nan)
-        steps = [after != before.shift(1) for before, after in itertools.pairwise(periods)]
+    points = points.sort_values("indicator_id", kind="stable")  # groupby's order, read as columns once
+    ids, all_periods = points["indicator_id"].tolist(), points["period"].tolist()
+    all_values = points["value"].to_numpy(dtype=float)
+    all_targets = points["target_value"].to_numpy(dtype=float) if has_target else np.full(len(ids), np.nan)
+    # a step between two points is a gap unless the second is the period right after the first
+    places = per_distinct(all_periods, lambda p: (p.freq, p.year * (12 // MONTHS_IN[p.freq]) + p.index))
+    polarities, units = catalog["polarity"].to_dict(), catalog["target_unit"].to_dict()
+    first = 0
+    for indicator_id, group in itertools.groupby(ids):
+        size_of_series = sum(1 for _ in group)
+        chosen_rows = slice(first, first + size_of_series)
+        first += size_of_series
+        polarity = polarities.get(indicator_id, Polarity.HIGHER)
+        unit = units.get(indicator_id, "")
+        periods = all_periods[chosen_rows]
+        own = by_indicator.get(indicator_id)
+        reasons = dict(zip(own["period"], own["reason"], strict=True)) if own is not None else {}
+        numbers = segment_numbers(periods, list(reasons)) if reasons else [0] * len(periods)
+        values, targets = all_values[chosen_rows], all_targets[chosen_rows]
+        place = places[chosen_rows]
+        steps = [not (f1 == f0 and n1 == n0 + 1) for (f0, n0), (f1, n1) in itertools.pairwise(place)]
         for number in sorted(set(numbers)):
             chosen = np.array(numbers) == number
             own_steps = [gap for gap, a, b in zip(steps, numbers, numbers[1:], strict=False) if a == b == number]
             chart = _classified(values[chosen], polarity, screen, own_steps, baseline)
             size = len(chart["variation"])
-            first = next(p for p, n in zip(periods, numbers, strict=True) if n == number)
+            start = next(p for p, n in zip(periods, numbers, strict=True) if n == number)
             columns["indicator_id"] += [indicator_id] * size
             columns["period"] += [p for p, c in zip(periods, chosen, strict=True) if c]
-            columns["value"] += list(values[chosen])
+            columns["value"] += values[chosen].tolist()
             columns["mean"] += chart["mean"]
-            columns["lower_limit"] += [within_unit(v, unit) for v in chart["lower_limit"]]
-            columns["upper_limit"] += [within_unit(v, unit) for v in chart["upper_limit"]]
+            # one limit per segment: shown within what the unit allows
+            columns["lower_limit"] += [within_unit(chart["lower_limit"][0], unit)] * size
+            columns["upper_limit"] += [within_unit(chart["upper_limit"][0], unit)] * size
             for name in ("limits", "variation", "signals"):
                 columns[name] += chart[name]
             columns["segment"] += [number] * size
-            columns["change"] += [_change_at(first, reasons) if i == 0 and number else "" for i in range(size)]
-            columns["target_value"] += list(targets[chosen])
+            columns["change"] += [_change_at(start, reasons) if i == 0 and number else "" for i in range(size)]
+            columns["target_value"] += targets[chosen].tolist()
     if not columns["indicator_id"]:
         return pd.DataFrame(columns=SPC_COLUMNS)
     return pd.DataFrame(columns)[SPC_COLUMNS]
