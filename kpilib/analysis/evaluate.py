@@ -24,7 +24,7 @@ from ..core.workdays import milan_today
 from ..core.writes import write_one
 from ..measurements.ingest import read_measurements
 from .changes import read_changes
-from .evaluation import evaluate
+from .evaluation import evaluate_periods
 from .history import results_by_year
 from .nonconformities import nonconformities, read_register, reference_date, validate_register
 from .opportunities import find_opportunities
@@ -148,12 +148,11 @@ def analyse(
     history = versions[versions["indicator_id"].isin(indicators["indicator_id"])]
     known = newest(versions)
     bounds = EVENT_BOUNDS.read(paths.event_bounds, missing_ok=True)
-    evaluation = evaluate(history, measurements, evaluated, bounds=bounds)
+    evaluation, previous = evaluate_periods(history, measurements, [evaluated, evaluated.shift(-1)], bounds)
     changes, change_rejects = read_changes(paths.changes_dir, known, paths.relative)
     monthly = EVENT_MONTHLY.read(paths.event_monthly, missing_ok=True)
     monthly = monthly[[m.end <= evaluated.end for m in monthly["period"]]] if len(monthly) else monthly
     spc = spc_table(evaluation, indicators, changes, options.screen, options.baseline, monthly)
-    previous = evaluate(history, measurements, evaluated.shift(-1), bounds=bounds)
     summary = summarize(indicators, evaluation, spc, evaluated, previous)
     declared = measurements[measurements["value"].isna()]
     opportunities = find_opportunities(

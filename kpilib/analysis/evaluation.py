@@ -112,18 +112,37 @@ def evaluate(
     the rows holding a measurement as it is, nearly all of them, are then judged for the whole
     frame at once, and only the periods rolled up from shorter ones are computed one by one.
     """
-    measurements = with_upper_bounds(with_periods(measurements), bounds)
-    figures = {name: measurements[name].to_numpy(dtype=float, na_value=math.nan) for name in _MEASURED}
-    # where each indicator's measurement of each period is (of two rows for one period, the later counts)
-    by_indicator: dict[str, dict[Period, int]] = {}
-    ids, measured_periods = measurements["indicator_id"].tolist(), measurements["period"].tolist()
-    for position, (indicator_id, period) in enumerate(zip(ids, measured_periods, strict=True)):
-        by_indicator.setdefault(indicator_id, {})[period] = position
-    plan = _Plan(figures)
+    return _evaluate(versions_by_indicator(indicators), _Measured(measurements, bounds), evaluated, also_required_by)
+
+
+def evaluate_periods(
+    indicators: pd.DataFrame, measurements: pd.DataFrame, evaluated: list[Period], bounds: pd.DataFrame | None = None
+) -> list[pd.DataFrame]:
+    """:func:`evaluate` of each period of ``evaluated`` (the analysis: P and the period before it), the
+    catalog and the measurements read once for all of them."""
+    versions, measured = versions_by_indicator(indicators), _Measured(measurements, bounds)
+    return [_evaluate(versions, measured, period, ()) for period in evaluated]
+
+
+class _Measured:
+    """The measurements as the evaluation reads them: figures as arrays, and where each indicator's
+    measurement of each period is (of two rows for one period, the later counts)."""
+
+    def __init__(self, measurements: pd.DataFrame, bounds: pd.DataFrame | None):
+        measurements = with_upper_bounds(with_periods(measurements), bounds)
+        self.figures = {name: measurements[name].to_numpy(dtype=float, na_value=math.nan) for name in _MEASURED}
+        self.by_indicator: dict[str, dict[str, tuple[Period, int]]] = {}  # keyed by period text: str hashes in C
+        ids, measured_periods = measurements["indicator_id"].tolist(), measurements["period"].tolist()
+        for position, (indicator_id, period) in enumerate(zip(ids, measured_periods, strict=True)):
+            self.by_indicator.setdefault(indicator_id, {})[period.text] = (period, position)
+
+
+def _evaluate(versions_of: list[list[dict]], measured: _Measured, evaluated: Period, others: tuple) -> pd.DataFrame:
+    plan = _Plan(measured.figures)
     ladders: dict = {}
-    for versions in versions_by_indicator(indicators):
-        own = by_indicator.get(versions[0]["indicator_id"], {})
-        _plan_rows(plan, versions, own, evaluated, also_required_by, ladders)
+    for versions in versions_of:
+        own = measured.by_indicator.get(versions[0]["indicator_id"], {})
+        _plan_rows(plan, versions, own, evaluated, others, ladders)
     frames = [frame for frame in (plan.direct_frame(), plan.rolled_frame()) if frame is not None]
     if not frames:
         return pd.DataFrame(columns=EVALUATION_COLUMNS)
@@ -156,17 +175,6 @@ class _Plan:
             self.version_number[key] = len(self.versions)
             self.versions.append(version)
         return self.version_number[key]
-
-    def add_direct(self, version: dict, period: Period, position: int, required: bool, series: bool) -> None:
-        columns = self.direct
-        columns["indicator_id"].append(version["indicator_id"])
-        columns["period"].append(period)
-        columns["version"].append(self.number_of(version))
-        columns["position"].append(position)
-        columns["required"].append(required)
-        columns["series"].append(series)
-        columns["_made"].append(self.made)
-        self.made += 1
 
     def add_rolled(self, row: dict) -> None:
         self.rolled.append({**row, "_made": self.made})
@@ -273,35 +281,50 @@ def _plan_rows(
 ) -> None:
     """Decide one indicator's rows (its series and required periods), each held against the version of the
     catalog in force at its end; periods in which no version is in force are left out. ``measured``: the
-    indicator's measurements, period -> position in the measurements."""
+    indicator's measurements, period text -> (period, position in the measurements)."""
     indicator = versions[-1]
     end = evaluated.end
-    points = {period: position for period, position in measured.items() if period.end <= end}
-    freq = series_freq(indicator, list(points), evaluated)
-    series = _series_periods(points, freq, evaluated, ladders)
+    points = {text: found for text, found in measured.items() if found[0].end <= end}
+    point_periods = [period for period, _ in points.values()]
+    freq = series_freq(indicator, point_periods, evaluated)
+    series, in_series = _series_ladder(point_periods, freq, evaluated, ladders)
     required = required_periods(indicator, evaluated, freq)
-    extra = {period for other in others for period in required_periods(indicator, other, freq)}
-    in_series, in_required = set(series), set(required)
-    by_year: dict[int, dict | None] = {}
-    for period in sorted(in_series | in_required | extra, key=lambda p: p.sort_key):
+    extra = [period for other in others for period in required_periods(indicator, other, freq)]
+    in_required = {period.text for period in required}
+    chosen = {period.text: period for period in (*series, *required, *extra)}
+    ordered = series if len(chosen) == len(series) else sorted(chosen.values(), key=lambda p: p.sort_key)
+    by_year: dict[int, tuple[dict, int] | None] = {}
+    columns, made = plan.direct, plan.made
+    for period in ordered:
         year = period.end.year
         if year not in by_year:
-            by_year[year] = version_at(versions, period)
-        version = by_year[year]
-        if version is None:
+            version = version_at(versions, period)
+            by_year[year] = (version, plan.number_of(version)) if version is not None else None
+        if by_year[year] is None:
             continue
+        version, number = by_year[year]
+        text = period.text
+        hit = points.get(text)
         step = freq if MONTHS_IN[freq] < MONTHS_IN[period.freq] else None
-        if period not in points and step is None:  # a series period without value: finer data, if any, rolls up
-            finer = [p for p in points if MONTHS_IN[p.freq] < MONTHS_IN[period.freq] and period.contains(p)]
+        if hit is None and step is None:  # a series period without value: finer data, if any, rolls up
+            finer = [p for p in point_periods if MONTHS_IN[p.freq] < MONTHS_IN[period.freq] and period.contains(p)]
             step = min((p.freq for p in finer), key=MONTHS_IN.get, default=None)
-        if period in points or step is None:
-            plan.add_direct(version, period, points.get(period, -1), period in in_required, period in in_series)
+        if hit is not None or step is None:
+            columns["indicator_id"].append(version["indicator_id"])
+            columns["period"].append(period)
+            columns["version"].append(number)
+            columns["position"].append(hit[1] if hit is not None else -1)
+            columns["required"].append(text in in_required)
+            columns["series"].append(text in in_series)
+            columns["_made"].append(made)
+            made += 1
             continue
+        plan.made = made
         expected = period.split(step)
         parts = []
         for p in expected:
-            if p in points:
-                part = plan.part(points[p])
+            if p.text in points:
+                part = plan.part(points[p.text][1])
                 parts.append(
                     {**part, "period": p, "status": _judged(Target.of(version), part["value"], part["upper"])[0]}
                 )
@@ -310,11 +333,13 @@ def _plan_rows(
             {
                 **_identity(version, period),
                 **row,
-                "required": period in in_required,
+                "required": text in in_required,
                 "rolled_up": True,
-                "series": period in in_series,
+                "series": text in in_series,
             }
         )
+        made = plan.made
+    plan.made = made
 
 
 def _identity(version: dict, period: Period) -> dict:
@@ -325,22 +350,21 @@ def _identity(version: dict, period: Period) -> dict:
     }
 
 
-def _series_periods(points: dict, freq: str, evaluated: Period, ladders: dict | None = None) -> list[Period]:
-    """The periods of ``freq`` from the one holding the first usable measurement to the end of ``evaluated``;
-    ``ladders``: the lists already made, by first period (many series start together)."""
+def _series_ladder(points: list[Period], freq: str, evaluated: Period, ladders: dict) -> tuple[list, set]:
+    """The periods of ``freq`` from the one holding the first usable measurement to the end of ``evaluated``,
+    and their texts; ``ladders``: those already made, by first period (many series start together)."""
     usable = [period for period in points if MONTHS_IN[period.freq] <= MONTHS_IN[freq]]
     if not usable:
-        return []
-    current = min(usable, key=lambda p: p.start).enclosing(freq)
-    if ladders is not None and (current, evaluated) in ladders:
-        return ladders[(current, evaluated)]
-    first, periods = current, []
-    while current.end <= evaluated.end:
-        periods.append(current)
-        current = current.shift(1)
-    if ladders is not None:
-        ladders[(first, evaluated)] = periods
-    return periods
+        return [], set()
+    first = min(usable, key=lambda p: p.start).enclosing(freq)
+    key = (first.text, evaluated.text)
+    if key not in ladders:
+        current, periods = first, []
+        while current.end <= evaluated.end:
+            periods.append(current)
+            current = current.shift(1)
+        ladders[key] = (periods, {period.text for period in periods})
+    return ladders[key]
 
 
 def _judged(target: Target | None, value: float, upper: float = math.nan) -> tuple[str, float, float]:

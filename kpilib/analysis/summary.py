@@ -100,9 +100,9 @@ def summarize(
 def _required_rows(evaluation: pd.DataFrame, wanted: dict[str, list[Period]]) -> dict[str, list[dict]]:
     """The evaluation rows of each indicator's ``wanted`` periods as records, by indicator, in the evaluation's
     order (an evaluation always has the rows its period requires)."""
-    keys = {(indicator_id, period) for indicator_id, chosen in wanted.items() for period in chosen}
-    ids, found_periods = evaluation["indicator_id"].tolist(), evaluation["period"].tolist()
-    positions = [n for n, key in enumerate(zip(ids, found_periods, strict=True)) if key in keys]
+    keys = {(indicator_id, str(period)) for indicator_id, chosen in wanted.items() for period in chosen}
+    ids, texts = evaluation["indicator_id"].tolist(), per_distinct(evaluation["period"].tolist(), str)
+    positions = [n for n, key in enumerate(zip(ids, texts, strict=True)) if key in keys]
     found: dict[str, list[dict]] = {}
     for row in records_of(evaluation.iloc[positions]):
         found.setdefault(row["indicator_id"], []).append(row)

@@ -285,10 +285,19 @@ def with_periods(frame, *columns: str):
     [Period('2025-S1'), '']
     """
     wanted = [c for c in columns or ("period",) if c in frame.columns]
-    pending = [c for c in wanted if not all(isinstance(v, Period) or v == "" for v in frame[c])]
+    pending = [c for c in wanted if not _all_periods(frame[c].tolist())]
     if not pending:
         return frame
     return frame.assign(**{c: periods_or_blank(frame[c]) for c in pending})
+
+
+def _all_periods(values: list) -> bool:
+    """Whether every value is a Period or blank (``""``): by the values' types, for a column of a hundred
+    thousand rows."""
+    kinds = set(map(type, values))
+    if kinds <= {Period}:
+        return True
+    return kinds <= {Period, str} and all(type(v) is Period or v == "" for v in values)
 
 
 def periods_or_blank(values) -> list:
@@ -298,11 +307,13 @@ def periods_or_blank(values) -> list:
 
 
 def per_distinct(values: Iterable, function) -> list:
-    """``function`` of each value, computed once per distinct value: a column of a few dozen periods
-    repeated over a hundred thousand rows costs a few dozen calls.
+    """``function`` of each value, computed once per distinct value object: a column of a few dozen
+    periods (one object per distinct text, as the readers make them) repeated over a hundred thousand
+    rows costs a few dozen calls.
 
     >>> per_distinct(periods(["2025-01", "2025-08", "2025-01"]), Period(2025, "semester", 1).contains)
     [True, False, True]
     """
-    found: dict = {}
-    return [found[v] if v in found else found.setdefault(v, function(v)) for v in values]
+    values = list(values)  # held, so that no value's id is reused while the cache keys on it
+    found: dict[int, object] = {}  # by identity: a Period's own hash is Python code, id()'s is not
+    return [found[id(v)] if id(v) in found else found.setdefault(id(v), function(v)) for v in values]

@@ -283,14 +283,18 @@ def _typed(values: pd.Series, kind: str) -> pd.Series:
     if kind == "boolean":
         words = values.astype(str).str.strip().str.lower()
         return words.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
+    import numpy as np
+
     from .files import undefuse
 
-    text = values.astype(object).where(values.notna(), "").astype(str).map(undefuse)
+    # each distinct text read once: a column of a hundred thousand rows holds a few dozen periods or offices
+    codes, distinct = pd.factorize(values)  # a missing cell: code -1, read as ""
+    texts = [undefuse(str(value)) for value in distinct] + [""]
     if kind == "period":
         from .periods import periods_or_blank
 
-        return pd.Series(periods_or_blank(text), index=values.index, dtype=object)
-    return text
+        return pd.Series(np.array(periods_or_blank(texts), dtype=object)[codes], index=values.index, dtype=object)
+    return pd.Series(np.array(texts, dtype=object)[codes], index=values.index, dtype="str")
 
 
 def column_table(schema: Schema) -> list[tuple[str, str]]:
