@@ -83,42 +83,64 @@ def limits(values, screen: bool = False, gaps=None) -> Limits:
     return Limits(mean, mean - LIMIT_FACTOR * moving_range, mean + LIMIT_FACTOR * moving_range, moving_range)
 
 
-def _runs(flags: np.ndarray, length: int) -> np.ndarray:
-    """Mark every element of each run of True at least ``length`` long.
+def _runs(flags: np.ndarray, length: int, first: np.ndarray | None = None) -> np.ndarray:
+    """Mark every element of each run of True at least ``length`` long; ``first``: where a new segment
+    starts (a run never crosses into another segment).
 
     >>> _runs(np.array([True, True, False, True, True, True]), 3).tolist()
     [False, False, False, True, True, True]
+    >>> _runs(np.array([True, True, True]), 3, first=np.array([True, False, True])).tolist()
+    [False, False, False]
     """
     flags = np.asarray(flags, dtype=bool)
-    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    marked = np.zeros(len(flags), dtype=np.int64)
+    n = len(flags)
+    if not n:
+        return flags
+    before, after = np.ones(n, dtype=bool), np.ones(n, dtype=bool)  # the run cannot go on before / after
+    before[1:], after[:-1] = ~flags[:-1], ~flags[1:]
+    if first is not None:
+        before |= first
+        after[:-1] |= first[1:]
+    starts, ends = np.flatnonzero(flags & before), np.flatnonzero(flags & after) + 1
     long = (ends - starts) >= length
+    marked = np.zeros(n + 1, dtype=np.int64)
     np.add.at(marked, starts[long], 1)
-    np.add.at(marked, ends[long][ends[long] < len(flags)], -1)
-    return np.cumsum(marked) > 0
+    np.add.at(marked, ends[long], -1)
+    return np.cumsum(marked[:-1]) > 0
 
 
 def signals(values, bounds: Limits) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """For each rule, the points it flags ``(high, low)``: above or rising, versus below or falling."""
     x = np.asarray(values, dtype=float)
+    first = np.zeros(len(x), dtype=bool)
+    first[:1] = True
+    line = np.ones(len(x))
+    return _rules(x, first, bounds.mean * line, bounds.lower * line, bounds.upper * line)
+
+
+def _rules(
+    x: np.ndarray, first: np.ndarray, mean: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """:func:`signals` of many segments at once: ``x`` their points one after the other, ``first`` where each
+    segment starts, ``mean``, ``lower`` and ``upper`` each point's segment lines. No rule looks across segments."""
     n = len(x)
-    side = _compare(x, bounds.mean)
+    side = _compare(x, mean)
+    within = ~first[1:]  # the step from point i to i + 1 stays inside a segment
+    steps = np.diff(x)
     rising, falling = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     # a trend of 7 points is 6 consecutive steps the same way; mark the points they join
-    for steps, marks in ((np.diff(x) > 0, rising), (np.diff(x) < 0, falling)):
-        run = _runs(steps, TREND_LENGTH - 1)
+    for moving, marks in ((within & (steps > 0), rising), (within & (steps < 0), falling)):
+        run = _runs(moving, TREND_LENGTH - 1)
         marks[1:] |= run
         marks[:-1] |= run
-    outside_high, outside_low = _compare(x, bounds.upper) > 0, _compare(x, bounds.lower) < 0
+    outside_high, outside_low = _compare(x, upper) > 0, _compare(x, lower) < 0
     close = ~(outside_high | outside_low) & (
-        (_compare(x, bounds.mean + 2 / 3 * (bounds.upper - bounds.mean)) > 0)
-        | (_compare(x, bounds.mean - 2 / 3 * (bounds.mean - bounds.lower)) < 0)
+        (_compare(x, mean + 2 / 3 * (upper - mean)) > 0) | (_compare(x, mean - 2 / 3 * (mean - lower)) < 0)
     )
     two_high, two_low = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if n >= 3:
-        # every window of 3 points in a row all on one side of the mean with at least 2 of them close
-        same_side = np.abs(side[:-2] + side[1:-1] + side[2:]) == 3
+        # every window of 3 points in a row of one segment, all on one side of the mean, at least 2 of them close
+        same_side = (np.abs(side[:-2] + side[1:-1] + side[2:]) == 3) & within[:-1] & within[1:]
         hits = same_side & (close[:-2].astype(int) + close[1:-1] + close[2:] >= 2)
         high_windows, low_windows = hits & (side[:-2] > 0), hits & (side[:-2] < 0)
         for offset in range(3):
@@ -129,26 +151,30 @@ def signals(values, bounds: Limits) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         "limit": (outside_high, outside_low),
         "trend": (rising, falling),
         "two_of_three": (two_high, two_low),
-        "run": (_runs(side > 0, RUN_LENGTH), _runs(side < 0, RUN_LENGTH)),
+        "run": (_runs(side > 0, RUN_LENGTH, first), _runs(side < 0, RUN_LENGTH, first)),
     }
 
 
-def _compare(x: np.ndarray, line: float) -> np.ndarray:
-    """-1, 0 or +1 per value: below, on (within a billionth of the line's size) or above ``line``.
+def _compare(x: np.ndarray, line) -> np.ndarray:
+    """-1, 0 or +1 per value: below, on (within a billionth of the line's size) or above ``line`` (one line,
+    or one per value).
 
     >>> _compare(np.array([97.7, 97.8, 97.6]), 97.69999999999999).tolist()
     [0.0, 1.0, -1.0]
     """
-    tolerance = 1e-9 * max(1.0, abs(line))
+    tolerance = 1e-9 * np.maximum(1.0, np.abs(line))
     return np.where(np.abs(x - line) <= tolerance, 0.0, np.sign(x - line))
 
 
-def _directions(fired: dict, x: np.ndarray) -> np.ndarray:
+def _directions(fired: dict, x: np.ndarray, first: np.ndarray | None = None) -> np.ndarray:
     """Per point +1 (high), -1 (low) or 0, from the first rule in order of priority that flags it; a point
-    flagged both ways by that rule (the top of a rise that turns into a fall) takes the step after it."""
+    flagged both ways by that rule (the top of a rise that turns into a fall) takes the step after it, inside
+    its segment (``first``: where each segment starts)."""
     n = len(x)
     rises_next = np.zeros(n, dtype=bool)
     rises_next[:-1] = x[1:] > x[:-1]
+    if first is not None:
+        rises_next[:-1] &= ~first[1:]
     direction = np.zeros(n, dtype=np.int64)
     decided = np.zeros(n, dtype=bool)
     for rule in RULES:
@@ -184,42 +210,82 @@ def classify(values, polarity: str, screen: bool = False, gaps=None, baseline: i
 def _classified(x: np.ndarray, polarity: str, screen: bool, gaps, baseline: int | None) -> dict:
     """:func:`classify` as columns: the segment's mean, limits and their kind, and per point its variation
     and signals."""
+    x = np.asarray(x, dtype=float)
+    steps = np.zeros(max(len(x) - 1, 0), dtype=bool) if gaps is None else np.asarray(list(gaps), dtype=bool)
+    found = _charts(x, [(0, len(x))], [polarity], steps, screen, baseline, no_gaps=gaps is None)
+    return {name: found[name] for name in ("mean", "lower_limit", "upper_limit", "limits", "variation", "signals")}
+
+
+# A point's variation by its chart's polarity (1 higher is better, -1 lower, 0 none) and its direction.
+_VARIATION_WORDS = {
+    (better, side): str(
+        (
+            Variation.IMPROVEMENT
+            if side * better > 0
+            else Variation.CONCERN
+            if side * better < 0
+            else Variation.COMMON_CAUSE
+        )
+        if better
+        else (Variation.NEUTRAL_HIGH if side > 0 else Variation.NEUTRAL_LOW if side < 0 else Variation.COMMON_CAUSE)
+    )
+    for better in (1, -1, 0)
+    for side in (1, -1, 0)
+}
+
+
+def _charts(
+    x: np.ndarray,
+    segments: list[tuple[int, int]],
+    polarities: list[str],
+    gaps: np.ndarray,
+    screen: bool,
+    baseline: int | None,
+    no_gaps: bool = False,
+) -> dict[str, list]:
+    """The XmR charts of many segments at once. ``x``: their points one after the other; ``segments``: each
+    one's ``(start, end)`` positions; ``polarities``: each one's; ``gaps``: per step between consecutive
+    points, whether a period is missing there. Limits are computed segment by segment (as
+    :func:`limits`), the rules over every segment together (:func:`_rules`)."""
     n = len(x)
-    fixed = baseline is not None and n > baseline
-    kind = limit_kind(baseline if fixed else n)
-    if not kind:
-        return {
-            "mean": [math.nan] * n,
-            "lower_limit": [math.nan] * n,
-            "upper_limit": [math.nan] * n,
-            "limits": [""] * n,
-            "variation": [""] * n,
-            "signals": [""] * n,
-        }
-    if fixed:
-        bounds = limits(x[:baseline], screen, None if gaps is None else list(gaps)[: baseline - 1])
-    else:
-        bounds = limits(x, screen, gaps)
-    fired = signals(x, bounds)
-    better = {Polarity.HIGHER: 1, Polarity.LOWER: -1}.get(polarity, 0)
-    side = _directions(fired, x)
-    if better:
-        words = {1: Variation.IMPROVEMENT, -1: Variation.CONCERN, 0: Variation.COMMON_CAUSE}
-        side = side * better
-    else:
-        words = {1: Variation.NEUTRAL_HIGH, -1: Variation.NEUTRAL_LOW, 0: Variation.COMMON_CAUSE}
-    shown = {key: str(word) for key, word in words.items()}
-    codes = np.zeros(n, dtype=np.int64)
-    for bit, rule in enumerate(RULES):
-        high, low = fired[rule]
-        codes |= (high | low).astype(np.int64) << bit
+    mean, lower, upper = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    kinds, first, charted, better = [""] * n, np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, int)
+    for (start, end), polarity in zip(segments, polarities, strict=True):
+        size = end - start
+        fixed = baseline is not None and size > baseline
+        kind = limit_kind(baseline if fixed else size)
+        if not kind:
+            continue
+        basis = slice(start, start + baseline) if fixed else slice(start, end)
+        between = None if no_gaps else gaps[basis.start : basis.stop - 1]
+        bounds = limits(x[basis], screen, between)
+        mean[start:end], lower[start:end], upper[start:end] = bounds.mean, bounds.lower, bounds.upper
+        kinds[start:end] = [str(kind)] * size
+        first[start], charted[start:end] = True, True
+        better[start:end] = {Polarity.HIGHER: 1, Polarity.LOWER: -1}.get(polarity, 0)
+    variation, names = [""] * n, [""] * n
+    if charted.any():
+        where = np.flatnonzero(charted)
+        on = {name: line[where] for name, line in (("mean", mean), ("lower", lower), ("upper", upper))}
+        values, starts = x[where], first[where]
+        fired = _rules(values, starts, on["mean"], on["lower"], on["upper"])
+        side = _directions(fired, values, starts)
+        codes = np.zeros(len(where), dtype=np.int64)
+        for bit, rule in enumerate(RULES):
+            high, low = fired[rule]
+            codes |= (high | low).astype(np.int64) << bit
+        for position, way, code, polar in zip(
+            where.tolist(), side.tolist(), codes.tolist(), better[where].tolist(), strict=True
+        ):
+            variation[position] = _VARIATION_WORDS[(polar, way)]
+            names[position] = _SIGNAL_NAMES[code]
     return {
-        "mean": [bounds.mean] * n,
-        "lower_limit": [bounds.lower] * n,
-        "upper_limit": [bounds.upper] * n,
-        "limits": [str(kind)] * n,
-        "variation": [shown[d] for d in side.tolist()],
-        "signals": [_SIGNAL_NAMES[code] for code in codes.tolist()],
+        "mean": mean.tolist(),
+        "lower_limit": lower.tolist(),
+        "upper_limit": upper.tolist(),
+        "limits": kinds,
+        "variation": variation,
+        "signals": names,
     }
 
 
@@ -303,49 +369,51 @@ def spc_table(
     by_indicator = {key: group for key, group in recorded.groupby("indicator_id")}
     points = evaluation[evaluation["series"].astype(bool) & evaluation["value"].notna()]
     points = _with_monthly(points, monthly, catalog)
-    columns: dict[str, list] = {name: [] for name in SPC_COLUMNS}  # one frame at the end, not one per segment
+    if points.empty:
+        return pd.DataFrame(columns=SPC_COLUMNS)
     has_target = "target_value" in points
     points = points.sort_values("indicator_id", kind="stable")  # groupby's order, read as columns once
     ids, all_periods = points["indicator_id"].tolist(), points["period"].tolist()
-    all_values = points["value"].to_numpy(dtype=float)
-    all_targets = points["target_value"].to_numpy(dtype=float) if has_target else np.full(len(ids), np.nan)
+    values = points["value"].to_numpy(dtype=float)
+    targets = points["target_value"].to_numpy(dtype=float) if has_target else np.full(len(ids), np.nan)
     # a step between two points is a gap unless the second is the period right after the first
     places = per_distinct(all_periods, lambda p: (p.freq, p.year * (12 // MONTHS_IN[p.freq]) + p.index))
+    gaps = np.array([not (f1 == f0 and n1 == n0 + 1) for (f0, n0), (f1, n1) in itertools.pairwise(places)], dtype=bool)
     polarities, units = catalog["polarity"].to_dict(), catalog["target_unit"].to_dict()
+    segments, segment_polarity, segment_unit = [], [], []
+    numbers, changes_at = [0] * len(ids), [""] * len(ids)
     first = 0
     for indicator_id, group in itertools.groupby(ids):
-        size_of_series = sum(1 for _ in group)
-        chosen_rows = slice(first, first + size_of_series)
-        first += size_of_series
-        polarity = polarities.get(indicator_id, Polarity.HIGHER)
-        unit = units.get(indicator_id, "")
-        periods = all_periods[chosen_rows]
+        end = first + sum(1 for _ in group)
         own = by_indicator.get(indicator_id)
         reasons = dict(zip(own["period"], own["reason"], strict=True)) if own is not None else {}
-        numbers = segment_numbers(periods, list(reasons)) if reasons else [0] * len(periods)
-        values, targets = all_values[chosen_rows], all_targets[chosen_rows]
-        place = places[chosen_rows]
-        steps = [not (f1 == f0 and n1 == n0 + 1) for (f0, n0), (f1, n1) in itertools.pairwise(place)]
-        for number in sorted(set(numbers)):
-            chosen = np.array(numbers) == number
-            own_steps = [gap for gap, a, b in zip(steps, numbers, numbers[1:], strict=False) if a == b == number]
-            chart = _classified(values[chosen], polarity, screen, own_steps, baseline)
-            size = len(chart["variation"])
-            start = next(p for p, n in zip(periods, numbers, strict=True) if n == number)
-            columns["indicator_id"] += [indicator_id] * size
-            columns["period"] += [p for p, c in zip(periods, chosen, strict=True) if c]
-            columns["value"] += values[chosen].tolist()
-            columns["mean"] += chart["mean"]
-            # one limit per segment: shown within what the unit allows
-            columns["lower_limit"] += [within_unit(chart["lower_limit"][0], unit)] * size
-            columns["upper_limit"] += [within_unit(chart["upper_limit"][0], unit)] * size
-            for name in ("limits", "variation", "signals"):
-                columns[name] += chart[name]
-            columns["segment"] += [number] * size
-            columns["change"] += [_change_at(start, reasons) if i == 0 and number else "" for i in range(size)]
-            columns["target_value"] += targets[chosen].tolist()
-    if not columns["indicator_id"]:
-        return pd.DataFrame(columns=SPC_COLUMNS)
+        series_numbers = segment_numbers(all_periods[first:end], list(reasons)) if reasons else [0] * (end - first)
+        numbers[first:end] = series_numbers
+        # segments are runs of equal numbers (periods in order, changes counted up to each start)
+        start = first
+        for number, run in itertools.groupby(series_numbers):
+            stop = start + sum(1 for _ in run)
+            segments.append((start, stop))
+            segment_polarity.append(polarities.get(indicator_id, Polarity.HIGHER))
+            segment_unit.append(units.get(indicator_id, ""))
+            if number:
+                changes_at[start] = _change_at(all_periods[start], reasons)
+            start = stop
+        first = end
+    found = _charts(values, segments, segment_polarity, gaps, screen, baseline)
+    lower, upper = found["lower_limit"], found["upper_limit"]
+    for (start, stop), unit in zip(segments, segment_unit, strict=True):  # shown within what the unit allows
+        lower[start:stop] = [within_unit(lower[start], unit)] * (stop - start)
+        upper[start:stop] = [within_unit(upper[start], unit)] * (stop - start)
+    columns = {
+        "indicator_id": ids,
+        "period": all_periods,
+        "value": values.tolist(),
+        **{name: found[name] for name in ("mean", "lower_limit", "upper_limit", "limits", "variation", "signals")},
+        "segment": numbers,
+        "change": changes_at,
+        "target_value": targets.tolist(),
+    }
     return pd.DataFrame(columns)[SPC_COLUMNS]
 
 

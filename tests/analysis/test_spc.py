@@ -249,6 +249,52 @@ def test_a_recorded_change_starts_a_segment_with_its_own_limits():
     assert (unbroken["variation"] != "common_cause").sum() >= 12
 
 
+@pytest.mark.parametrize("screen, baseline", [(False, None), (True, None), (False, 8)])
+def test_the_whole_table_at_once_charts_each_segment_as_classify_charts_it_alone(screen, baseline):
+    """spc_table judges every series and segment in one pass: no rule may reach across an indicator or a
+    recorded change, so each segment must come out as classify gives it on its own."""
+    from kpilib.analysis.spc import spc_table
+    from kpilib.core.periods import parse_period
+
+    rng = np.random.default_rng(23)
+    months = [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in range(36)]
+    rows, expected = [], []
+    for number, polarity in enumerate(["higher", "lower", "", "higher"]):
+        kept = sorted(rng.choice(36, size=30, replace=False))  # missing months: gaps in the moving range
+        trend = np.linspace(0, 12, 30) if number == 3 else np.zeros(30)  # runs and trends to find
+        values = np.round(rng.normal(50, 4, 30) + trend, 1)
+        rows += [{"indicator_id": f"kpi-{number}", "period": months[k], "value": v} for k, v in zip(kept, values)]
+        expected.append((f"kpi-{number}", polarity, [months[k] for k in kept], values))
+    # a series ending in a rise above its mean, then one starting with the same: together they would make a
+    # run and a trend; apart (another indicator, or after a recorded change), neither has one
+    tail, head = [5.0] * 8 + [6.0, 7.0, 8.0, 9.0], [10.0, 11.0, 12.0, 13.0] + [5.0] * 8
+    for indicator_id, values in (("kpi-4", tail), ("kpi-5", head), ("kpi-6", tail + head)):
+        rows += [{"indicator_id": indicator_id, "period": months[k], "value": v} for k, v in enumerate(values)]
+        expected.append((indicator_id, "higher", months[: len(values)], np.array(values)))
+    evaluation = pd.DataFrame(rows).assign(series=True)
+    indicators = pd.DataFrame(
+        {"indicator_id": [e[0] for e in expected], "polarity": [e[1] for e in expected], "target_unit": "number"}
+    )
+    changes = pd.DataFrame(
+        {"indicator_id": ["kpi-0", "kpi-3", "kpi-6"], "period": ["2023-06", "2023-02", "2023-01"], "reason": "x"}
+    )
+    table = spc_table(evaluation, indicators, changes, screen=screen, baseline=baseline)
+    segments = 0
+    for indicator_id, polarity, periods, values in expected:
+        own = table[table["indicator_id"] == indicator_id]
+        for _, segment in own.groupby("segment"):
+            segments += 1
+            chosen = [str(p) for p in segment["period"]]
+            places = [parse_period(p) for p in chosen]
+            gaps = [after != before.shift(1) for before, after in zip(places, places[1:])]
+            alone = classify(values[[periods.index(p) for p in chosen]], polarity, screen, gaps, baseline)
+            pd.testing.assert_frame_equal(
+                segment[["variation", "signals", "limits", "mean"]].reset_index(drop=True),
+                alone[["variation", "signals", "limits", "mean"]],
+            )
+    assert segments == 10 and set(table["variation"]) - {"common_cause"}  # some special causes were judged
+
+
 def test_the_peer_cases_through_kpi_ingest_and_kpi_evaluate(root):
     """NHSRplotthedots' opposite-sides case (issue 143) and its limits, from a delivered file to spc.csv."""
     from kpilib.cli import main
