@@ -1,5 +1,7 @@
 """XmR limits, the four special-cause rules and assurance, on examples computed by hand."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -263,7 +265,10 @@ def test_the_whole_table_at_once_charts_each_segment_as_classify_charts_it_alone
         kept = sorted(rng.choice(36, size=30, replace=False))  # missing months: gaps in the moving range
         trend = np.linspace(0, 12, 30) if number == 3 else np.zeros(30)  # runs and trends to find
         values = np.round(rng.normal(50, 4, 30) + trend, 1)
-        rows += [{"indicator_id": f"kpi-{number}", "period": months[k], "value": v} for k, v in zip(kept, values)]
+        rows += [
+            {"indicator_id": f"kpi-{number}", "period": months[k], "value": v}
+            for k, v in zip(kept, values, strict=True)
+        ]
         expected.append((f"kpi-{number}", polarity, [months[k] for k in kept], values))
     # a series ending in a rise above its mean, then one starting with the same: together they would make a
     # run and a trend; apart (another indicator, or after a recorded change), neither has one
@@ -286,7 +291,7 @@ def test_the_whole_table_at_once_charts_each_segment_as_classify_charts_it_alone
             segments += 1
             chosen = [str(p) for p in segment["period"]]
             places = [parse_period(p) for p in chosen]
-            gaps = [after != before.shift(1) for before, after in zip(places, places[1:])]
+            gaps = [after != before.shift(1) for before, after in itertools.pairwise(places)]
             alone = classify(values[[periods.index(p) for p in chosen]], polarity, screen, gaps, baseline)
             pd.testing.assert_frame_equal(
                 segment[["variation", "signals", "limits", "mean"]].reset_index(drop=True),
