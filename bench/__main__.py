@@ -1,11 +1,12 @@
-"""``python -m bench [events|reports|scale|conflicts|nhsr] [options]``: run the benchmarks, print their figures."""
+"""``python -m bench [events|analyse|reports|scale|conflicts|nhsr] [options]``: run the benchmarks, print their figures."""
 
 import sys
 
-from bench import conflicts, events, nhsr, reports, scale
+from bench import analyse, conflicts, events, nhsr, reports, scale
 
 BENCHMARKS = {
     "events": events.main,
+    "analyse": analyse.main,
     "reports": reports.main,
     "scale": scale.main,
     "conflicts": conflicts.main,

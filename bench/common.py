@@ -30,10 +30,18 @@ def scratch_root(folder: Path) -> Path:
     return folder
 
 
-def measure(command: list[str]) -> Run:
-    """Wall time and peak resident memory (of that process alone) of one command."""
+def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Wall time and peak resident memory (of that process alone) of one command; ``env``: variables added
+    to this process's environment for it."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **env} if env else None,
+        cwd=cwd,
+    )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
