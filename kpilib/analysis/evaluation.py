@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..catalog.targets import Target
 from ..catalog.versions import version_at, versions_by_indicator
-from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, periods, with_periods
+from ..core.periods import BASIS_FREQ, FREQ_BASIS, MONTHS_IN, Period, due_periods, per_distinct, periods, with_periods
 from ..core.schemas import EVALUATION
 from ..core.vocabulary import Comparator, Polarity, Status, is_missing
 from .rollup import pool_values
@@ -188,7 +188,7 @@ class _Plan:
         if not self.rolled:
             return None
         frame = pd.DataFrame(self.rolled, columns=[*EVALUATION_COLUMNS, "_sort", "_made"])
-        return frame.assign(_sort=[period.sort_key for period in frame["period"]])
+        return frame.assign(_sort=per_distinct(frame["period"].tolist(), _order))
 
     def direct_frame(self) -> pd.DataFrame | None:
         columns = self.direct
@@ -230,10 +230,12 @@ class _Plan:
                 "value": value,
                 "numerator": numerator,
                 "denominator": denominator,
-                "target_op": [ops[n] for n in number],
-                "target_value": [targets[n] for n in number],
-                "target_unit": [self.versions[n]["target_unit"] for n in number],
-                "polarity": [self.versions[n]["polarity"] for n in number],
+                "target_op": np.array(ops, dtype=object)[number].tolist(),
+                "target_value": np.array(targets, dtype=float)[number],
+                **{
+                    name: np.array([version[name] for version in self.versions], dtype=object)[number].tolist()
+                    for name in ("target_unit", "polarity")
+                },
                 "status": status.tolist(),
                 "margin": margin,
                 "required": columns["required"],
@@ -247,9 +249,12 @@ class _Plan:
                 "missing_periods": ["" if m else str(p) for m, p in zip(measured.tolist(), periods_list, strict=True)],
             }
         )
-        return frame[EVALUATION_COLUMNS].assign(
-            _sort=[period.sort_key for period in periods_list], _made=columns["_made"]
-        )
+        return frame[EVALUATION_COLUMNS].assign(_sort=per_distinct(periods_list, _order), _made=columns["_made"])
+
+
+def _order(period: Period) -> int:
+    """:attr:`Period.sort_key` as one integer (start month, then longer periods first), for a fast sort."""
+    return (period.start.year * 12 + period.start.month) * 16 + (12 - MONTHS_IN[period.freq])
 
 
 def _meets(values: np.ndarray, op_code: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -295,6 +300,21 @@ def _plan_rows(
     ordered = series if len(chosen) == len(series) else sorted(chosen.values(), key=lambda p: p.sort_key)
     by_year: dict[int, tuple[dict, int] | None] = {}
     columns, made = plan.direct, plan.made
+    if len(versions) == 1 and all(_covers_all(versions[0])):
+        # one version in force throughout: where every period has its measurement (nearly always), no decision
+        # is left to make period by period
+        hits = [points.get(period.text) for period in ordered]
+        if None not in hits:
+            size = len(ordered)
+            columns["indicator_id"] += [indicator["indicator_id"]] * size
+            columns["period"] += ordered
+            columns["version"] += [plan.number_of(versions[0])] * size
+            columns["position"] += [hit[1] for hit in hits]
+            columns["required"] += [period.text in in_required for period in ordered]
+            columns["series"] += [period.text in in_series for period in ordered]
+            columns["_made"] += range(made, made + size)
+            plan.made = made + size
+            return
     for period in ordered:
         year = period.end.year
         if year not in by_year:
@@ -340,6 +360,11 @@ def _plan_rows(
         )
         made = plan.made
     plan.made = made
+
+
+def _covers_all(version: dict) -> tuple[bool, bool]:
+    """Whether the version has no first and no last year (in force for every period)."""
+    return is_missing(version.get("valid_from")), is_missing(version.get("valid_to"))
 
 
 def _identity(version: dict, period: Period) -> dict:
