@@ -73,9 +73,7 @@ def find_opportunities(
         with_periods(evaluation),
     )
     chosen = summary if direction is None else summary[summary["direction"] == direction]
-    charts: dict[str, list[dict]] = {}  # each chart's points as records, in order, converted once
-    for point in records_of(spc[["indicator_id", "period", "variation", "signals"]]):
-        charts.setdefault(point["indicator_id"], []).append(point)
+    charts = _charts_of_concern(chosen, spc)
     volumes = _volumes(evaluation)
     found = []
     for row in records_of(chosen):
@@ -113,6 +111,24 @@ def find_opportunities(
     ).drop(columns="_urgency")
     frame.insert(2, "rank", frame.groupby("direction").cumcount() + 1)
     return frame.reset_index(drop=True)[OPPORTUNITY_COLUMNS]
+
+
+def _charts_of_concern(summary: pd.DataFrame, spc: pd.DataFrame) -> dict[str, list[dict]]:
+    """The chart points (as records, in order) of each indicator with a point of concern in its summary
+    period: the chart says nothing to the reasons of the others (only concerns in the period do)."""
+    period_of = dict(zip(summary["indicator_id"], summary["period"], strict=True))
+    concerns = spc[spc["variation"] == Variation.CONCERN]
+    wanted = {
+        indicator_id
+        for indicator_id, period in zip(concerns["indicator_id"], concerns["period"], strict=True)
+        if indicator_id in period_of and period_of[indicator_id].contains(period)
+    }
+    charts: dict[str, list[dict]] = {}
+    for point in records_of(
+        spc.loc[spc["indicator_id"].isin(wanted), ["indicator_id", "period", "variation", "signals"]]
+    ):
+        charts.setdefault(point["indicator_id"], []).append(point)
+    return charts
 
 
 def _volumes(evaluation: pd.DataFrame) -> dict:

@@ -314,6 +314,7 @@ def per_distinct(values: Iterable, function) -> list:
     >>> per_distinct(periods(["2025-01", "2025-08", "2025-01"]), Period(2025, "semester", 1).contains)
     [True, False, True]
     """
-    values = list(values)  # held, so that no value's id is reused while the cache keys on it
-    found: dict[int, object] = {}  # by identity: a Period's own hash is Python code, id()'s is not
-    return [found[id(v)] if id(v) in found else found.setdefault(id(v), function(v)) for v in values]
+    values = list(values)  # held, so that no value's id is reused while the table keys on it
+    keys = list(map(id, values))  # by identity: a Period's own hash is Python code, id()'s is not
+    table = {key: function(value) for key, value in dict(zip(keys, values, strict=True)).items()}
+    return list(map(table.__getitem__, keys))
