@@ -9,7 +9,8 @@ byte with those of commit adb8b4c (the code just before this work) on the same i
 1,000-indicator root and the tests' fixture root, for several periods.
 
 In-process figures are the best of three calls in one Python process (as ``timeit`` reports them:
-the slower calls measured the machine), after the imports; the peak is that process's.
+the slower calls measured the machine), after the imports; the peak is that process's. The
+command is timed the same way: the best of three runs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import measure, print_checks
+from bench.common import best_of, measure, print_checks
 from bench.scale import write_root
 from kpilib.core.paths import REPOSITORY_ROOT
 
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> bool:
             (f"{large:,} / {base:,} indicators", f"{growth:.2f}x", growth <= 4.5 * large / 4000, "<= 4.5x"),
         ]
         shutil.rmtree(bigger)
-        evaluate = measure([sys.executable, "-m", "kpilib", "evaluate", "--root", str(root), "--period", PERIOD])
+        evaluate = best_of(3, [sys.executable, "-m", "kpilib", "evaluate", "--root", str(root), "--period", PERIOD])
         checks.append(
             (f"{base:,} indicators: kpi evaluate", f"{evaluate.seconds:.2f} s", evaluate.seconds <= 3, "<= 3 s")
         )

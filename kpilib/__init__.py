@@ -38,7 +38,7 @@ _PUBLIC = {
     "Status": "kpilib.core.vocabulary",
     "Unit": "kpilib.core.vocabulary",
     "Variation": "kpilib.core.vocabulary",
-    "read_measurements": "kpilib.measurements.ingest",
+    "read_measurements": "kpilib.measurements.processed",
 }
 __all__ = sorted([*_PUBLIC, "__version__"])
 

@@ -22,7 +22,7 @@ from ..core.schemas import EVENT_BOUNDS, EVENT_MONTHLY, REJECTS
 from ..core.vocabulary import SPECIAL_CAUSES
 from ..core.workdays import milan_today
 from ..core.writes import write_one
-from ..measurements.ingest import read_measurements
+from ..measurements.processed import read_measurements
 from .changes import read_changes
 from .evaluation import evaluate_periods
 from .history import results_by_year

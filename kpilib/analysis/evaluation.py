@@ -196,10 +196,7 @@ class _Plan:
             return None
         nan = math.nan
         position = np.asarray(columns["position"], dtype=np.int64)
-        found = position >= 0
-        value, numerator, denominator, upper = (
-            np.where(found, self.figures[name][position], nan) for name in _MEASURED
-        )
+        value, numerator, denominator, upper = (_taken(self.figures[name], position) for name in _MEASURED)
         number = np.asarray(columns["version"], dtype=np.int64)
         ops = [version["target_op"] for version in self.versions]
         targets = [version["target_value"] for version in self.versions]
@@ -250,6 +247,14 @@ class _Plan:
             }
         )
         return frame[EVALUATION_COLUMNS].assign(_sort=per_distinct(periods_list, _order), _made=columns["_made"])
+
+
+def _taken(figures: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """``figures`` at each position, NaN where the position is -1 (no measurement; perhaps none at all)."""
+    found = position >= 0
+    if not found.any():
+        return np.full(len(position), math.nan)
+    return np.where(found, figures[np.where(found, position, 0)], math.nan)
 
 
 def _order(period: Period) -> int:

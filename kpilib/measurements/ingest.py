@@ -20,7 +20,7 @@ from ..core.vocabulary import is_missing
 from ..core.writes import write_together
 from .feedback import feedback_path, feedback_workbooks
 from .files import RAW_COLUMNS, SUFFIXES, read_measurement_file
-from .validate import MEASUREMENT_COLUMNS, validate_deliveries
+from .validate import validate_deliveries
 
 
 def collect_records(paths: Paths, files: list[Path] | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -208,8 +208,3 @@ def _print_counts(sources: pd.Series, measurements: pd.DataFrame, rejects: pd.Da
             f"ingest: {source}: {count} row(s) read, {accepted.get(source, 0)} accepted, "
             f"{rejected.get(source, 0)} rejected{extra}"
         )
-
-
-def read_measurements(path: Path) -> pd.DataFrame:
-    """``measurements.csv`` as written by ``kpi ingest`` (only an empty cell is missing: a note ``N/A`` is text)."""
-    return MEASUREMENTS.read(path, hint="kpi ingest")[MEASUREMENT_COLUMNS]

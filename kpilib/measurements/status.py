@@ -28,7 +28,7 @@ from ..core.schemas import CORRECTIONS, DELIVERIES, DELIVERY_STATUS, DERIVED, RE
 from ..core.text import plain_key
 from ..core.workdays import add_working_days
 from ..core.writes import write_together
-from .ingest import read_measurements
+from .processed import read_measurements
 from .template import build_workbook, office_slugs, template_rows
 
 # The deadline of a delivery when data/raw/consegne.csv does not set one: working days after the period's end.

@@ -26,7 +26,7 @@ from ..core.text import slugify
 from ..core.vocabulary import Basis, Unit
 from ..core.writes import write_one
 from .files import ABOUT_SHEET
-from .ingest import read_measurements
+from .processed import read_measurements
 
 SHEET = "Misure"
 # Columns a reminder adds after the note: what the office sent and why it could not be used.

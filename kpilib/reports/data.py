@@ -16,7 +16,7 @@ from ..core.periods import Period, parse_period
 from ..core.rejects import rejects_frame
 from ..core.schemas import CORRECTIONS, EVENT_BOUNDS, OUTLOOK, schema_for
 from ..core.text import fold, slugify
-from ..measurements.ingest import read_measurements
+from ..measurements.processed import read_measurements
 
 
 @dataclass(frozen=True)

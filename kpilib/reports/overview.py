@@ -11,7 +11,7 @@ from ..analysis.history import compliance_history
 from ..core.labels import count_it
 from ..core.schemas import EVENT_BOUNDS
 from ..core.vocabulary import is_missing
-from ..measurements.ingest import read_measurements
+from ..measurements.processed import read_measurements
 from . import tables
 from .data import ReportData, load, report_slug
 from .direction_report import revision_changes, show_figure, show_html, show_markdown

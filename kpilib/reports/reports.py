@@ -444,7 +444,7 @@ def _page_list(path: Path) -> list[dict]:
 def _check_year_has_data(paths: Paths, year: Period) -> None:
     """A review needs the catalog in force in the year and measurements in it: else one plain line."""
     from ..catalog.versions import in_force
-    from ..measurements.ingest import read_measurements
+    from ..measurements.processed import read_measurements
 
     if in_force(read_indicator_versions(paths.indicators), year).empty:
         raise KpiError(f"no indicator of the catalog is in force in {year.year}: nothing to review")

@@ -29,7 +29,7 @@ from ..core.paths import Paths
 from ..core.schemas import CORRECTIONS, REJECTS, REVIEW_REGISTERS
 from ..core.text import fold
 from ..core.vocabulary import Status
-from ..measurements.ingest import read_measurements
+from ..measurements.processed import read_measurements
 from ..review.registers import ReviewRegisters, read_review_registers
 from . import tables
 from .changes import changes_section, snapshot

@@ -101,7 +101,7 @@ def test_compliance_history_agrees_with_the_summary_for_the_period(shipped):
     from kpilib.analysis.history import compliance_history
     from kpilib.core.periods import parse_period
     from kpilib.core.schemas import EVENT_BOUNDS
-    from kpilib.measurements.ingest import read_measurements
+    from kpilib.measurements.processed import read_measurements
 
     history = compliance_history(
         read_indicator_versions(shipped.indicators),

@@ -177,7 +177,7 @@ def test_a_letter_o_in_a_period_gets_a_hint():
 
 
 def test_without_basis_the_template_asks_at_the_granularity_already_measured(shipped, tmp_path):
-    from kpilib.measurements.ingest import read_measurements
+    from kpilib.measurements.processed import read_measurements
 
     indicators = read_indicators(shipped.indicators)
     measured = read_measurements(shipped.measurements)
