@@ -139,11 +139,12 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch, tmp_path):
         calls.append(kwargs["km"])
         if len(calls) == 1:
             raise RuntimeError("Kernel died before replying to kernel_info")
-        return "executed"
+        return executed
 
+    executed = nbformat.v4.new_notebook()
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
     job = Job("x", REPOSITORY_ROOT / "notebooks" / "overview.ipynb", "x", {})
-    assert Renderer(tmp_path)._execute(job, tmp_path / "x.ipynb") == "executed"
+    assert Renderer(tmp_path)._execute(job, tmp_path / "x.ipynb") is executed
     assert len(calls) == 2 and calls[0] is not calls[1]
     assert calls[0].transport == "ipc"
 
@@ -153,6 +154,59 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch, tmp_path):
     monkeypatch.setattr(papermill, "execute_notebook", dead)
     with pytest.raises(RuntimeError):
         Renderer(tmp_path)._execute(job, tmp_path / "x.ipynb")
+
+
+def test_a_kept_kernel_starts_each_report_as_a_new_one_would(tmp_path):
+    """Workers keep their kernel between reports: nothing a report defined or left open reaches the next,
+    cells are numbered from 1, and a kernel that ran a failing report is replaced."""
+    from kpilib.reports.reports import Job, Renderer
+
+    def notebook(name: str, *sources: str) -> Job:
+        book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+        book.cells.insert(0, nbformat.v4.new_code_cell("", metadata={"tags": ["parameters"]}))
+        book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(book, path)
+        return Job(name, path, name, {})
+
+    first = notebook("first", "leaked = 1\nimport matplotlib.pyplot as plt\nplt.figure()", "import os\nos.getpid()")
+    second = notebook(
+        "second",
+        "assert 'leaked' not in globals() and 'plt' not in globals()",
+        "import matplotlib.pyplot as plt\nassert plt.get_fignums() == []\nimport os\nos.getpid()",
+    )
+    failing = notebook("failing", "raise ValueError('report failed')")
+    out = tmp_path / "out"
+    out.mkdir()
+    renderer = Renderer(out)
+
+    def run(job: Job) -> tuple[bool, str]:
+        outcome = renderer.run(job)
+        last = nbformat.read(out / f"{job.slug}.ipynb", as_version=4).cells[-1]
+        shown = [output.get("data", {}).get("text/plain", "") for output in last.outputs]
+        return outcome.ok, "".join(shown)
+
+    try:
+        (ok_first, kernel_first), (ok_second, kernel_second) = run(first), run(second)
+        ok_failing, _ = run(failing)
+        ok_after, kernel_after = run(second)
+    finally:
+        renderer.close()
+    assert (ok_first, ok_second, ok_failing, ok_after) == (True, True, False, True)
+    assert kernel_first == kernel_second != kernel_after  # kept, then replaced after the failing report
+    kept = [c.execution_count for c in nbformat.read(out / "second.ipynb", as_version=4).cells]
+    (ok_first, _), (ok_second, _) = run(first), run(second)  # again: second after first, in a kept kernel
+    renderer.close()
+    alone = Renderer(tmp_path / "alone")
+    (tmp_path / "alone").mkdir()
+    try:
+        alone.run(second)  # in a new kernel
+    finally:
+        alone.close()
+    fresh = [c.execution_count for c in nbformat.read(tmp_path / "alone" / "second.ipynb", as_version=4).cells]
+    reused = [c.execution_count for c in nbformat.read(out / "second.ipynb", as_version=4).cells]
+    assert ok_first and ok_second and reused == fresh == kept and fresh[-1] == 2
+    assert renderer._managers == []  # close stopped every kernel
 
 
 def test_pages_are_italian_self_contained_and_describe_their_images(rendered):
