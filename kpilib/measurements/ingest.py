@@ -71,11 +71,6 @@ def _unread_record(source: str, why: str) -> pd.DataFrame:
     return pd.DataFrame([record], columns=RAW_COLUMNS)
 
 
-def unread_files(rejects: pd.DataFrame) -> list[str]:
-    """The delivered files that could not be read (their one reject, :func:`collect_records`)."""
-    return sorted(set(rejects.loc[rejects["code"] == "unreadable_file", "source"].astype(str)))
-
-
 def unread_notes(folder: Path, rejects: pd.DataFrame) -> dict[Path, bytes]:
     """For each file not read, a short note for the office that sent it, beside the return workbooks."""
     notes = {}

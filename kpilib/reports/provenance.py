@@ -14,7 +14,7 @@ from ..catalog.catalog import catalog_sources
 from ..core.files import CASE_SUFFIXES, DELIVERY_SUFFIXES, REGISTER_SUFFIXES, list_inputs
 from ..core.paths import REPOSITORY_ROOT, Paths
 from ..core.schemas import REJECTS
-from ..measurements.ingest import unread_files
+from ..measurements.processed import unread_files
 
 
 def git_commit(root: Path = REPOSITORY_ROOT) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 from ..analysis.charts import png, xmr_chart
 from ..cases.indicators import calculation_it
 from ..catalog.targets import Target, target_shown
+from ..core.files import records_of
 from ..core.labels import BASIS_IT, FREQ_ADJECTIVE_IT, STATUS_IT, date_it, indicator_label, value_it
 from ..core.paths import Paths
 from ..core.periods import MONTHS_IN
@@ -229,12 +230,13 @@ def _versions(versions: pd.DataFrame) -> str:
 def _values(evaluation: pd.DataFrame, measurements: pd.DataFrame, unit: str) -> str:
     if evaluation.empty:
         return "<p>Nessun valore.</p>"
-    measured = measurements.assign(period=measurements["period"].astype(str)).set_index("period")
+    measured: dict[str, dict] = {}  # the first measurement of each period, as records (no lookup per row)
+    for found in records_of(measurements[["period", "note", "source", "row"]]):
+        measured.setdefault(str(found["period"]), found)
     ordered = evaluation.sort_values("period", ascending=False)
     rows = []
-    for row in ordered.to_dict("records"):
-        key = str(row["period"])
-        found = measured.loc[[key]].iloc[0] if key in measured.index else None
+    for row in records_of(ordered):
+        found = measured.get(str(row["period"]))
         rows.append(
             {
                 "Periodo": row["period"].label_it(),
