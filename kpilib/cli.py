@@ -109,6 +109,16 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--note", default="", help="why this revision: what it changes")
     issue.add_argument("--no-pdf", action="store_true", help="HTML only, even where Chromium is installed")
 
+    publish = commands.add_parser(
+        "publish",
+        parents=[common],
+        help="open data (CSV, data package, DCAT-AP_IT) and PDF/A copies of a period's issued pages",
+    )
+    published = publish.add_mutually_exclusive_group(required=True)
+    published.add_argument("--period", default=None, help="the period whose reports are published, e.g. 2025-S2")
+    published.add_argument("--year", default=None, help="the year whose management review is published, e.g. 2025")
+    publish.add_argument("--no-pdf", action="store_true", help="the open data only, no PDF/A copies")
+
     run = commands.add_parser("run", parents=[common], help="run the whole pipeline")
     run.add_argument("--period", default=None, help="period to report (default: the latest semester with data)")
     run.add_argument("--skip-reports", action="store_true", help="stop after evaluate (no notebooks rendered)")
@@ -206,6 +216,10 @@ def _dispatch(args: argparse.Namespace, paths: Paths) -> int:
         return run_issue(
             paths, args.period, args.year, args.approved_by, args.note, args.approved_on, pdf=not args.no_pdf
         )
+    if args.command == "publish":
+        from .publish.publish import run_publish
+
+        return run_publish(paths, args.period, args.year, pdf=not args.no_pdf)
     if args.command == "run":
         from .run import run_all
 

@@ -19,14 +19,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def frame_csv_bytes(frame: pd.DataFrame, float_format, text=str) -> bytes | None:
+def frame_csv_bytes(frame: pd.DataFrame, float_format, text=str, delimiter: str = ",") -> bytes | None:
     """``frame`` as UTF-8 CSV (header, ``\\n`` line ends, floats through ``float_format``, texts through
     ``text``, missing empty); ``None`` where a column is of a type this module leaves to pandas."""
     columns = [_cells(frame[name], float_format, text) for name in frame.columns]
     if any(cells is None for cells in columns) or not frame.columns.is_unique:
         return None
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
     writer.writerow([str(name) for name in frame.columns])
     if len(frame.columns) == 1:  # csv writes a lone empty field as "": pandas' rows go through the same path
         writer.writerows([cell] for cell in columns[0])
