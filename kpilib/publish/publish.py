@@ -152,6 +152,9 @@ def _state(paths: Paths, chosen: Period, series: str, fingerprint: str) -> tuple
             for page in sorted(folder.glob("*.html"))
             if page.name != "index.html" and (series == REVIEW_SERIES) == (page.stem == "riesame")
         ]
+        if not pages:
+            command = f"kpi review --year {chosen}" if series == REVIEW_SERIES else f"kpi reports --period {chosen}"
+            raise KpiError(f"{chosen}: no page rendered or issued yet: run '{command}' (and 'kpi issue') first")
         return {"stato": "bozza", "revisione": 0}, pages
     latest = history[-1]
     if latest.fingerprint != fingerprint:

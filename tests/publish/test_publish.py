@@ -203,6 +203,14 @@ def test_a_missing_or_wrong_setting_is_one_line_naming_it(tmp_path, change, name
     assert named in str(error.value) and "\n" not in str(error.value)
 
 
+def test_a_period_with_no_page_rendered_is_not_published(published, capsys):
+    root, _, _ = published
+    capsys.readouterr()
+    assert main(["publish", "--root", str(root), "--period", "2024-S1", "--no-pdf"]) == 2
+    assert "run 'kpi reports --period 2024-S1'" in capsys.readouterr().err
+    assert not (root / "reports" / "2024-S1" / "open-data").exists()
+
+
 def test_without_the_settings_file_publishing_says_what_to_write(tmp_path, capsys):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     assert main(["publish", "--root", str(tmp_path), "--period", "2025-S2"]) == 2
