@@ -127,12 +127,16 @@ NOT_AVAILABLE_WORDS = tuple(sorted(NOT_AVAILABLE))
 def is_template(path: Path) -> bool:
     """Whether ``path`` is a workbook ``kpi template`` wrote (its creator property says so): ours to replace."""
     import zipfile
+    from xml.etree import ElementTree
 
     try:
         with zipfile.ZipFile(path) as book:
-            return f"<dc:creator>{CREATOR}</dc:creator>" in book.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
+            properties = ElementTree.fromstring(book.read("docProps/core.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return False
+    # read as XML, not as text: openpyxl writes the element differently with and without lxml installed
+    creator = properties.find("{http://purl.org/dc/elements/1.1/}creator")
+    return creator is not None and creator.text == CREATOR
 
 
 def build_workbook(
