@@ -10,6 +10,7 @@ empty. The Frictionless Table Schema of each file is generated from these declar
 from __future__ import annotations
 
 from ..core.schema import Column, Schema
+from ..core.schemas import DELIVERY_STATUS
 from ..core.vocabulary import Unit
 
 # The unit of a value, as the headings write it.
@@ -110,22 +111,28 @@ OPEN_NONCONFORMITIES = Schema(
         Column("target_pubblicato", "il target come pubblicato"),
     ),
 )
+# The delivery status as kpi status writes it (core.schemas.DELIVERY_STATUS), its columns renamed and described
+# in Italian: the types are that file's own.
+DELIVERY_NAMES = {
+    "period": ("periodo", "il periodo raccolto"),
+    "direction": ("direzione", "la direzione"),
+    "office": ("ufficio", "l'ufficio"),
+    "requested": ("righe_richieste", "valori chiesti all'ufficio"),
+    "delivered": ("righe_consegnate", "valori inviati"),
+    "accepted": ("accettate", "valori in vigore"),
+    "unavailable": ("non_disponibili", "valori dichiarati non disponibili"),
+    "rejected": ("respinte", "valori inviati e respinti, senza un valore in vigore"),
+    "corrected": ("corrette", "valori corretti da una consegna successiva"),
+    "missing": ("mancanti", "valori senza nulla in vigore"),
+    "due_date": ("scadenza", "la scadenza (giorni lavorativi dopo la fine del periodo, calendario di Milano)"),
+    "late": ("in_ritardo", "scadenza passata con valori mancanti"),
+}
 OPEN_DELIVERIES = Schema(
     "consegne.csv",
     "per ufficio, a che punto è la raccolta dei valori del periodo",
-    (
-        _PERIOD,
-        Column("direzione", "la direzione"),
-        Column("ufficio", "l'ufficio"),
-        Column("righe_richieste", "valori chiesti all'ufficio", type="integer"),
-        Column("righe_consegnate", "valori inviati", type="integer"),
-        Column("accettate", "valori in vigore", type="integer"),
-        Column("non_disponibili", "valori dichiarati non disponibili", type="integer"),
-        Column("respinte", "valori inviati e respinti, senza un valore in vigore", type="integer"),
-        Column("corrette", "valori corretti da una consegna successiva", type="integer"),
-        Column("mancanti", "valori senza nulla in vigore", type="integer"),
-        Column("scadenza", "la scadenza", type="date"),
-        Column("in_ritardo", "scadenza passata con valori mancanti", type="boolean"),
+    tuple(
+        DELIVERY_STATUS[source].renamed(name, description, required=False)
+        for source, (name, description) in DELIVERY_NAMES.items()
     ),
 )
 OPEN_TABLES = (OPEN_INDICATORS, OPEN_RESULTS, OPEN_NONCONFORMITIES, OPEN_DELIVERIES)

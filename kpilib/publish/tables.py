@@ -12,7 +12,7 @@ import pandas as pd
 from ..core.labels import BASIS_IT, STATE_IT
 from ..core.periods import Period, per_distinct
 from ..core.vocabulary import Comparator, Polarity, Status, is_missing
-from .schemas import OPEN_DELIVERIES, OPEN_INDICATORS, OPEN_NONCONFORMITIES, OPEN_RESULTS, UNIT_SUFFIX
+from .schemas import DELIVERY_NAMES, OPEN_DELIVERIES, OPEN_INDICATORS, OPEN_NONCONFORMITIES, OPEN_RESULTS, UNIT_SUFFIX
 
 STATUS_WORDS = {
     Status.MET: "raggiunto",
@@ -111,23 +111,11 @@ def nonconformity_table(nonconformities: pd.DataFrame) -> pd.DataFrame:
 
 
 def delivery_table(status: pd.DataFrame) -> pd.DataFrame:
-    """``consegne.csv``: where each office's delivery of the period stands."""
-    frame = pd.DataFrame(
-        {
-            "periodo": [str(p) for p in status["period"]],
-            "direzione": status["direction"],
-            "ufficio": status["office"],
-            "righe_richieste": status["requested"],
-            "righe_consegnate": status["delivered"],
-            "accettate": status["accepted"],
-            "non_disponibili": status["unavailable"],
-            "respinte": status["rejected"],
-            "corrette": status["corrected"],
-            "mancanti": status["missing"],
-            "scadenza": status["due_date"].astype(str),
-            "in_ritardo": _words(status["late"]),
-        }
-    )
+    """``consegne.csv``: where each office's delivery of the period stands (``delivery_status.csv`` in Italian)."""
+    frame = pd.DataFrame({name: status[source] for source, (name, _) in DELIVERY_NAMES.items()})
+    frame["periodo"] = [str(p) for p in frame["periodo"]]
+    frame["scadenza"] = frame["scadenza"].astype(str)
+    frame["in_ritardo"] = _words(frame["in_ritardo"])
     for column in OPEN_DELIVERIES.columns:
         if column.type == "integer":
             frame[column.name] = frame[column.name].astype("Int64")
