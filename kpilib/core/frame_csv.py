@@ -22,17 +22,24 @@ if TYPE_CHECKING:
 def frame_csv_bytes(frame: pd.DataFrame, float_format, text=str, delimiter: str = ",") -> bytes | None:
     """``frame`` as UTF-8 CSV (header, ``\\n`` line ends, floats through ``float_format``, texts through
     ``text``, missing empty); ``None`` where a column is of a type this module leaves to pandas."""
-    columns = [_cells(frame[name], float_format, text) for name in frame.columns]
-    if any(cells is None for cells in columns) or not frame.columns.is_unique:
+    if not frame.columns.is_unique or any(_cells(frame[name].iloc[:0], float_format, text) is None for name in frame):
         return None
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
     writer.writerow([str(name) for name in frame.columns])
-    if len(frame.columns) == 1:  # csv writes a lone empty field as "": pandas' rows go through the same path
-        writer.writerows([cell] for cell in columns[0])
-    else:
-        writer.writerows(zip(*columns, strict=True))
+    for start in range(0, len(frame), _CHUNK):  # the cells of a million rows never all at once
+        part = frame.iloc[start : start + _CHUNK]
+        columns = [_cells(part[name], float_format, text) for name in frame.columns]
+        if any(cells is None for cells in columns):  # an object column with other values further down
+            return None
+        if len(columns) == 1:  # csv writes a lone empty field as "": pandas' rows go through the same path
+            writer.writerows([cell] for cell in columns[0])
+        else:
+            writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8")
+
+
+_CHUNK = 100_000
 
 
 def _cells(column: pd.Series, float_format, text) -> list[str] | None:

@@ -169,4 +169,4 @@ def _state(paths: Paths, chosen: Period, series: str, fingerprint: str) -> tuple
         "approvato_da": latest.approved_by,
         "approvato_il": latest.approved_on.isoformat(),
         "impronta_dati": latest.fingerprint,
-    }, sorted(latest.folder.glob("*.html"))
+    }, [latest.folder / f"{page['slug']}.html" for page in latest.pages]

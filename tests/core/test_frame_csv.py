@@ -57,3 +57,13 @@ def test_a_column_of_another_type_is_left_to_pandas():
     mixed = pd.DataFrame({"a": [1.5, "=x"], "when": pd.to_datetime(["2025-01-01", "2025-02-01"])})
     assert frame_csv_bytes(mixed, files._float_format, files.defuse) is None
     assert files.csv_bytes(mixed) == pandas_bytes(mixed)
+
+
+def test_rows_written_in_parts_give_the_same_bytes(monkeypatch):
+    from kpilib.core import frame_csv
+
+    monkeypatch.setattr(frame_csv, "_CHUNK", 4)  # HOSTILE's six rows in two parts
+    assert files.csv_bytes(HOSTILE) == pandas_bytes(HOSTILE)
+    later = pd.DataFrame({"a": ["x", "y", "z", "w", 1.5]})  # a value of another type in the second part only
+    assert frame_csv_bytes(later, files._float_format, files.defuse) is None
+    assert files.csv_bytes(later) == pandas_bytes(later)

@@ -163,7 +163,16 @@ def test_the_draft_says_so_an_issued_revision_is_published_and_changed_data_are_
         main(["issue", "--root", str(root), "--period", "2025-S2", "--approved-by", "Dirigente Qualità", "--no-pdf"])
         == 0
     )
-    assert main(["publish", "--root", str(root), "--period", "2025-S2", "--no-pdf"]) == 0
+    drafts = {p.name: p.read_bytes() for p in (root / "reports" / "2025-S2" / "conservazione").glob("*.pdf")}
+    with_pdf = [] if _weasyprint_loads() else ["--no-pdf"]
+    assert main(["publish", "--root", str(root), "--period", "2025-S2", *with_pdf]) == 0
+    if not with_pdf:  # the copies for preservation are now the issued pages, stamped, not the draft's
+        copies = {p.name: p.read_bytes() for p in (root / "reports" / "2025-S2" / "conservazione").glob("*.pdf")}
+        assert copies.keys() == drafts.keys() and all(copies[n] != drafts[n] for n in copies)
+        if shutil.which("pdftotext"):
+            shown = subprocess.run(["pdftotext", str(root / "reports" / "2025-S2" / "conservazione" / "overview.pdf"), "-"],
+                                   capture_output=True, text=True).stdout  # fmt: skip
+            assert "Emesso" in shown and "revisione 1" in shown
     issued = json.loads((root / "reports" / "2025-S2" / "open-data" / "datapackage.json").read_text(encoding="utf-8"))
     assert issued["version"] == "1.0.0" and "revisione 1" in issued["title"]
     assert issued["kpilib_provenienza"]["approvato_da"] == "Dirigente Qualità"
