@@ -49,7 +49,10 @@ def run_publish(paths: Paths, period: str | None = None, year: str | None = None
 
     if bool(period) == bool(year):
         raise KpiError("give --period P (a semester's reports) or --year Y (the management review), one of them")
-    chosen = parse_period(period or year)
+    try:
+        chosen = parse_period(period or year)
+    except ValueError as error:
+        raise KpiError(f"--{'period' if period else 'year'} {period or year}: {error}") from None
     if year and chosen.freq != "year":
         raise KpiError(f"--year {year}: give a year, e.g. 2025")
     settings = read_publication_settings(paths)  # a missing setting: one line before anything is written

@@ -220,6 +220,13 @@ def test_a_period_with_no_page_rendered_is_not_published(published, capsys):
     assert not (root / "reports" / "2024-S1" / "open-data").exists()
 
 
+@pytest.mark.parametrize("arguments", [["--period", "2025-X9"], ["--year", "2025-S1"], ["--year", "duemila"]])
+def test_a_period_that_cannot_be_read_is_one_line(tmp_path, capsys, arguments):
+    assert main(["publish", "--root", str(tmp_path), *arguments]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said.count("\n") == 0 and arguments[1] in said and "Traceback" not in said
+
+
 def test_without_the_settings_file_publishing_says_what_to_write(tmp_path, capsys):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     assert main(["publish", "--root", str(tmp_path), "--period", "2025-S2"]) == 2
