@@ -22,7 +22,6 @@ from ..core.files import read_csv_rows
 from ..core.paths import Paths
 from ..core.text import plain_key
 
-SETTINGS_FILE = "spc.csv"
 RECORD_FILE = "spc_settings.json"
 _YES, _NO = {"si", "s", "yes", "true", "1"}, {"no", "n", "false", "0", ""}
 
@@ -58,7 +57,7 @@ def resolve(paths: Paths, screen: bool | None = None, baseline: int | None = Non
 
 
 def read_settings(paths: Paths) -> SpcOptions:
-    path = paths.raw / SETTINGS_FILE
+    path = paths.spc_settings
     if not path.is_file():
         return SpcOptions()
     screen, baseline = False, None

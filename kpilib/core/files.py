@@ -170,15 +170,17 @@ def undefuse(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as UTF-8 CSV; same frame, same bytes; text cells defused (:func:`defuse`)."""
+def csv_bytes(frame: pd.DataFrame, delimiter: str = ",", defused: bool = True) -> bytes:
+    """``frame`` as UTF-8 CSV; same frame, same bytes; text cells defused (:func:`defuse`) unless ``defused``
+    is False (published open data: a value is published as it is)."""
     import pandas as pd
 
-    fast = frame_csv_bytes(frame, _float_format, defuse)  # column by column, each distinct text defused once
+    # column by column, each distinct text defused once
+    fast = frame_csv_bytes(frame, _float_format, defuse if defused else str, delimiter)
     if fast is not None:
         return fast
     safe = frame  # copied only where a cell must be defused: a million-row file is not copied for nothing
-    for name in frame.columns:
+    for name in frame.columns if defused else ():
         column = frame[name]
         if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
             try:
@@ -189,7 +191,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
                 safe = frame.copy() if safe is frame else safe
                 text = column.map(lambda v: v if isinstance(v, str) else "")
                 safe[name] = column.mask(formula, "'" + text)
-    return safe.to_csv(index=False, lineterminator="\n", float_format=_float_format).encode("utf-8")
+    return safe.to_csv(index=False, sep=delimiter, lineterminator="\n", float_format=_float_format).encode("utf-8")
 
 
 def write_csvs(frames: dict[Path, pd.DataFrame], journal_dir: Path) -> None:

@@ -50,6 +50,16 @@ class Paths:
         return self.raw / "documento.csv"
 
     @property
+    def spc_settings(self) -> Path:
+        """``data/raw/spc.csv``: screening and a fixed baseline for every analysis (:mod:`~kpilib.analysis.spc_options`)."""
+        return self.raw / "spc.csv"
+
+    @property
+    def publication_settings(self) -> Path:
+        """``data/raw/pubblicazione.csv``: who publishes the open data (``kpi publish``)."""
+        return self.raw / "pubblicazione.csv"
+
+    @property
     def changes_dir(self) -> Path:
         return self.raw / "changes"
 
@@ -192,6 +202,14 @@ class Paths:
 
     def report_index(self, period: object) -> Path:
         return self.report_folder(period) / "index.html"
+
+    def open_data(self, period: object) -> Path:
+        """``reports/<period>/open-data/``: what ``kpi publish`` writes for the open-data portal."""
+        return self.report_folder(period) / "open-data"
+
+    def preservation(self, period: object) -> Path:
+        """``reports/<period>/conservazione/``: the PDF/A copies for the preservation system."""
+        return self.report_folder(period) / "conservazione"
 
     def page_list(self, period: object) -> Path:
         """What the period's index lists: every page rendered into the folder, whichever command wrote it."""

@@ -19,7 +19,7 @@ import sys
 
 from .. import __version__
 from ..core.errors import KpiError
-from ..core.frame_csv import frame_csv_bytes
+from ..core.files import csv_bytes
 from ..core.paths import Paths
 from ..core.periods import Period, parse_period
 from ..core.workdays import milan_today
@@ -32,8 +32,6 @@ from .schemas import OPEN_DELIVERIES, OPEN_INDICATORS, OPEN_NONCONFORMITIES, OPE
 from .settings import read_publication_settings
 from .tables import delivery_table, indicator_table, nonconformity_table, result_table
 
-OPEN_DATA = "open-data"
-PRESERVATION = "conservazione"
 TITLES = {
     OPEN_INDICATORS.name: "Indicatori e target",
     OPEN_RESULTS.name: "Risultati per indicatore e periodo",
@@ -113,7 +111,7 @@ def run_publish(paths: Paths, period: str | None = None, year: str | None = None
     )
     files["dcat-ap_it.ttl"] = graph.serialize(format="turtle").encode("utf-8")
     files["dcat-ap_it.rdf"] = graph.serialize(format="pretty-xml").encode("utf-8")
-    out = paths.report_folder(chosen) / OPEN_DATA
+    out = paths.open_data(chosen)
     out.mkdir(parents=True, exist_ok=True)
     write_together({out / file: data for file, data in files.items()}, out)
     if state["stato"] == "bozza":
@@ -125,24 +123,17 @@ def run_publish(paths: Paths, period: str | None = None, year: str | None = None
     if pdf:
         from .pdfa import archive_pages
 
-        written, problems = archive_pages(pages, paths.report_folder(chosen) / PRESERVATION)
+        written, problems = archive_pages(pages, paths.preservation(chosen))
         for problem in problems:
             print(f"publish: {problem}", file=sys.stderr)
-        print(f"publish: {len(written)} PDF/A -> {paths.relative(paths.report_folder(chosen) / PRESERVATION)}/")
+        print(f"publish: {len(written)} PDF/A -> {paths.relative(paths.preservation(chosen))}/")
         return 1 if problems else 0
     return 0
 
 
 def open_csv(frame) -> bytes:
     """A table as the open-data guidelines ask: UTF-8, semicolons, one header row, nothing else."""
-    data = frame_csv_bytes(frame, _number, str, delimiter=";")
-    if data is None:
-        raise TypeError("an open-data table has a column of a type the writer does not know")
-    return data
-
-
-def _number(value: float) -> str:
-    return f"{value:.10g}"
+    return csv_bytes(frame, delimiter=";", defused=False)
 
 
 def _state(paths: Paths, chosen: Period, series: str, fingerprint: str) -> tuple[dict, list]:

@@ -20,7 +20,6 @@ from ..core.files import read_csv_rows
 from ..core.paths import Paths
 from ..core.text import plain_key
 
-SETTINGS_FILE = "pubblicazione.csv"
 # The EU data-theme vocabulary (http://publications.europa.eu/resource/authority/data-theme), as DCAT-AP_IT uses it.
 THEMES = ("AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN")
 # Italian words -> the EU frequency vocabulary (http://publications.europa.eu/resource/authority/frequency).
@@ -56,7 +55,7 @@ class PublicationSettings:
 def read_publication_settings(paths: Paths) -> PublicationSettings:
     """The settings of ``data/raw/pubblicazione.csv``; a :class:`KpiError` naming the file and the setting
     that is missing or wrong."""
-    path = paths.raw / SETTINGS_FILE
+    path = paths.publication_settings
     where = paths.relative(path)
     if not path.is_file():
         example = "; ".join(f"{key};…" for key in REQUIRED)

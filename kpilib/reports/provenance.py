@@ -40,9 +40,7 @@ def input_files(paths: Paths) -> list[Path]:
     """Every file the commands read under ``data/raw``, by the readers' own rule (:func:`~..core.files.list_inputs`):
     no office lock file, hidden file, README, file of a type no reader reads, or delivery that could not be read."""
     found = catalog_sources(paths.catalog_dir)
-    found += [
-        p for p in (paths.catalog_dir / ALIASES_FILE, paths.document_settings, paths.raw / "spc.csv") if p.is_file()
-    ]
+    found += [p for p in (paths.catalog_dir / ALIASES_FILE, paths.document_settings, paths.spc_settings) if p.is_file()]
     unread = set(unread_files(REJECTS.read(paths.measurement_rejects, missing_ok=True)))
     found += [p for p in list_inputs(paths.measurements_dir, DELIVERY_SUFFIXES) if paths.relative(p) not in unread]
     found += list_inputs(paths.events_dir, CASE_SUFFIXES)
