@@ -7,7 +7,8 @@ national catalogue and the city's CKAN portal read asks for them): ``editore`` a
 e.g. ``GOVE``), ``frequenza`` (``mensile``, ``trimestrale``, ``semestrale``, ``annuale``) and
 ``indirizzo`` (the web address the open-data folder is published under). Optional:
 ``contatto`` and ``contatto_email`` (the contact point), ``parole_chiave`` (separated by commas).
-A missing file or setting is one line naming the file and what to write.
+A missing file or setting is one line naming the file and what to write; a title row above the settings
+(one cell, as a spreadsheet saves it) is passed over.
 """
 
 from __future__ import annotations
@@ -66,11 +67,14 @@ def read_publication_settings(paths: Paths) -> PublicationSettings:
         if not cells or not cells[0].strip() or plain_key(cells[0]) == "voce":
             continue
         key = known.get(plain_key(cells[0]))
+        value = cells[1].strip() if len(cells) > 1 else ""
+        if key is None and not value and not any(cell.strip() for cell in cells[2:]):
+            continue  # a title row or a note above the settings: nothing to read
         if key is None:
             raise KpiError(
                 f"{where}: row {number}: unknown setting '{cells[0].strip()}' (known: {', '.join(known.values())})"
             )
-        found[key] = cells[1].strip() if len(cells) > 1 else ""
+        found[key] = value
     for key, what in REQUIRED.items():
         if not found.get(key):
             raise KpiError(f"{where}: setting '{key}' missing: write a row '{key};…' with {what}")

@@ -227,6 +227,23 @@ def test_a_period_that_cannot_be_read_is_one_line(tmp_path, capsys, arguments):
     assert said.count("\n") == 0 and arguments[1] in said and "Traceback" not in said
 
 
+def test_settings_saved_by_italian_excel_are_read(tmp_path):
+    """Windows-1252 with CRLF (Excel's «CSV delimitato»), or UTF-8 with a BOM, a title row and quoted headings."""
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    text = SETTINGS.replace("contatto;Comune di Milano", "contatto;Unità Qualità")
+    (raw / "pubblicazione.csv").write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    assert read_publication_settings(Paths.at(tmp_path)).contact == "Unità Qualità"
+    titled = "Impostazioni per la pubblicazione;\n" + text.replace("voce;valore", '"Voce";"Valore"')
+    (raw / "pubblicazione.csv").write_bytes(b"\xef\xbb\xbf" + titled.encode("utf-8"))
+    settings = read_publication_settings(Paths.at(tmp_path))
+    assert (settings.publisher_ipa, settings.frequency, settings.keywords) == (
+        "c_f205",
+        "ANNUAL_2",
+        ("qualità dei servizi", "ISO 9001"),
+    )
+
+
 def test_without_the_settings_file_publishing_says_what_to_write(tmp_path, capsys):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     assert main(["publish", "--root", str(tmp_path), "--period", "2025-S2"]) == 2
