@@ -16,12 +16,29 @@ from pathlib import Path
 from ..core.writes import write_together
 
 VARIANT = "pdf/a-2a"
+# The charts two to a row as the pages print them from a browser: WeasyPrint places the text that spans the
+# pages' chart grid in a third column, so for it the grid becomes inline blocks (font-size 0 between them,
+# or the spaces between the blocks push the second of a row to the next line).
+PRINT_CSS = """
+.celltag_grafici .jp-OutputArea { display: block !important; font-size: 0; }
+.celltag_grafici .jp-OutputArea-child { display: inline-block !important; width: 48% !important; margin-right: 1%;
+  vertical-align: top; font-size: 8pt; }
+.celltag_grafici .jp-OutputArea-child:first-child { display: block !important; width: 100% !important; }
+.celltag_grafici .jp-OutputArea-output, .celltag_grafici .jp-RenderedImage { width: 100% !important; }
+"""
+
+
+def render(page: Path):
+    """The page laid out by WeasyPrint for print (a ``weasyprint.Document``)."""
+    import weasyprint
+
+    return weasyprint.HTML(filename=str(page)).render(stylesheets=[weasyprint.CSS(string=PRINT_CSS)])
 
 
 def archive_pages(pages: list[Path], out: Path) -> tuple[list[Path], list[str]]:
     """A PDF/A copy of each page in ``out`` (``<slug>.pdf``); the files written and the problems, one line each."""
     try:
-        import weasyprint
+        import weasyprint  # noqa: F401  (loading it is the check: its Pango libraries)
     except (ImportError, OSError) as error:  # its Pango libraries missing: say which, write nothing
         return [], [
             f"PDF/A copies not written: WeasyPrint cannot load ({str(error).splitlines()[0]}); "
@@ -32,7 +49,7 @@ def archive_pages(pages: list[Path], out: Path) -> tuple[list[Path], list[str]]:
     files, problems = {}, []
     for page in pages:
         try:
-            document = weasyprint.HTML(filename=str(page)).render()
+            document = render(page)
             files[out / f"{page.stem}.pdf"] = document.write_pdf(pdf_variant=VARIANT, pdf_tags=True)
         except Exception as error:  # one page that cannot be printed must not stop the others
             problems.append(f"{page.name}: PDF/A not written ({type(error).__name__}: {error})")

@@ -309,3 +309,30 @@ def _tags(root) -> dict[str, list]:
             if "/K" in node:
                 pending.append(node.K)
     return found
+
+
+@pytest.mark.skipif(
+    not _weasyprint_loads(), reason="WeasyPrint cannot load Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+)
+def test_the_pdfa_copy_prints_the_charts_two_to_a_row_under_their_explanation(published):
+    """As the browser prints them: WeasyPrint once put the text over the charts in a narrow third column."""
+    from kpilib.publish.pdfa import render
+
+    root, _, _ = published
+    document = render(root / "reports" / "2025-S2" / "direzione-cultura.html")
+    boxes = []
+    pending = [(page._page_box, False, number) for number, page in enumerate(document.pages)]
+    while pending:
+        box, inside, number = pending.pop()
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "") if element is not None else ""
+        if inside and classes == "jp-OutputArea-child":
+            boxes.append((number, box.position_y, box.position_x, box.width))
+            continue
+        inside = inside or "celltag_grafici" in classes
+        pending.extend((child, inside, number) for child in getattr(box, "children", []) or [])
+    text, *charts = sorted(boxes)
+    assert len(charts) >= 2
+    assert text[3] > 1.9 * charts[0][3]  # the explanation across the page, above the charts
+    first_row = [c for c in charts if c[:2] == charts[0][:2]]
+    assert len(first_row) == 2 and first_row[0][2] < first_row[1][2]
