@@ -55,4 +55,7 @@ def archive_pages(pages: list[Path], out: Path) -> tuple[list[Path], list[str]]:
             problems.append(f"{page.name}: PDF/A not written ({type(error).__name__}: {error})")
     if files:
         write_together(files, out)
+    for stale in out.glob("*.pdf"):  # a page no longer published, or not printed now: not a copy of these pages
+        if stale not in files:
+            stale.unlink()
     return sorted(files), problems

@@ -163,7 +163,9 @@ def test_the_draft_says_so_an_issued_revision_is_published_and_changed_data_are_
         main(["issue", "--root", str(root), "--period", "2025-S2", "--approved-by", "Dirigente Qualità", "--no-pdf"])
         == 0
     )
+    (root / "reports" / "2025-S2" / "conservazione" / "pagina-tolta.pdf").write_bytes(b"%PDF-1.7 of a page gone")
     drafts = {p.name: p.read_bytes() for p in (root / "reports" / "2025-S2" / "conservazione").glob("*.pdf")}
+    drafts.pop("pagina-tolta.pdf")  # its copy must go: that page is not among those published
     with_pdf = [] if _weasyprint_loads() else ["--no-pdf"]
     assert main(["publish", "--root", str(root), "--period", "2025-S2", *with_pdf]) == 0
     if not with_pdf:  # the copies for preservation are now the issued pages, stamped, not the draft's
