@@ -136,6 +136,15 @@ def open_csv(frame) -> bytes:
     return csv_bytes(frame, delimiter=";", defused=False)
 
 
+def _rendered_from(paths: Paths, chosen: Period) -> dict[str, str]:
+    """Each draft page's data fingerprint, as ``pages.json`` recorded it when the page was rendered."""
+    try:
+        entries = json.loads(paths.page_list(chosen).read_text(encoding="utf-8"))
+        return {str(entry["slug"]): str(entry.get("fingerprint", "")) for entry in entries}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
 def _state(paths: Paths, chosen: Period, series: str, fingerprint: str) -> tuple[dict, list]:
     """What is published: the latest issued revision (its data must be today's), else the draft; and its pages."""
     history = revisions(paths, chosen, series)
@@ -146,9 +155,15 @@ def _state(paths: Paths, chosen: Period, series: str, fingerprint: str) -> tuple
             for page in sorted(folder.glob("*.html"))
             if page.name != "index.html" and (series == REVIEW_SERIES) == (page.stem == "riesame")
         ]
+        command = f"kpi review --year {chosen}" if series == REVIEW_SERIES else f"kpi reports --period {chosen}"
         if not pages:
-            command = f"kpi review --year {chosen}" if series == REVIEW_SERIES else f"kpi reports --period {chosen}"
             raise KpiError(f"{chosen}: no page rendered or issued yet: run '{command}' (and 'kpi issue') first")
+        stale = [page.stem for page in pages if _rendered_from(paths, chosen).get(page.stem) != fingerprint]
+        if stale:  # the copies and the tables must say the same: both from today's data
+            raise KpiError(
+                f"{chosen}: the draft pages ({', '.join(stale)}) were rendered from other data than today's: "
+                f"run '{command}' again, then publish"
+            )
         return {"stato": "bozza", "revisione": 0}, pages
     latest = history[-1]
     if latest.fingerprint != fingerprint:

@@ -185,6 +185,12 @@ def test_the_draft_says_so_an_issued_revision_is_published_and_changed_data_are_
     capsys.readouterr()
     assert main(["publish", "--root", str(root), "--period", "2025-S2", "--no-pdf"]) == 2
     assert "issue a new revision first" in capsys.readouterr().err
+    # a draft rendered before a delivery is not published either: its pages and the tables would disagree
+    draft = tmp_path / "draft"
+    shutil.copytree(source, draft)
+    (draft / "data" / "raw" / "measurements" / delivery.name).write_bytes(delivery.read_bytes())
+    assert main(["publish", "--root", str(draft), "--period", "2025-S2", "--no-pdf"]) == 2
+    assert "rendered from other data than today's: run 'kpi reports --period 2025-S2' again" in capsys.readouterr().err
     # the review of a year is published from its own pages and series
     assert main(["review", "--root", str(root), "--year", "2025"]) == 0
     assert main(["publish", "--root", str(root), "--year", "2025", "--no-pdf"]) == 0
